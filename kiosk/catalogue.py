@@ -1,0 +1,271 @@
+"""The centre's catalogue: departments, windows, services, priority categories and the kiosk menu.
+
+Loaded from `data/catalogue.toml` (or the file the config names) by `kiosk init`, validated here, and
+stored in the database so that every terminal works from the same version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from kiosk.errors import ConfigError, NotFound
+from kiosk.tomlfile import read_toml, validate
+
+Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,31}$")]
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DAYS: tuple[Day, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Name = Annotated[str, Field(min_length=1, max_length=60)]
+Hint = Annotated[str, Field(min_length=1, max_length=120)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """A text in each of the seven languages; none may be missing."""
+
+    en: Hint
+    uk: Hint
+    ru: Hint
+    tr: Hint
+    ro: Hint
+    ms: Hint
+    vi: Hint
+
+    def __call__(self, lang: str) -> str:
+        return str(getattr(self, lang, self.en))
+
+
+class Period(_Strict):
+    """One opening period of a day, e.g. 08:00-14:00 (end not included)."""
+
+    start: time
+    end: time
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: object) -> object:
+        return _period(value)
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+
+def _period(value: object) -> object:
+    if isinstance(value, str):
+        parts = value.split("-")
+        if len(parts) != 2:
+            raise ValueError("expected 'HH:MM-HH:MM', e.g. '08:00-14:00'")
+        try:
+            start, end = (time.fromisoformat(p.strip()) for p in parts)
+        except ValueError:
+            raise ValueError("expected 'HH:MM-HH:MM', e.g. '08:00-14:00'") from None
+        if end <= start:
+            raise ValueError("the period must end after it starts")
+        return {"start": start, "end": end}
+    return value
+
+
+class Priority(_Strict):
+    code: Code
+    once_per_day: bool
+    name: Text
+
+
+class Service(_Strict):
+    code: Code
+    name: Text
+    hint: Text
+    typical_minutes: Annotated[int, Field(ge=1, le=240)] | None = None
+
+
+class Department(_Strict):
+    code: Code
+    prefix: Annotated[str, Field(pattern=r"^[A-Z]{1,2}$")]
+    windows: Annotated[list[Annotated[str, Field(pattern=r"^[A-Za-z0-9]{1,8}$")]], Field(min_length=1)]
+    hours: Annotated[list[Period], Field(min_length=1)]
+    days: Annotated[list[Day], Field(min_length=1)] = list(DAYS[:5])
+    last_ticket: time | None = None
+    typical_minutes: Annotated[int, Field(ge=1, le=240)] = 10
+    sla_minutes: Annotated[int, Field(ge=1, le=600)] | None = None  # else the centre's sla_minutes
+    name: Text
+    service: Annotated[list[Service], Field(min_length=1)]
+
+    @field_validator("hours")
+    @classmethod
+    def _ordered(cls, value: list[Period]) -> list[Period]:
+        for before, after in itertools.pairwise(value):
+            if after.start < before.end:
+                raise ValueError(f"periods overlap or are out of order: {before} then {after}")
+        return value
+
+    @property
+    def cutoff(self) -> time:
+        """The last moment a ticket may be issued: `last_ticket`, or closing time."""
+        return self.last_ticket or self.hours[-1].end
+
+    def hours_text(self) -> str:
+        return ", ".join(str(p) for p in self.hours)
+
+
+class MenuEntry(_Strict):
+    code: Code
+    services: Annotated[list[Code], Field(min_length=1)]
+    name: Text
+    hint: Text
+
+
+class Catalogue(_Strict):
+    """The whole catalogue, checked for internal consistency on load."""
+
+    priority: list[Priority] = []
+    department: Annotated[list[Department], Field(min_length=1)]
+    menu: list[MenuEntry] = []
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._departments = {d.code: d for d in self.department}
+        self._services = {s.code: (s, d) for d in self.department for s in d.service}
+        self._priorities = {p.code: p for p in self.priority}
+        windows: dict[str, list[str]] = {}
+        for dept in self.department:
+            for window in dept.windows:
+                windows.setdefault(window, []).append(dept.code)
+        self._windows = windows
+
+    def problems(self) -> list[str]:
+        """Consistency rules a schema cannot say: unique codes, known references, full coverage."""
+        found: list[str] = []
+
+        def unique(items: list[str], where: str, what: str) -> None:
+            seen: set[str] = set()
+            for index, item in enumerate(items):
+                if item in seen:
+                    found.append(f"{where.format(index + 1)}: {what} {item!r} is used twice")
+                seen.add(item)
+
+        unique([d.code for d in self.department], "department[{}].code", "code")
+        unique([d.prefix for d in self.department], "department[{}].prefix", "prefix")
+        unique([p.code for p in self.priority], "priority[{}].code", "code")
+        unique([m.code for m in self.menu], "menu[{}].code", "code")
+        codes = [(s.code, di, si) for di, d in enumerate(self.department) for si, s in enumerate(d.service)]
+        seen: set[str] = set()
+        for code, di, si in codes:
+            if code in seen:
+                found.append(f"department[{di + 1}].service[{si + 1}].code: code {code!r} is used twice")
+            seen.add(code)
+        on_menu: set[str] = set()
+        for mi, entry in enumerate(self.menu):
+            for si, code in enumerate(entry.services):
+                if code not in seen:
+                    found.append(f"menu[{mi + 1}].services[{si + 1}]: unknown service {code!r}")
+                on_menu.add(code)
+        if self.menu:
+            for code, di, si in codes:
+                if code not in on_menu:
+                    found.append(
+                        f"department[{di + 1}].service[{si + 1}]: service {code!r} is on no menu entry"
+                    )
+        for di, dept in enumerate(self.department):
+            if dept.last_ticket and not any(p.start <= dept.last_ticket <= p.end for p in dept.hours):
+                found.append(
+                    f"department[{di + 1}].last_ticket: {dept.last_ticket:%H:%M} is outside the hours"
+                )
+        return found
+
+    # Look-ups -------------------------------------------------------------------------------
+
+    def dept(self, code: str) -> Department:
+        try:
+            return self._departments[code]
+        except KeyError:
+            known = ", ".join(self._departments)
+            raise NotFound(f"unknown department {code!r}; known: {known}") from None
+
+    def service(self, code: str) -> tuple[Service, Department]:
+        try:
+            return self._services[code]
+        except KeyError:
+            raise NotFound(f"unknown service {code!r}; `kiosk catalogue` lists them") from None
+
+    def priority_category(self, code: str) -> Priority:
+        try:
+            return self._priorities[code]
+        except KeyError:
+            known = ", ".join(self._priorities) or "none"
+            raise NotFound(f"unknown priority category {code!r}; known: {known}") from None
+
+    def departments_of_window(self, window: str) -> list[str]:
+        try:
+            return self._windows[window]
+        except KeyError:
+            raise NotFound(f"unknown window {window!r}; known: {', '.join(self.windows)}") from None
+
+    @property
+    def windows(self) -> list[str]:
+        return sorted(self._windows, key=lambda w: (len(w), w))
+
+    # Storage form ---------------------------------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def digest(self) -> str:
+        blob = json.dumps(self.to_json(), sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+
+def parse_catalogue(data: dict[str, Any], source: Path | str) -> Catalogue:
+    """Validate catalogue data (from TOML or the database); raise ConfigError naming the keys."""
+    catalogue = validate(Catalogue, data, source)
+    problems = catalogue.problems()
+    if problems:
+        raise ConfigError(source, problems)
+    return catalogue
+
+
+def load_catalogue(path: Path) -> Catalogue:
+    return parse_catalogue(read_toml(path), path)
+
+
+class Opening(BaseModel):
+    """Whether a department issues tickets at a moment, and why not."""
+
+    open: bool
+    reason: Literal["open", "closed_today", "before_opening", "break", "after_cutoff"]
+    hours: str
+    opens_at: datetime | None = None
+
+
+def opening(dept: Department, local: datetime) -> Opening:
+    """Is `dept` issuing tickets at the local moment `local`? Breaks between shifts count as closed."""
+    hours = dept.hours_text()
+    today = DAYS[local.weekday()]
+    if today not in dept.days:
+        return Opening(open=False, reason="closed_today", hours=hours, opens_at=_next_open(dept, local))
+    now = local.time()
+    if now >= dept.cutoff:
+        return Opening(open=False, reason="after_cutoff", hours=hours, opens_at=_next_open(dept, local))
+    if any(p.start <= now < p.end for p in dept.hours):
+        return Opening(open=True, reason="open", hours=hours)
+    reason: Literal["before_opening", "break"] = "before_opening" if now < dept.hours[0].start else "break"
+    return Opening(open=False, reason=reason, hours=hours, opens_at=_next_open(dept, local))
+
+
+def _next_open(dept: Department, local: datetime) -> datetime | None:
+    for offset in range(8):
+        day = (local + timedelta(days=offset)).date()
+        if DAYS[day.weekday()] not in dept.days:
+            continue
+        for period in dept.hours:
+            start = datetime.combine(day, period.start, tzinfo=local.tzinfo)
+            if start > local:
+                return start
+    return None

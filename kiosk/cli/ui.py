@@ -1,0 +1,85 @@
+"""The terminals' commands: `kiosk lobby` (and `--web` for a browser through textual-serve).
+
+Logs go to `data_dir/kiosk.log`: nothing may write over the screen Textual draws.
+"""
+
+from __future__ import annotations
+
+import logging
+import shlex
+import sys
+
+from kiosk.cli.commands import Context
+
+__all__ = ["Context", "cmd_admin", "cmd_counter", "cmd_display", "cmd_lobby", "log_to_file", "serve_web"]
+
+
+def log_to_file(ctx: Context, name: str) -> None:
+    path = ctx.settings.data_dir / f"{name}.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    for handler in root.handlers[:]:
+        root.removeHandler(handler)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def serve_web(ctx: Context, command: str) -> None:
+    """Serve a terminal to browsers (a lobby touchscreen, a TV) with textual-serve."""
+    from textual_serve.server import Server
+
+    args = [sys.executable, "-m", "kiosk"]
+    if ctx.args.config:
+        args += ["--config", ctx.args.config]
+    if ctx.args.db:
+        args += ["--db", ctx.args.db]
+    args += shlex.split(command)
+    if getattr(ctx.args, "lang", None):
+        args += ["--lang", ctx.args.lang]
+    print(f"serving `{command}` at http://{ctx.args.host}:{ctx.args.port}/?fontsize={ctx.args.font_size}")
+    Server(shlex.join(args), host=ctx.args.host, port=ctx.args.port, title=ctx.settings.centre_name).serve()
+
+
+def cmd_lobby(ctx: Context) -> None:
+    if ctx.args.web:
+        serve_web(ctx, "lobby")
+        return
+    from screens.lobby.app import create_app
+
+    log_to_file(ctx, "lobby")
+    ctx.service.close_past_days()
+    create_app(ctx.settings, ctx.service).run()
+
+
+def cmd_counter(ctx: Context) -> None:
+    window = ctx.args.window
+    ctx.service.catalogue.departments_of_window(window)  # an unknown window is refused before the screen
+    if ctx.args.web:
+        serve_web(ctx, f"counter --window {window}")
+        return
+    from screens.counter.app import create_app
+
+    log_to_file(ctx, f"counter-{window}")
+    create_app(ctx.settings, window, ctx.service, lang=ctx.args.lang).run()
+
+
+def cmd_display(ctx: Context) -> None:
+    if ctx.args.web:
+        serve_web(ctx, "display")
+        return
+    from screens.display.app import create_app
+
+    log_to_file(ctx, "display")
+    create_app(ctx.settings, ctx.service, lang=ctx.args.lang).run()
+
+
+def cmd_admin(ctx: Context) -> None:
+    if ctx.args.web:
+        serve_web(ctx, "admin")
+        return
+    from screens.admin.app import create_app
+
+    log_to_file(ctx, "admin")
+    create_app(ctx.settings, ctx.service, lang=ctx.args.lang).run()

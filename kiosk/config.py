@@ -1,0 +1,113 @@
+"""The centre's settings: one TOML file, validated with pydantic, overridden by the environment.
+
+Precedence: command-line flags, then `KIOSK_*` environment variables, then the file, then defaults.
+Relative paths in the file are taken from the file's own folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from kiosk.languages import LANGUAGES, Lang
+from kiosk.paths import bundled_data, default_data_dir
+from kiosk.tomlfile import read_toml, validate
+
+ENV_KEYS = {
+    "KIOSK_DATABASE_URL": "database_url",
+    "KIOSK_PRINTER": "printer_url",
+    "KIOSK_DATA_DIR": "data_dir",
+}
+
+
+class Settings(BaseModel):
+    """Everything a terminal needs to know about its centre."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    centre_name: Annotated[str, Field(min_length=1, max_length=80)] = "One-stop social services centre"
+    timezone: str = "Europe/Kyiv"
+    main_language: Lang = "uk"
+    languages: Annotated[list[Lang], Field(min_length=1)] = list(LANGUAGES)
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str | None = None
+    catalogue: Path | None = None
+    secret_file: Path | None = None
+    printer_url: str | None = None
+    paper_width: Annotated[int, Field(ge=200, le=1000)] = 576
+    sla_minutes: Annotated[int, Field(ge=1, le=600)] = 15
+    open_around_the_clock: bool = False
+    speech: bool = True
+    announce_languages: Annotated[list[Lang], Field(min_length=1)] = ["uk", "en"]
+    idle_seconds: Annotated[int, Field(ge=10, le=3600)] = 60
+    idle_warning_seconds: Annotated[int, Field(ge=20, le=600)] = 30
+    ticket_seconds: Annotated[int, Field(ge=5, le=600)] = 20
+    ticket_failed_seconds: Annotated[int, Field(ge=10, le=1800)] = 90
+    stale_call_minutes: Annotated[int, Field(ge=1, le=240)] = 10
+    note_days: Annotated[int, Field(ge=1, le=3650)] = 30
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("expected an IANA time zone such as 'Europe/Kyiv'") from None
+        return value
+
+    @field_validator("languages")
+    @classmethod
+    def _no_repeats(cls, value: list[Lang]) -> list[Lang]:
+        if len(set(value)) != len(value):
+            raise ValueError("a language is listed twice")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'kiosk.sqlite3'}"
+
+    @property
+    def catalogue_path(self) -> Path:
+        return self.catalogue or bundled_data() / "catalogue.toml"
+
+    @property
+    def secret_path(self) -> Path:
+        return self.secret_file or self.data_dir / "qr-secret"
+
+    @property
+    def printer(self) -> str:
+        return self.printer_url or f"preview://{self.data_dir / 'tickets'}"
+
+
+def load_settings(
+    config: Path | str | None = None,
+    database_url: str | None = None,
+    environ: dict[str, str] | None = None,
+) -> Settings:
+    """Build the settings from the file (`--config` or `KIOSK_CONFIG`), the environment and flags."""
+    env = dict(os.environ) if environ is None else environ
+    path = Path(config) if config else (Path(env["KIOSK_CONFIG"]) if env.get("KIOSK_CONFIG") else None)
+    data: dict[str, object] = {}
+    source: Path | str = "(defaults)"
+    if path is not None:
+        data = read_toml(path)
+        source = path
+        base = path.resolve().parent
+        for key in ("data_dir", "catalogue", "secret_file"):
+            value = data.get(key)
+            if isinstance(value, str) and value:
+                data[key] = str(base / Path(value).expanduser())
+    for env_key, field in ENV_KEYS.items():
+        if env.get(env_key):
+            data[field] = env[env_key]
+    if database_url:
+        data["database_url"] = database_url
+    return validate(Settings, data, source)

@@ -1,0 +1,64 @@
+"""The errors the core raises: each carries a message fit to show a person, never a traceback."""
+
+from __future__ import annotations
+
+
+class KioskError(Exception):
+    """Base of every expected failure; `str(error)` is the message for the user."""
+
+    exit_code = 1
+
+
+class ConfigError(KioskError):
+    """A configuration or catalogue file is missing or wrong: names the file and the key."""
+
+    exit_code = 2
+
+    def __init__(self, path: object, problems: list[str]) -> None:
+        self.path = str(path)
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"{self.path}: {len(problems)} problem(s)\n{lines}")
+
+
+class NotFound(KioskError):
+    """A ticket, service, department or window that does not exist."""
+
+
+class InvalidTransition(KioskError):
+    """The action does not fit the ticket's state (e.g. finishing a ticket never started)."""
+
+
+class DepartmentClosed(KioskError):
+    """A ticket was asked for outside opening hours or after the last-ticket cut-off."""
+
+    def __init__(self, message: str, reason: str, hours: str) -> None:
+        self.reason = reason
+        self.hours = hours
+        super().__init__(message)
+
+
+class QueueEmpty(KioskError):
+    """Call next found nobody waiting for this window."""
+
+
+class WindowBusy(KioskError):
+    """The window still has a called ticket that needs a decision first."""
+
+
+class PriorityRefused(KioskError):
+    """A priority right used once already today for this service."""
+
+
+class ScanRefused(KioskError):
+    """A scanned QR code that is forged, from another day or for an unknown ticket."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        self.reason = reason
+        super().__init__(message)
+
+
+class StorageUnavailable(KioskError):
+    """The database cannot be reached or is not initialised; nothing was saved."""
+
+    exit_code = 3

@@ -1,0 +1,223 @@
+"""Load generation for the concurrency tests and `kiosk bench`: real processes (multiprocessing "spawn")
+that issue and call tickets against one database at the same moment, and a fast filler of waiting tickets.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import queue
+import threading
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TypeVar, cast
+
+from sqlalchemy import insert, select
+
+from kiosk.config import Settings
+from kiosk.domain import Action, State, ticket_code
+from kiosk.errors import KioskError, QueueEmpty
+from kiosk.runtime import open_service
+from kiosk.service import QueueService
+from kiosk.storage.models import Counter, Event, Ticket
+
+START_TIMEOUT = 120.0  # seconds a process waits for the others to be ready (spawn imports are slow)
+RUN_TIMEOUT = 600.0  # seconds the parent waits for all results
+
+T = TypeVar("T")
+
+# (ticket id, origin department, number, seconds the issue took)
+IssuedRow = tuple[int, str, int, float]
+
+
+class StartSignal(Protocol):
+    """A multiprocessing Barrier or Event: `wait()` returns when every process may start."""
+
+    def wait(self, timeout: float | None = None) -> object: ...
+
+
+class LoadError(KioskError):
+    """A load process failed; the message carries its traceback."""
+
+
+def _wait_for_start(start_event: StartSignal) -> None:
+    if start_event.wait(START_TIMEOUT) is False:  # an Event that was never set
+        raise LoadError(f"the start signal did not come within {START_TIMEOUT:.0f} s")
+
+
+def issue_many(
+    settings_kwargs: dict[str, Any], count: int, services: Sequence[str], start_event: StartSignal
+) -> list[IssuedRow]:
+    """Issue `count` tickets cycling over `services` once all processes are ready; runs in a child."""
+    service = open_service(Settings(**settings_kwargs))
+    try:
+        rows: list[IssuedRow] = []
+        _wait_for_start(start_event)
+        for i in range(count):
+            began = time.perf_counter()
+            ticket = service.issue(services[i % len(services)], source="loadgen").ticket
+            rows.append((ticket.id, ticket.origin, ticket.number, time.perf_counter() - began))
+        return rows
+    finally:
+        service.db.dispose()
+
+
+def call_many(
+    settings_kwargs: dict[str, Any], window: str, count: int, start_event: StartSignal
+) -> list[int]:
+    """At `window`, call next, start and finish up to `count` tickets, stopping at QueueEmpty; returns
+    the ids of the tickets this window called, in order. Runs in a child process."""
+    service = open_service(Settings(**settings_kwargs))
+    try:
+        called: list[int] = []
+        staff = f"loadgen-{window}"
+        _wait_for_start(start_event)
+        for _ in range(count):
+            try:
+                ticket = service.call_next(window, staff=staff)
+            except QueueEmpty:
+                break
+            called.append(ticket.id)
+            service.start(ticket.id, window=window, staff=staff)
+            service.finish(ticket.id, window=window, staff=staff)
+        return called
+    finally:
+        service.db.dispose()
+
+
+def _child(
+    index: int,
+    func: Callable[..., Any],
+    args: tuple[Any, ...],
+    start: threading.Barrier,
+    results: multiprocessing.Queue[tuple[int, bool, Any]],
+) -> None:
+    try:
+        value = func(*args, start)
+    except BaseException:
+        start.abort()  # nobody waits forever for a process that is gone
+        results.put((index, False, traceback.format_exc()))
+    else:
+        results.put((index, True, value))
+
+
+def run_together(
+    func: Callable[..., T],
+    jobs: Sequence[tuple[Any, ...]],
+    timeout: float = RUN_TIMEOUT,
+    on_start: Callable[[], object] | None = None,
+) -> tuple[list[T], float]:
+    """Run `func(*job, start_event)` in one spawned process per job, all released by one barrier
+    (`on_start` is called in this process at that moment).
+
+    Returns the results in job order and the seconds from the release until the last result came.
+    A failing process raises LoadError with its traceback.
+    """
+    ctx = multiprocessing.get_context("spawn")
+    start = ctx.Barrier(len(jobs) + 1)
+    results: multiprocessing.Queue[tuple[int, bool, Any]] = ctx.Queue()
+    processes = [
+        ctx.Process(target=_child, args=(i, func, job, start, results), daemon=True)
+        for i, job in enumerate(jobs)
+    ]
+    for process in processes:
+        process.start()
+    values: dict[int, T] = {}
+    failures: list[str] = []
+    try:
+        with contextlib.suppress(threading.BrokenBarrierError):  # each process reports why it stopped
+            start.wait(START_TIMEOUT)
+        began = time.perf_counter()
+        if on_start is not None:
+            on_start()
+        deadline = began + timeout
+        while len(values) + len(failures) < len(jobs):  # every process sends exactly one message
+            try:
+                index, ok, value = results.get(timeout=1.0)
+            except queue.Empty:
+                gone = not any(process.is_alive() for process in processes)
+                if gone or time.perf_counter() > deadline:
+                    missing = len(jobs) - len(values) - len(failures)
+                    why = "died without a word" if gone else f"gave no result in {timeout:.0f} s"
+                    failures.append(f"{missing} process(es) {why}")
+                    break
+                continue
+            if ok:
+                values[index] = cast(T, value)
+            else:
+                failures.append(f"process {index} failed:\n{value}")
+        elapsed = time.perf_counter() - began
+    finally:
+        for process in processes:
+            process.join(timeout=10)
+            if process.is_alive():
+                process.kill()
+                process.join()
+    if failures:
+        # Leave out the processes that only stopped because another one broke the start barrier.
+        real = [f for f in failures if "BrokenBarrierError" not in f] or failures
+        raise LoadError("\n".join(real))
+    return [values[i] for i in range(len(jobs))], elapsed
+
+
+def add_waiting(service: QueueService, service_code: str, count: int, source: str = "loadgen") -> list[int]:
+    """Put `count` waiting tickets for a service in one transaction, for filling a line fast: numbers
+    follow the department's counter (moved on by `count`), all are issued now (the line orders equal
+    times by id), and each has its `issued` event. Visitors' tickets always go through
+    `QueueService.issue`. Returns the new ticket ids in number order."""
+    svc, dept = service.catalogue.service(service_code)
+    now = service.now()
+    day = service.local(now).date()
+    with service.db.write() as s:
+        counter = s.get(Counter, (dept.code, day), with_for_update=True)
+        first = (counter.last if counter else 0) + 1
+        if counter is None:
+            s.add(Counter(department=dept.code, day=day, last=count))
+        else:
+            counter.last += count
+        rows = []
+        for number in range(first, first + count):
+            rows.append(
+                {
+                    "day": day,
+                    "origin": dept.code,
+                    "number": number,
+                    "code": ticket_code(dept.prefix, number),
+                    "department": dept.code,
+                    "service": svc.code,
+                    "language": "en",
+                    "priority": None,
+                    "rank": 1,
+                    "interpreter": False,
+                    "holder": None,
+                    "state": State.WAITING.value,
+                    "window": None,
+                    "issued_at": now,
+                    "queued_at": now,
+                    "called_at": None,
+                }
+            )
+        s.execute(insert(Ticket), rows)
+        made = s.execute(
+            select(Ticket.id, Ticket.issued_at)
+            .where(Ticket.day == day, Ticket.origin == dept.code, Ticket.number >= first)
+            .order_by(Ticket.number)
+        ).all()
+        data = {"service": svc.code, "language": "en", "source": source}
+        events = [
+            {
+                "at": at,
+                "day": day,
+                "kind": Action.ISSUED.value,
+                "ticket_id": ticket_id,
+                "department": dept.code,
+                "window": None,
+                "staff": None,
+                "state": State.WAITING.value,
+                "data": data,
+            }
+            for ticket_id, at in made
+        ]
+        s.execute(insert(Event), events)
+        return [ticket_id for ticket_id, _ in made]

@@ -1,0 +1,85 @@
+"""Wiring: settings to a database, a secret and a queue service; `kiosk init` lives here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from kiosk.catalogue import load_catalogue
+from kiosk.clock import Clock, SystemClock
+from kiosk.config import Settings
+from kiosk.errors import StorageUnavailable
+from kiosk.service import QueueService
+from kiosk.signing import create_secret, read_secret
+from kiosk.storage import SCHEMA_REVISION
+from kiosk.storage.db import Database
+from kiosk.storage.models import CatalogueVersion, Event
+
+
+@dataclass(frozen=True)
+class InitReport:
+    revision_before: str | None
+    revision: str | None
+    catalogue_id: int
+    catalogue_loaded: bool
+    secret_created: bool
+    database: str
+
+
+def initialise(settings: Settings, clock: Clock | None = None) -> InitReport:
+    """Create or upgrade the schema, store the catalogue if it changed, and make the QR secret."""
+    from kiosk.storage.migrate import upgrade
+
+    clock = clock or SystemClock()
+    catalogue = load_catalogue(settings.catalogue_path)  # refuse a broken file before touching the DB
+    db = Database(settings.db_url)
+    try:
+        before = db.schema_revision()
+        upgrade(db)
+        digest = catalogue.digest()
+        now = clock.now()
+        with db.write() as s:
+            latest = s.scalars(select(CatalogueVersion).order_by(CatalogueVersion.id.desc()).limit(1)).first()
+            loaded = latest is None or latest.digest != digest
+            if loaded:
+                latest = CatalogueVersion(
+                    loaded_at=now,
+                    digest=digest,
+                    source=str(settings.catalogue_path),
+                    body=catalogue.to_json(),
+                )
+                s.add(latest)
+                s.flush()
+                s.add(
+                    Event(
+                        at=now,
+                        day=now.astimezone(settings.zone).date(),
+                        kind="catalogue_loaded",
+                        data={"catalogue": latest.id, "digest": digest},
+                    )
+                )
+            assert latest is not None
+            catalogue_id = latest.id
+        created = create_secret(settings.secret_path)
+        if settings.secret_path.exists():
+            QueueService(db, settings, clock, read_secret(settings.secret_path)).purge_notes()
+        return InitReport(before, db.schema_revision(), catalogue_id, loaded, created, _safe_url(db))
+    finally:
+        db.dispose()
+
+
+def open_service(settings: Settings, clock: Clock | None = None, db: Database | None = None) -> QueueService:
+    """A service over an initialised database; a clear message when `kiosk init` is still due."""
+    db = db or Database(settings.db_url)
+    revision = db.schema_revision()
+    if revision != SCHEMA_REVISION:
+        found = f"revision {revision}" if revision else "an empty database"
+        raise StorageUnavailable(f"the database is not ready ({found}): run `kiosk init`")
+    service = QueueService(db, settings, clock or SystemClock(), read_secret(settings.secret_path))
+    service.reload_catalogue()
+    return service
+
+
+def _safe_url(db: Database) -> str:
+    return db.engine.url.render_as_string(hide_password=True)

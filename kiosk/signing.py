@@ -1,0 +1,106 @@
+"""The ticket's QR payload: compact, versioned, HMAC-signed with the centre's secret.
+
+Form: `K1:<id>:<yyyymmdd>:<number>:<DEPARTMENT>:<window+window>:<signature>`, all in the QR
+alphanumeric alphabet (upper case, digits, `:` `-` `+`) so the code stays small and a handheld scanner
+types it back exactly. The signature is the first 80 bits of HMAC-SHA256 over the rest, in base32.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from hashlib import sha256
+from pathlib import Path
+
+from kiosk.errors import KioskError, ScanRefused
+
+VERSION = "K1"
+_PAYLOAD = re.compile(
+    r"^K1:(?P<id>\d{1,12}):(?P<day>\d{8}):(?P<code>[A-Z]{1,2}-\d{3,5}):(?P<dept>[A-Z][A-Z0-9-]{0,31}):"
+    r"(?P<windows>[A-Z0-9]{1,8}(?:\+[A-Z0-9]{1,8})*):(?P<sig>[A-Z2-7]{16})$"
+)
+
+
+@dataclass(frozen=True)
+class Payload:
+    ticket_id: int
+    day: date
+    code: str
+    department: str
+    windows: tuple[str, ...]
+
+
+def _signature(secret: bytes, body: str) -> str:
+    digest = hmac.new(secret, body.encode("ascii"), sha256).digest()[:10]
+    return base64.b32encode(digest).decode("ascii")
+
+
+def sign(secret: bytes, payload: Payload) -> str:
+    body = ":".join(
+        (
+            VERSION,
+            str(payload.ticket_id),
+            payload.day.strftime("%Y%m%d"),
+            payload.code,
+            payload.department.upper(),
+            "+".join(w.upper() for w in payload.windows),
+        )
+    )
+    return f"{body}:{_signature(secret, body)}"
+
+
+def verify(secret: bytes, text: str) -> Payload:
+    """Check the form and the signature; raise ScanRefused with a reason a person understands."""
+    cleaned = text.strip().upper()
+    match = _PAYLOAD.match(cleaned)
+    if not match:
+        if cleaned.startswith("K") and ":" in cleaned and not cleaned.startswith(VERSION + ":"):
+            raise ScanRefused("this ticket code is from another version of the system", "version")
+        raise ScanRefused("this is not a ticket code of this centre", "malformed")
+    body, _, signature = cleaned.rpartition(":")
+    if not hmac.compare_digest(signature, _signature(secret, body)):
+        raise ScanRefused("this ticket code is forged or damaged (its signature does not match)", "forged")
+    try:
+        day = datetime.strptime(match["day"], "%Y%m%d").date()
+    except ValueError:
+        raise ScanRefused("this ticket code has an impossible date", "malformed") from None
+    return Payload(
+        ticket_id=int(match["id"]),
+        day=day,
+        code=match["code"],
+        department=match["dept"].lower(),
+        windows=tuple(match["windows"].split("+")),
+    )
+
+
+def holder_hash(secret: bytes, document: str) -> str:
+    """A keyed hash of a priority document's reference: the once-per-day rule without storing it."""
+    normalised = re.sub(r"\s+", "", document).upper()
+    return hmac.new(secret, b"holder:" + normalised.encode(), sha256).hexdigest()[:32]
+
+
+def create_secret(path: Path) -> bool:
+    """Write a new random secret readable by the owner only; False when one exists already."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32) + "\n")
+    return True
+
+
+def read_secret(path: Path) -> bytes:
+    try:
+        text = path.read_text().strip()
+    except FileNotFoundError:
+        raise KioskError(f"the QR secret {path} is missing: run `kiosk init` on this machine") from None
+    if len(text) < 32:
+        raise KioskError(f"the QR secret {path} is too short: delete it and run `kiosk init`")
+    return text.encode()

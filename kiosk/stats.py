@@ -1,0 +1,327 @@
+"""Waiting and service times computed from the event log, per department (TheQ's "periods").
+
+Each event records the ticket's state and department after it; the time between one event of a ticket
+and the next belongs to that state in that department. A ticket's wait in a department is the sum of
+its waiting periods there that ended with a call; its service time the sum of its serving periods.
+The share over the SLA counts finished waits over the target plus tickets still waiting past it. Each
+department may have its own target; the "all" row judges every wait by its own department's target.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from typing import ClassVar
+
+from kiosk.domain import EventView, State
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Seconds: how many, mean, median, 90th percentile (nearest rank) and maximum."""
+
+    count: int = 0
+    mean: float | None = None
+    median: float | None = None
+    p90: float | None = None
+    max: float | None = None
+
+    @classmethod
+    def of(cls, values: list[float]) -> Summary:
+        if not values:
+            return cls()
+        ordered = sorted(values)
+        rank = max(1, math.ceil(0.9 * len(ordered)))
+        return cls(
+            count=len(ordered),
+            mean=statistics.fmean(ordered),
+            median=statistics.median(ordered),
+            p90=ordered[rank - 1],
+            max=ordered[-1],
+        )
+
+
+@dataclass(frozen=True)
+class DepartmentStats:
+    department: str
+    issued: int
+    waiting_now: int
+    longest_wait_now: float | None
+    served: int
+    no_shows: int
+    cancelled: int
+    wait: Summary
+    service: Summary
+    over_sla: int
+    sla_base: int
+    sla_seconds: int | None = None  # the row's SLA target; None on the "all" row when targets differ
+
+    @property
+    def no_show_rate(self) -> float | None:
+        total = self.served + self.no_shows
+        return self.no_shows / total if total else None
+
+    @property
+    def over_sla_share(self) -> float | None:
+        return self.over_sla / self.sla_base if self.sla_base else None
+
+
+@dataclass(frozen=True)
+class DayStats:
+    departments: list[DepartmentStats]
+    total: DepartmentStats
+    sla_seconds: int  # the default target: the centre's, for departments without their own
+    sla_by_department: dict[str, int] = field(default_factory=dict)  # every row's target
+
+    def sla_of(self, department: str) -> int:
+        return self.sla_by_department.get(department, self.sla_seconds)
+
+
+@dataclass(frozen=True)
+class Wait:
+    """One finished wait: seconds spent waiting in `department`, ended by the call at `called_at`."""
+
+    department: str
+    seconds: float
+    called_at: datetime
+
+
+@dataclass(frozen=True)
+class TicketTimes:
+    """One ticket's day as the statistics count it.
+
+    `waits`: its waits that ended with a call (per department; waiting again in the same department,
+    after a return to the queue, adds to the next wait there). `services`: its finished serving
+    periods, per department. `waiting_now`: its current wait when it still waits at `until`. The
+    moments are its first call, its first start and its finish.
+    """
+
+    ticket_id: int
+    waits: tuple[Wait, ...] = ()
+    services: tuple[tuple[str, float], ...] = ()
+    waiting_now: tuple[str, float] | None = None
+    first_called_at: datetime | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+    @property
+    def wait_seconds(self) -> float | None:
+        """All the waiting the statistics count (finished waits plus the current one); None if none."""
+        if not self.waits and self.waiting_now is None:
+            return None
+        return sum(w.seconds for w in self.waits) + (self.waiting_now[1] if self.waiting_now else 0.0)
+
+    @property
+    def service_seconds(self) -> float | None:
+        return sum(seconds for _, seconds in self.services) if self.services else None
+
+
+def ticket_times(events: Iterable[EventView], until: datetime | None) -> dict[int, TicketTimes]:
+    """Each ticket's waits, services and moments from a day's events (ordered by id), by ticket id.
+    `until` closes open periods (now, for today); a past day's open periods are left out, as the day's
+    close ends them."""
+    result: dict[int, TicketTimes] = {}
+    for ticket_id, ticket_events in _by_ticket(events).items():
+        waited: dict[str, float] = defaultdict(float)
+        served: dict[str, float] = defaultdict(float)
+        waits: list[Wait] = []
+        services: list[tuple[str, float]] = []
+        waiting_now: tuple[str, float] | None = None
+        moments: dict[str, datetime] = {}
+        for index, event in enumerate(ticket_events):
+            if event.kind in ("called", "started"):
+                moments.setdefault(event.kind, event.at)
+            elif event.kind == "finished":
+                moments["finished"] = event.at
+            dept = event.department or "?"
+            following = ticket_events[index + 1] if index + 1 < len(ticket_events) else None
+            end = following.at if following else until
+            if end is None:
+                continue
+            span = max(0.0, (end - event.at).total_seconds())
+            if event.state == State.WAITING:
+                waited[dept] += span
+                if following is None:  # still waiting now
+                    waiting_now = (dept, waited.pop(dept))
+                elif following.kind == "called":
+                    waits.append(Wait(dept, waited.pop(dept), following.at))
+            elif event.state == State.SERVING:
+                served[dept] += span
+                if following is not None and following.state != State.SERVING:
+                    services.append((dept, served.pop(dept)))
+        result[ticket_id] = TicketTimes(
+            ticket_id=ticket_id,
+            waits=tuple(waits),
+            services=tuple(services),
+            waiting_now=waiting_now,
+            first_called_at=moments.get("called"),
+            started_at=moments.get("started"),
+            finished_at=moments.get("finished"),
+        )
+    return result
+
+
+@dataclass
+class _Acc:
+    issued: int = 0
+    served: int = 0
+    no_shows: int = 0
+    cancelled: int = 0
+    waits: list[float] = field(default_factory=list)
+    services: list[float] = field(default_factory=list)
+    waiting_now: list[float] = field(default_factory=list)
+    over_sla: int = 0
+    sla_base: int = 0
+
+    COUNTED: ClassVar[frozenset[str]] = frozenset({"issued", "finished", "no_show", "cancelled"})
+
+    def count(self, kind: str) -> None:
+        if kind == "issued":
+            self.issued += 1
+        elif kind == "finished":
+            self.served += 1
+        elif kind == "no_show":
+            self.no_shows += 1
+        elif kind == "cancelled":
+            self.cancelled += 1
+
+    def wait(self, seconds: float, target: int) -> None:
+        self.waits.append(seconds)
+        self.sla_base += 1
+        self.over_sla += seconds > target
+
+    def still_waiting(self, seconds: float, target: int) -> None:
+        self.waiting_now.append(seconds)
+        if seconds > target:  # an ongoing wait counts once it is over the target
+            self.sla_base += 1
+            self.over_sla += 1
+
+
+def day_stats(
+    events: list[EventView],
+    departments: list[str],
+    sla_seconds: int | Mapping[str, int],
+    until: datetime | None,
+    *,
+    default_sla_seconds: int | None = None,
+) -> DayStats:
+    """Statistics of one day from its ticket events (ordered by id). `until` closes open periods
+    (now, for today); a past day's open periods are left out, as the day's close ends them.
+
+    `sla_seconds` is one target for every department, or a target per department code; departments
+    the mapping does not name get `default_sla_seconds` (by default the mapping's most common value),
+    which is also the `DayStats.sla_seconds` shown as "the" target.
+    """
+    if isinstance(sla_seconds, int):
+        targets: dict[str, int] = {}
+        default = sla_seconds
+    else:
+        targets = dict(sla_seconds)
+        if default_sla_seconds is not None:
+            default = default_sla_seconds
+        elif targets:
+            default = Counter(targets.values()).most_common(1)[0][0]
+        else:
+            raise ValueError("an empty SLA mapping needs default_sla_seconds")
+
+    def target(code: str) -> int:
+        return targets.get(code, default)
+
+    acc: dict[str, _Acc] = {code: _Acc() for code in departments}
+    total = _Acc()
+
+    def bucket(code: str) -> _Acc:
+        return acc.setdefault(code, _Acc())
+
+    for ticket_events in _by_ticket(events).values():
+        for event in ticket_events:
+            if event.kind in _Acc.COUNTED:
+                bucket(event.department or "?").count(event.kind)
+                total.count(event.kind)
+    for times in ticket_times(events, until).values():
+        for w in times.waits:
+            bucket(w.department).wait(w.seconds, target(w.department))
+            total.wait(w.seconds, target(w.department))
+        for dept, seconds in times.services:
+            bucket(dept).services.append(seconds)
+            total.services.append(seconds)
+        if times.waiting_now is not None:
+            dept, seconds = times.waiting_now
+            bucket(dept).still_waiting(seconds, target(dept))
+            total.still_waiting(seconds, target(dept))
+    rows = [_row(code, a, target(code)) for code, a in acc.items()]
+    used = {row.sla_seconds for row in rows} or {default}
+    return DayStats(
+        departments=rows,
+        total=_row("all", total, used.pop() if len(used) == 1 else None),
+        sla_seconds=default,
+        sla_by_department={code: target(code) for code in acc},
+    )
+
+
+def _row(code: str, a: _Acc, sla_seconds: int | None) -> DepartmentStats:
+    return DepartmentStats(
+        department=code,
+        issued=a.issued,
+        waiting_now=len(a.waiting_now),
+        longest_wait_now=max(a.waiting_now) if a.waiting_now else None,
+        served=a.served,
+        no_shows=a.no_shows,
+        cancelled=a.cancelled,
+        wait=Summary.of(a.waits),
+        service=Summary.of(a.services),
+        over_sla=a.over_sla,
+        sla_base=a.sla_base,
+        sla_seconds=sla_seconds,
+    )
+
+
+@dataclass(frozen=True)
+class HourStats:
+    """One local hour (0-23): tickets issued in it, and the waits that ended by a call in it."""
+
+    hour: int
+    arrivals: int
+    waits: int
+    wait_mean: float | None  # seconds
+    wait_max: float | None  # seconds
+
+
+def hourly(events: list[EventView], zone: tzinfo) -> list[HourStats]:
+    """Per local hour of the day, in order, only the hours that have data: arrivals and waits.
+
+    Arrivals are `issued` events, counted in the hour of issue. Waits are the ones `day_stats`
+    counts (each wait in a department that ended with a call) and are keyed by the hour of the call
+    that ended them, so an hour's figures are final once the hour is over and waits still going on
+    are left out. On the night the clocks go back, the repeated hour's figures are added together.
+    """
+    arrivals: Counter[int] = Counter()
+    waits: dict[int, list[float]] = defaultdict(list)
+    for event in events:
+        if event.kind == "issued" and event.ticket_id is not None:
+            arrivals[event.at.astimezone(zone).hour] += 1
+    for times in ticket_times(events, until=None).values():
+        for w in times.waits:
+            waits[w.called_at.astimezone(zone).hour].append(w.seconds)
+    return [
+        HourStats(
+            hour=hour,
+            arrivals=arrivals[hour],
+            waits=len(waits[hour]),
+            wait_mean=statistics.fmean(waits[hour]) if waits[hour] else None,
+            wait_max=max(waits[hour]) if waits[hour] else None,
+        )
+        for hour in sorted(set(arrivals) | set(waits))
+    ]
+
+
+def _by_ticket(events: Iterable[EventView]) -> dict[int, list[EventView]]:
+    by_ticket: dict[int, list[EventView]] = defaultdict(list)
+    for event in events:
+        if event.ticket_id is not None and event.state is not None:
+            by_ticket[event.ticket_id].append(event)
+    return by_ticket

@@ -1,0 +1,161 @@
+"""The tables: tickets, per-department day counters, the append-only event log, catalogue versions."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from kiosk.domain import AT_WINDOW
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite (no zones) as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; the core uses aware times")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Tickets that occupy a window, as literal SQL: the partial unique index and the queries that must
+# use it share this one text.
+OPEN_AT_WINDOW = "state IN ({})".format(", ".join(f"'{s.value}'" for s in sorted(AT_WINDOW)))
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+
+
+class Ticket(Base):
+    """One visitor's ticket. `origin` is the issuing department (it owns the number);
+    `department` is where the ticket is now, which a transfer changes."""
+
+    __tablename__ = "tickets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date]
+    origin: Mapped[str] = mapped_column(String(32))
+    number: Mapped[int]
+    code: Mapped[str] = mapped_column(String(12))
+    department: Mapped[str] = mapped_column(String(32))
+    service: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8))
+    priority: Mapped[str | None] = mapped_column(String(32))
+    rank: Mapped[int] = mapped_column(SmallInteger)  # 0 = priority right, 1 = everyone else
+    interpreter: Mapped[bool]
+    holder: Mapped[str | None] = mapped_column(String(64))  # keyed hash of a priority document
+    state: Mapped[str] = mapped_column(String(16))
+    window: Mapped[str | None] = mapped_column(String(8))
+    issued_at: Mapped[datetime]
+    queued_at: Mapped[datetime]
+    called_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        UniqueConstraint("day", "origin", "number"),
+        Index("ix_tickets_queue", "day", "department", "state", "rank", "queued_at", "id"),
+        Index("ix_tickets_day_code", "day", "code"),
+        # A window never holds two tickets at once, whatever two terminals do at the same moment.
+        Index(
+            "uq_tickets_one_per_window",
+            "day",
+            "window",
+            unique=True,
+            sqlite_where=text(OPEN_AT_WINDOW),
+            postgresql_where=text(OPEN_AT_WINDOW),
+        ),
+    )
+
+
+class Counter(Base):
+    """The last number given by a department on a service day."""
+
+    __tablename__ = "counters"
+
+    department: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    last: Mapped[int]
+
+
+class Event(Base):
+    """Append-only log of every change; terminals follow it by id, statistics replay it."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    day: Mapped[date]
+    kind: Mapped[str] = mapped_column(String(24))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    department: Mapped[str | None] = mapped_column(String(32))
+    window: Mapped[str | None] = mapped_column(String(8))
+    staff: Mapped[str | None] = mapped_column(String(64))
+    state: Mapped[str | None] = mapped_column(String(16))
+    data: Mapped[dict[str, Any]]
+
+    __table_args__ = (
+        Index("ix_events_ticket_id", "ticket_id"),
+        Index("ix_events_day_kind", "day", "kind"),
+    )
+
+
+class StaffMember(Base):
+    """Someone who signs in at a counter or the front desk. The PIN is kept only as an scrypt hash
+    with its own salt; repeated failures lock the member out for a while."""
+
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))  # "staff" or "admin"
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool]
+    failures: Mapped[int]
+    locked_until: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class CatalogueVersion(Base):
+    """Each distinct catalogue `kiosk init` loaded; the newest is in force."""
+
+    __tablename__ = "catalogues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    loaded_at: Mapped[datetime]
+    digest: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(Text)
+    body: Mapped[dict[str, Any]]

@@ -1,0 +1,79 @@
+"""What a printed ticket says, in the visitor's language: composed here, drawn by `printer.layout`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.catalogue import Catalogue
+from kiosk.config import Settings
+from kiosk.domain import TicketView
+from kiosk.i18n import translations
+
+
+@dataclass(frozen=True)
+class TicketContent:
+    """Every line of a ticket, already translated; `qr` is the signed payload."""
+
+    centre: str
+    number: str
+    department: str
+    department_main: str | None  # the department in the centre's main language, when it differs
+    windows: str
+    service: str
+    priority: str | None
+    interpreter: str | None
+    queue: str
+    issued: str
+    footer: str
+    qr: str
+    language: str
+    reprint: str | None = None
+
+
+def ticket_content(
+    ticket: TicketView,
+    catalogue: Catalogue,
+    settings: Settings,
+    ahead: int,
+    wait_minutes: int,
+    qr: str,
+    reprint: bool = False,
+) -> TicketContent:
+    lang = ticket.language
+    t = translations(lang)
+    dept = catalogue.dept(ticket.department)
+    service, _owner = catalogue.service(ticket.service)
+    windows = ", ".join(ticket.windows)
+    window_text = t.ngettext("Window {windows}", "Windows {windows}", len(ticket.windows)).format(
+        windows=windows
+    )
+    if ahead == 0:
+        queue = t.gettext("You are next")
+    else:
+        queue = t.ngettext(
+            "{count} person ahead of you, about {minutes} min",
+            "{count} people ahead of you, about {minutes} min",
+            ahead,
+        ).format(count=ahead, minutes=wait_minutes)
+    priority = None
+    if ticket.priority:
+        category = catalogue.priority_category(ticket.priority).name(lang)
+        priority = t.gettext("Priority: {category}").format(category=category)
+    local = ticket.issued_at.astimezone(settings.zone)
+    main = settings.main_language
+    return TicketContent(
+        centre=settings.centre_name,
+        number=ticket.code,
+        department=dept.name(lang),
+        department_main=dept.name(main) if main != lang and dept.name(main) != dept.name(lang) else None,
+        windows=window_text,
+        service=service.name(lang),
+        priority=priority,
+        interpreter=t.gettext("Sign-language interpreter requested") if ticket.interpreter else None,
+        queue=queue,
+        issued=local.strftime("%d.%m.%Y %H:%M"),
+        footer=t.gettext("Watch the screen: your number will be called"),
+        qr=qr,
+        language=lang,
+        reprint=t.gettext("Reprint") if reprint else None,
+    )
