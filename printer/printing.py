@@ -1,0 +1,139 @@
+"""Print tickets through one queue: a single worker thread sends the jobs, so two quick taps never
+print at once and the caller (a Textual screen, the CLI) never waits on the printer. The ticket is
+already saved when a job is queued; the outcome is returned and written as a `printed`, `reprinted`
+or `print_failed` event.
+
+A job is drawn and encoded either in the queue's thread, or (`render_here=True`) in the caller's
+own worker thread, so that the kiosk's job is ready while its screen is still being drawn.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+from PIL import Image
+
+from kiosk.domain import Issued, TicketView
+from kiosk.errors import KioskError
+from kiosk.service import QueueService
+from kiosk.ticket import TicketContent, ticket_content
+from printer.layout import render
+from printer.raster import encode
+from printer.transports import PrintFault, open_transport
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PrintResult:
+    """What became of one job: `status` is "printed" or "failed"; `reason` a code from
+    `printer.transports.REASONS`; `job` the written file for preview printers; `sent_at` the
+    `time.perf_counter()` when the printer had the whole job (or gave up)."""
+
+    status: str
+    printer: str
+    ticket_id: int
+    reason: str | None = None
+    message: str = ""
+    job: str | None = None
+    seconds: float = 0.0
+    sent_at: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "printed"
+
+
+@dataclass(frozen=True)
+class Job:
+    ticket: TicketView
+    image: Image.Image
+    data: bytes
+    stem: str
+
+
+class TicketPrinter:
+    def __init__(self, service: QueueService, url: str | None = None, timeout: float = 3.0) -> None:
+        self.service = service
+        self.url = url or service.settings.printer
+        self.timeout = timeout
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="print-queue")
+
+    def submit(
+        self, issued: Issued, staff: str | None = None, render_here: bool = False
+    ) -> Future[PrintResult]:
+        """Queue a new ticket's job; returns at once unless `render_here` (then it draws first)."""
+        content = self.content_of(issued.ticket, issued.ahead, issued.wait_minutes, issued.qr)
+        if render_here:
+            return self._executor.submit(self._deliver, self.prepare(issued.ticket, content), staff, False)
+        return self._executor.submit(self._render_and_deliver, issued.ticket, content, staff, False)
+
+    def reprint(self, ticket: TicketView, staff: str | None = None) -> Future[PrintResult]:
+        """Queue a copy with today's position in the line and a "Reprint" mark."""
+        ahead = self.service.ahead_of(ticket.id)
+        minutes = self.service.estimate_minutes(ticket.department, ahead)
+        content = self.content_of(ticket, ahead, minutes, self.service.qr_payload(ticket), reprint=True)
+        return self._executor.submit(self._render_and_deliver, ticket, content, staff, True)
+
+    def print_sample(self, ticket: TicketView, content: TicketContent) -> PrintResult:
+        """Print a sample ticket that is not in the database (installers' test print); no event."""
+        stem = f"{ticket.day.isoformat()}_print-test-{ticket.language}"
+        return self._executor.submit(lambda: self._send(self.prepare(ticket, content, stem))).result()
+
+    def content_of(
+        self, ticket: TicketView, ahead: int, minutes: int, qr: str, reprint: bool = False
+    ) -> TicketContent:
+        return ticket_content(
+            ticket, self.service.catalogue, self.service.settings, ahead, minutes, qr, reprint=reprint
+        )
+
+    def prepare(self, ticket: TicketView, content: TicketContent, stem: str | None = None) -> Job:
+        image = render(content, self.service.settings.paper_width)
+        return Job(ticket, image, encode(image), stem or f"{ticket.day.isoformat()}_{ticket.code}")
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True)
+
+    def _render_and_deliver(
+        self, ticket: TicketView, content: TicketContent, staff: str | None, reprint: bool
+    ) -> PrintResult:
+        return self._deliver(self.prepare(ticket, content), staff, reprint)
+
+    def _deliver(self, job: Job, staff: str | None, reprint: bool) -> PrintResult:
+        result = self._send(job)
+        self._record(result, staff, reprint)
+        return result
+
+    def _send(self, job: Job) -> PrintResult:
+        started = time.perf_counter()
+        ticket_id = job.ticket.id
+        try:
+            written = open_transport(self.url, self.timeout).send(job.data, job.image, job.stem)
+        except PrintFault as fault:
+            now = time.perf_counter()
+            return PrintResult(
+                "failed", self.url, ticket_id, fault.reason, str(fault), None, now - started, now
+            )
+        except Exception as exc:  # never let a print job take the kiosk down
+            log.exception("printing %s failed", job.ticket.code)
+            now = time.perf_counter()
+            return PrintResult("failed", self.url, ticket_id, "error", str(exc), None, now - started, now)
+        now = time.perf_counter()
+        return PrintResult("printed", self.url, ticket_id, None, "", written, now - started, now)
+
+    def _record(self, result: PrintResult, staff: str | None, reprint: bool) -> None:
+        data: dict[str, object] = {"printer": result.printer}
+        if result.job:
+            data["job"] = result.job
+        if result.ok:
+            kind = "reprinted" if reprint else "printed"
+        else:
+            kind = "print_failed"
+            data.update(reason=result.reason, message=result.message, reprint=reprint)
+        try:
+            self.service.record_notice(kind, result.ticket_id, data, staff=staff)
+        except KioskError:
+            log.exception("could not record %s for ticket %s", kind, result.ticket_id)
