@@ -1,0 +1,169 @@
+"""The front desk's dialogs: issue a ticket by hand, change a priority, give a reason, add staff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select
+
+from kiosk.catalogue import Catalogue
+from kiosk.i18n import translations
+from kiosk.languages import NATIVE_NAMES
+
+
+class Dialog(ModalScreen[Any]):
+    """A titled dialog with Cancel and a confirming button; subclasses add fields and `result()`."""
+
+    def __init__(self, lang: str, title: str, confirm: str) -> None:
+        super().__init__()
+        self.lang = lang
+        self.title_text = title
+        self.confirm_text = confirm
+
+    def gettext(self, message: str) -> str:
+        return translations(self.lang).gettext(message)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield from self.fields()
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.gettext("Cancel"), id="cancel", variant="error")
+                yield Button(self.confirm_text, id="confirm", variant="success")
+
+    def fields(self) -> ComposeResult:
+        yield from ()
+
+    def result(self) -> Any:
+        return True
+
+    @on(Button.Pressed, "#confirm")
+    def _confirm(self) -> None:
+        value = self.result()
+        if value is not None:
+            self.dismiss(value)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+class IssueDialog(Dialog):
+    """A ticket for a visitor who cannot use the kiosk: (service, language, priority, interpreter)."""
+
+    def __init__(self, lang: str, catalogue: Catalogue, languages: list[str]) -> None:
+        t = translations(lang)
+        super().__init__(lang, t.gettext("Issue a ticket by hand"), t.gettext("Issue"))
+        self.catalogue = catalogue
+        self.languages = languages
+
+    def fields(self) -> ComposeResult:
+        services = [
+            (f"{d.name(self.lang)}: {s.name(self.lang)}", s.code)
+            for d in self.catalogue.department
+            for s in d.service
+        ]
+        yield Select(services, prompt=self.gettext("Service"), id="service")
+        yield Select([(NATIVE_NAMES[c], c) for c in self.languages], value=self.languages[0], id="language")
+        priorities = [(p.name(self.lang), p.code) for p in self.catalogue.priority]
+        yield Select(priorities, prompt=self.gettext("No priority right"), id="priority")
+        yield Checkbox(self.gettext("I need a sign-language interpreter"), id="interpreter")
+        yield Label("", id="dialog-error", classes="error")
+
+    def result(self) -> tuple[str, str, str | None, bool] | None:
+        service = self.query_one("#service", Select).value
+        if service is Select.NULL:
+            self.query_one("#dialog-error", Label).update(self.gettext("Choose a service"))
+            return None
+        priority = self.query_one("#priority", Select).value
+        return (
+            str(service),
+            str(self.query_one("#language", Select).value),
+            None if priority is Select.NULL else str(priority),
+            self.query_one("#interpreter", Checkbox).value,
+        )
+
+
+class PriorityDialog(Dialog):
+    """(category or None, reason)."""
+
+    def __init__(self, lang: str, catalogue: Catalogue, number: str, current: str | None) -> None:
+        t = translations(lang)
+        super().__init__(lang, t.gettext("Priority of {number}").format(number=number), t.gettext("Change"))
+        self.catalogue = catalogue
+        self.current = current
+
+    def fields(self) -> ComposeResult:
+        priorities = [(p.name(self.lang), p.code) for p in self.catalogue.priority]
+        yield Select(
+            priorities, prompt=self.gettext("No priority right"), id="priority",
+            value=self.current if self.current else Select.NULL,
+        )  # fmt: skip
+        yield Input(placeholder=self.gettext("Reason (e.g. document shown)"), id="reason", max_length=200)
+        yield Label("", id="dialog-error", classes="error")
+
+    def result(self) -> tuple[str | None, str] | None:
+        reason = self.query_one("#reason", Input).value.strip()
+        if not reason:
+            self.query_one("#dialog-error", Label).update(self.gettext("Say why"))
+            return None
+        priority = self.query_one("#priority", Select).value
+        return (None if priority is Select.NULL else str(priority), reason)
+
+
+class ReasonDialog(Dialog):
+    """A confirmation that needs a reason (cancel a ticket, close the day)."""
+
+    def __init__(self, lang: str, title: str, confirm: str, default: str = "") -> None:
+        super().__init__(lang, title, confirm)
+        self.default = default
+
+    def fields(self) -> ComposeResult:
+        yield Input(self.default, placeholder=self.gettext("Reason"), id="reason", max_length=200)
+        yield Label("", id="dialog-error", classes="error")
+
+    def result(self) -> str | None:
+        reason = self.query_one("#reason", Input).value.strip()
+        if not reason:
+            self.query_one("#dialog-error", Label).update(self.gettext("Say why"))
+            return None
+        return reason
+
+
+class StaffDialog(Dialog):
+    """(name, role, pin) for a new member, or just the PIN when `name` is given."""
+
+    def __init__(self, lang: str, name: str | None = None) -> None:
+        t = translations(lang)
+        title = t.gettext("New PIN for {name}").format(name=name) if name else t.gettext("Add a staff member")
+        super().__init__(lang, title, t.gettext("Save"))
+        self.member_name = name
+
+    def fields(self) -> ComposeResult:
+        if self.member_name is None:
+            yield Input(placeholder=self.gettext("Name"), id="name", max_length=64)
+            yield Select(
+                [(self.gettext("Counter staff"), "staff"), (self.gettext("Administrator"), "admin")],
+                value="staff", id="role",
+            )  # fmt: skip
+        yield Input(
+            placeholder=self.gettext("PIN (4 to 12 digits)"), password=True, restrict=r"\d*", id="pin"
+        )
+        yield Label("", id="dialog-error", classes="error")
+
+    def result(self) -> tuple[str, str, str] | None:
+        pin = self.query_one("#pin", Input).value
+        if not 4 <= len(pin) <= 12:
+            self.query_one("#dialog-error", Label).update(self.gettext("A PIN is 4 to 12 digits"))
+            return None
+        if self.member_name is not None:
+            return (self.member_name, "", pin)
+        name = self.query_one("#name", Input).value.strip()
+        if not name:
+            self.query_one("#dialog-error", Label).update(self.gettext("Name"))
+            return None
+        return (name, str(self.query_one("#role", Select).value), pin)

@@ -1,0 +1,57 @@
+"""PIN entry for staff, with a keypad for touchscreens; the PIN itself is checked by the caller."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Grid, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label
+
+
+class PinScreen(ModalScreen[str | None]):
+    """Asks for a PIN; dismisses with the digits typed, or None when cancelled."""
+
+    DEFAULT_CSS = """
+    PinScreen { align: center middle; }
+    PinScreen > Vertical {
+        width: 40; height: auto; border: thick #ffffff; background: #000000; padding: 1 2;
+    }
+    PinScreen Label { width: 100%; content-align: center middle; }
+    PinScreen #pin-error { color: #ffd700; }
+    PinScreen Grid { grid-size: 3; grid-gutter: 0 1; height: auto; }
+    PinScreen Grid Button { width: 100%; min-width: 6; height: 3; }
+    """
+
+    def __init__(self, title: str, cancel: str = "Cancel", ok: str = "OK", error: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.cancel_text = cancel
+        self.ok_text = ok
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.title_text, id="pin-title")
+            yield Input(password=True, restrict=r"\d*", max_length=12, id="pin-input")
+            yield Label(self.error, id="pin-error")
+            with Grid():
+                for key in "123456789":
+                    yield Button(key, id=f"key-{key}", classes="key")
+                yield Button(self.cancel_text, id="pin-cancel", variant="error")
+                yield Button("0", id="key-0", classes="key")
+                yield Button(self.ok_text, id="pin-ok", variant="success")
+
+    @on(Button.Pressed, ".key")
+    def _digit(self, event: Button.Pressed) -> None:
+        field = self.query_one(Input)
+        field.value = (field.value + str(event.button.label))[:12]
+
+    @on(Button.Pressed, "#pin-ok")
+    @on(Input.Submitted)
+    def _ok(self) -> None:
+        self.dismiss(self.query_one(Input).value)
+
+    @on(Button.Pressed, "#pin-cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)

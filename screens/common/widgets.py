@@ -1,0 +1,60 @@
+"""Small widgets the terminals share: very large text, the QR code, and a big touch button."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Button, Static
+
+from screens.common.blocks import big_text, qr_text
+
+
+class BigText(Static):
+    """Text drawn `rows` lines tall with half blocks (readable across a hall)."""
+
+    DEFAULT_CSS = "BigText { width: auto; height: auto; }"
+
+    def __init__(self, text: str = "", rows: int = 5, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.rows = rows
+        self.text = ""
+        self.show(text)
+
+    def show(self, text: str, rows: int | None = None) -> None:
+        self.rows = rows or self.rows
+        self.text = text
+        self.update("\n".join(big_text(text, self.rows)) if text else "")
+
+
+class QrCode(Static):
+    """A QR code a phone can read off the screen (dark modules on a light ground)."""
+
+    DEFAULT_CSS = "QrCode { width: auto; height: auto; color: #ffffff; background: #000000; }"
+
+    def __init__(self, payload: str, **kwargs: object) -> None:
+        super().__init__("\n".join(qr_text(payload)), **kwargs)  # type: ignore[arg-type]
+        self.payload = payload
+
+
+class Choice(Button):
+    """A big button: a bold name, a plain hint below, and an optional state line. In large-text
+    mode the name is drawn in big letters where it fits the button."""
+
+    def __init__(
+        self, name: str, hint: str = "", note: str = "", large: bool = False, width: int = 0, **kwargs: object
+    ) -> None:
+        super().__init__(self.label_for(name, hint, note, large, width), **kwargs)  # type: ignore[arg-type]
+        self.plain = "\n".join(p for p in (name, hint, note) if p)
+
+    @staticmethod
+    def label_for(name: str, hint: str, note: str, large: bool, width: int) -> Text:
+        label = Text(justify="center")
+        drawn = "\n".join(big_text(name, 3)) if large else ""
+        if drawn and width and max(len(line) for line in drawn.splitlines()) <= width - 4:
+            label.append(drawn, style="bold")
+        else:
+            label.append(name, style="bold")
+        if hint:
+            label.append("\n" + hint)
+        if note:
+            label.append("\n" + note, style="italic")
+        return label

@@ -1,0 +1,197 @@
+"""The lobby display app, built by `create_app`. It shows the current state at once when started
+mid-day, then follows the event table: each call is drawn to the top, flashes for a few seconds, and
+is announced (chime, then speech in the announcement languages); a recall is announced again.
+While the database is away it keeps the last picture and shows a quiet "reconnecting" mark."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from rich.table import Table
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Label, Static
+
+from kiosk.announce import announce
+from kiosk.clock import Clock, SystemClock
+from kiosk.config import Settings
+from kiosk.domain import EventView
+from kiosk.errors import KioskError
+from kiosk.i18n import translations
+from kiosk.runtime import open_service
+from kiosk.service import QueueService
+from kiosk.speech import Speaker
+from screens.common.live import ConnectionChanged, EventsArrived, LiveApp
+from screens.common.widgets import BigText
+
+CALLS = ("called", "recalled")
+CHANGES_WAITING = {"issued", "called", "returned", "transferred", "cancelled", "closed", "no_show"}
+
+
+class DisplayApp(LiveApp):
+    CSS_PATH = "display.tcss"
+    ENABLE_COMMAND_PALETTE = False
+    ALLOW_SELECT = False
+    TITLE = "Lobby display"
+
+    def __init__(
+        self,
+        settings: Settings,
+        service: QueueService,
+        speaker: Speaker,
+        lang: str | None = None,
+        flash_seconds: float = 6.0,
+        interval: float = 0.5,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.service = service
+        self.speaker = speaker
+        self.lang = lang or settings.main_language
+        self.flash_seconds = flash_seconds
+        self.interval = interval
+        self.monotonic = monotonic
+        self.calls: list[tuple[str, str]] = []  # (number, window), newest first
+        self.flash_until = 0.0
+        self.announced = 0
+
+    def gettext(self, message: str) -> str:
+        return translations(self.lang).gettext(message)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="top"):
+            yield Label(self.settings.centre_name, id="centre")
+            yield Label("", id="clock")
+        with Horizontal(id="main"):
+            with Vertical(id="now"):
+                yield Label(self.gettext("Now called"), id="now-title")
+                yield BigText("", rows=9, id="now-number")
+                yield BigText("", rows=6, id="now-window")
+            with Vertical(id="side"):
+                yield Label(self.gettext("Latest calls"), classes="title")
+                yield Static("", id="history")
+                yield Label(self.gettext("Waiting"), classes="title")
+                yield Static("", id="waiting")
+        yield Label("", id="connection")
+
+    def on_mount(self) -> None:
+        self.load_state()
+        self.set_interval(self.interval, self.tick)
+        self.set_interval(30, self.sweep)
+
+    @work(thread=True, exclusive=True, group="sweep")
+    def sweep(self) -> None:
+        """The display runs all day: it returns calls nobody answered (a window's terminal died)."""
+        try:
+            self.service.release_stale_calls(staff="display")
+        except KioskError:
+            return
+
+    @work(thread=True, exclusive=True, group="state")
+    def load_state(self) -> None:
+        """The current picture (also for a display started mid-day), then follow from here."""
+        try:
+            after = self.service.last_event_id()
+            recent = self.service.recent_calls(10)
+            waiting = self.service.waiting_counts()
+        except KioskError as exc:
+            self.post_message(ConnectionChanged(False, str(exc)))
+            self.call_from_thread(self.start_following)
+            return
+        calls = [(e.data.get("code") or self._code(e), e.window or "") for e in recent]
+        self.call_from_thread(self._show_state, calls, waiting, after)
+
+    def _show_state(self, calls: list[tuple[str, str]], waiting: dict[str, int], after: int) -> None:
+        self.calls = calls
+        self.show_calls()
+        self.show_waiting(waiting)
+        self.start_following(after=after, interval=self.interval)
+
+    def _code(self, event: EventView) -> str:
+        assert event.ticket_id is not None
+        return self.service.ticket(event.ticket_id).code
+
+    def on_events_arrived(self, message: EventsArrived) -> None:
+        new_calls = [e for e in message.events if e.kind in CALLS and e.window]
+        for event in new_calls:
+            code = str(event.data.get("code", ""))
+            if not code:
+                continue
+            window = str(event.window)
+            self.calls = [(code, window), *[c for c in self.calls if c != (code, window)]][:10]
+            announce(self.speaker, code, window, list(self.settings.announce_languages))
+            self.announced += 1
+        if new_calls:
+            self.flash_until = self.monotonic() + self.flash_seconds
+            self.show_calls()
+        if any(e.kind in CHANGES_WAITING for e in message.events):
+            self.refresh_waiting()
+
+    @work(thread=True, exclusive=True, group="waiting")
+    def refresh_waiting(self) -> None:
+        try:
+            waiting = self.service.waiting_counts()
+        except KioskError:
+            return
+        self.call_from_thread(self.show_waiting, waiting)
+
+    def on_connection_changed(self, message: ConnectionChanged) -> None:
+        label = self.query_one("#connection", Label)
+        label.update("" if message.up else self.gettext("Reconnecting..."))
+        if message.up:  # the follower catches up on calls; the counts are asked for again
+            self.refresh_waiting()
+
+    def show_calls(self) -> None:
+        number = self.query_one("#now-number", BigText)
+        window = self.query_one("#now-window", BigText)
+        if not self.calls:
+            number.show(self.gettext("Welcome"), rows=5)
+            window.show("")
+        else:
+            code, where = self.calls[0]
+            number.show(code, rows=9)
+            window.show(self.gettext("Window {window}").format(window=where), rows=6)
+        template = self.gettext("Window {window}")
+        lines = [f"{code:>8}  →  {template.format(window=where)}" for code, where in self.calls[1:]]
+        self.query_one("#history", Static).update("\n".join(lines))
+
+    def show_waiting(self, waiting: dict[str, int]) -> None:
+        catalogue = self.service.catalogue
+        table = Table(show_header=False, box=None, expand=True, padding=(0, 1, 0, 0))
+        table.add_column(overflow="ellipsis", no_wrap=True, ratio=1)
+        table.add_column(justify="right", style="bold", no_wrap=True)
+        for code, count in waiting.items():
+            table.add_row(catalogue.dept(code).name(self.lang), str(count))
+        self.query_one("#waiting", Static).update(table)
+
+    def tick(self) -> None:
+        if not self.screen_stack:  # shutting down: a last timer tick can still land here
+            return
+        now: datetime = self.service.local()
+        self.query_one("#clock", Label).update(now.strftime("%H:%M"))
+        flashing = self.monotonic() < self.flash_until
+        self.query_one("#now").set_class(
+            flashing and not self.query_one("#now").has_class("-flash"), "-flash"
+        )
+
+    def on_unmount(self) -> None:
+        self.speaker.close()
+
+
+def create_app(
+    settings: Settings,
+    service: QueueService | None = None,
+    clock: Clock | None = None,
+    lang: str | None = None,
+    speech_output: Path | None = None,
+    interval: float = 0.5,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> DisplayApp:
+    service = service or open_service(settings, clock or SystemClock())
+    speaker = Speaker(enabled=settings.speech, output=speech_output)
+    return DisplayApp(settings, service, speaker, lang=lang, interval=interval, monotonic=monotonic)

@@ -1,0 +1,1 @@
+"""The lobby kiosk: language, need, optional priority and interpreter, then the ticket."""

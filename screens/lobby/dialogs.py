@@ -1,0 +1,53 @@
+"""The kiosk's dialogs: "are you still there?" before a reset, and calm notices."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label
+
+
+class IdleScreen(ModalScreen[bool]):
+    """Counts down; dismisses True when the visitor continues. The app resets when time is up."""
+
+    def __init__(self, title: str, template: str, button: str, seconds: int, deadline: float) -> None:
+        super().__init__()
+        self.deadline = deadline
+        self.title_text = title
+        self.template = template
+        self.button = button
+        self.seconds = seconds
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Label(self.template.format(seconds=self.seconds), id="countdown")
+            yield Button(self.button, id="continue", variant="success")
+
+    def count(self, seconds: int) -> None:
+        self.seconds = seconds
+        self.query_one("#countdown", Label).update(self.template.format(seconds=seconds))
+
+    @on(Button.Pressed, "#continue")
+    def _continue(self) -> None:
+        self.dismiss(True)
+
+
+class NoticeScreen(ModalScreen[None]):
+    """A short message and one button."""
+
+    def __init__(self, message: str, button: str) -> None:
+        super().__init__()
+        self.message = message
+        self.button = button
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.message, id="notice")
+            yield Button(self.button, id="ok", variant="primary")
+
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        self.dismiss(None)

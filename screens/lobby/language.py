@@ -1,0 +1,49 @@
+"""The first screen: each language by its own name; the heading cycles through the seven."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Grid, Horizontal, Vertical
+from textual.widgets import Button, Label
+
+from kiosk.i18n import N_, translations
+from kiosk.languages import NATIVE_NAMES
+from screens.common.widgets import Choice
+from screens.lobby.base import VisitorScreen
+
+HEADING = N_("Choose your language")
+
+
+class LanguageScreen(VisitorScreen):
+    def compose(self) -> ComposeResult:
+        languages = self.kiosk.settings.languages
+        with Vertical(id="language"):
+            yield Label(self.kiosk.settings.centre_name, id="centre")
+            yield Label(translations(languages[0]).gettext(HEADING), id="heading")
+            with Grid(id="languages"):
+                for lang in languages:
+                    yield Choice(NATIVE_NAMES[lang], id=f"lang-{lang}", classes="language")
+            with Horizontal(id="staff-bar"):
+                yield Button(translations(self.kiosk.settings.main_language).gettext("Staff"), id="staff")
+
+    def on_mount(self) -> None:
+        self._turn = 0
+        self.set_interval(3.0, self._next_heading)
+
+    def _next_heading(self) -> None:
+        languages = self.kiosk.settings.languages
+        self._turn = (self._turn + 1) % len(languages)
+        self.query_one("#heading", Label).update(translations(languages[self._turn]).gettext(HEADING))
+
+    @on(Button.Pressed, ".language")
+    def _chosen(self, event: Button.Pressed) -> None:
+        assert event.button.id is not None
+        self.kiosk.choose_language(event.button.id.removeprefix("lang-"))
+
+    @on(Button.Pressed, "#staff")
+    def _staff(self) -> None:
+        self.kiosk.ask_staff_pin()
+
+    def speech(self) -> str:
+        return " ".join(translations(lang).gettext(HEADING) for lang in self.kiosk.settings.languages)

@@ -1,0 +1,32 @@
+"""Messages the lobby kiosk's worker threads post back to the app."""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from kiosk.domain import Issued
+from printer.printing import PrintResult
+
+
+@dataclass
+class TicketIssued(Message):
+    """Saved, and its print job already queued (`printing`)."""
+
+    issued: Issued
+    printing: Future[PrintResult]
+
+
+@dataclass
+class IssueFailed(Message):
+    """Nothing was saved: `reason` is "closed", "unavailable" or "refused"; `detail` for the log."""
+
+    reason: str
+    detail: str
+
+
+@dataclass
+class PrintDone(Message):
+    result: PrintResult

@@ -1,0 +1,138 @@
+"""What does the visitor need? The kiosk menu's categories, then the services of the one chosen.
+A service whose department is closed or past its last ticket says so, with its hours, before it is
+chosen; it cannot be chosen."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Grid, Vertical, VerticalScroll
+from textual.widgets import Button, Label
+
+from kiosk.catalogue import MenuEntry, Opening
+from screens.common.widgets import Choice
+from screens.lobby.bar import ActionBar
+from screens.lobby.base import VisitorScreen
+
+
+class ChoiceScroll(VerticalScroll, can_focus=False):
+    """Scrolls the choices without taking focus itself (the first choice gets it)."""
+
+
+class NeedScreen(VisitorScreen):
+    """The menu's categories, with the optional priority and interpreter choices."""
+
+    def compose(self) -> ComposeResult:
+        kiosk = self.kiosk
+        catalogue = kiosk.service.catalogue
+        with Vertical(id="need"):
+            yield Label(self.gettext("What do you need?"), id="heading")
+            with ChoiceScroll(), Grid(id="choices", classes="-large" if kiosk.large else ""):
+                for entry in catalogue.menu:
+                    note = "" if self._any_open(entry) else self.gettext("Closed now")
+                    yield Choice(
+                        entry.name(kiosk.lang), entry.hint(kiosk.lang), note, kiosk.large, kiosk.width,
+                        id=f"menu-{entry.code}", classes="menu",
+                    )  # fmt: skip
+            yield ActionBar(kiosk.lang, options=True)
+
+    def on_mount(self) -> None:
+        self.refresh_options()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_options()
+
+    def refresh_options(self) -> None:
+        kiosk = self.kiosk
+        if kiosk.priority:
+            name = kiosk.service.catalogue.priority_category(kiosk.priority).name(kiosk.lang)
+            priority = self.gettext("Priority: {category}").format(category=name)
+        else:
+            priority = self.gettext("I have a priority right")
+        self.query_one("#priority", Button).label = priority
+        if kiosk.interpreter:
+            interpreter = self.gettext("Sign-language interpreter: yes")
+        else:
+            interpreter = self.gettext("I need a sign-language interpreter")
+        self.query_one("#interpreter", Button).label = interpreter
+
+    def _any_open(self, entry: MenuEntry) -> bool:
+        catalogue = self.kiosk.service.catalogue
+        return any(
+            self.kiosk.service.opening(catalogue.service(code)[1].code).open for code in entry.services
+        )
+
+    @on(Button.Pressed, ".menu")
+    def _chosen(self, event: Button.Pressed) -> None:
+        assert event.button.id is not None
+        code = event.button.id.removeprefix("menu-")
+        entry = next(m for m in self.kiosk.service.catalogue.menu if m.code == code)
+        self.app.push_screen(ServiceScreen(entry))
+
+    @on(Button.Pressed, "#priority")
+    def _priority(self) -> None:
+        from screens.lobby.priority import PriorityScreen
+
+        self.app.push_screen(PriorityScreen(), callback=self._priority_chosen)
+
+    def _priority_chosen(self, code: str | None) -> None:
+        self.kiosk.priority = code or None
+        self.refresh_options()
+
+    @on(Button.Pressed, "#interpreter")
+    def _interpreter(self) -> None:
+        self.kiosk.interpreter = not self.kiosk.interpreter
+        self.refresh_options()
+
+    def speech(self) -> str:
+        lang = self.kiosk.lang
+        names = ". ".join(m.name(lang) for m in self.kiosk.service.catalogue.menu)
+        return f"{self.gettext('What do you need?')} {names}."
+
+
+class ServiceScreen(VisitorScreen):
+    """The services of one category; tapping an open one issues the ticket."""
+
+    def __init__(self, entry: MenuEntry) -> None:
+        super().__init__()
+        self.entry = entry
+
+    def compose(self) -> ComposeResult:
+        kiosk = self.kiosk
+        lang = kiosk.lang
+        with Vertical(id="services"):
+            yield Label(self.entry.name(lang), id="heading")
+            yield Label(self.gettext("Choose a service"), id="subheading")
+            with ChoiceScroll(), Grid(id="choices", classes="-large" if kiosk.large else ""):
+                for code in self.entry.services:
+                    service, dept = kiosk.service.catalogue.service(code)
+                    opening = kiosk.service.opening(dept.code)
+                    note = self.closed_note(opening, dept.cutoff.strftime("%H:%M"))
+                    button = Choice(
+                        service.name(lang), service.hint(lang), note, kiosk.large, kiosk.width,
+                        id=f"service-{code}", classes="service",
+                    )  # fmt: skip
+                    button.disabled = not opening.open
+                    yield button
+            yield ActionBar(lang)
+
+    def closed_note(self, opening: Opening, cutoff: str) -> str:
+        if opening.open:
+            return ""
+        if opening.reason == "after_cutoff":
+            note = self.gettext("No more tickets today (last ticket {time}). Hours: {hours}")
+        elif opening.reason == "break":
+            note = self.gettext("Break between shifts. Hours: {hours}")
+        else:
+            note = self.gettext("Closed now. Hours: {hours}")
+        return note.format(time=cutoff, hours=opening.hours)
+
+    @on(Button.Pressed, ".service")
+    def _chosen(self, event: Button.Pressed) -> None:
+        assert event.button.id is not None
+        self.kiosk.issue_ticket(event.button.id.removeprefix("service-"))
+
+    def speech(self) -> str:
+        lang = self.kiosk.lang
+        names = ". ".join(self.kiosk.service.catalogue.service(c)[0].name(lang) for c in self.entry.services)
+        return f"{self.entry.name(lang)}. {self.gettext('Choose a service')}. {names}."

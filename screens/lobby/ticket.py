@@ -1,0 +1,81 @@
+"""The ticket on screen: the number very large, where to go, the wait and the QR code. It shows how
+printing went; when the printer fails it says so calmly and stays up longer."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Label
+
+from kiosk.domain import Issued, spoken_number
+from kiosk.ticket import ticket_content
+from printer.printing import PrintResult
+from screens.common.widgets import BigText, QrCode
+from screens.lobby.base import VisitorScreen
+
+
+class TicketScreen(VisitorScreen):
+    def __init__(self, issued: Issued) -> None:
+        super().__init__()
+        self.issued = issued
+        self.printed: PrintResult | None = None
+
+    def compose(self) -> ComposeResult:
+        kiosk = self.kiosk
+        issued = self.issued
+        content = ticket_content(
+            issued.ticket,
+            kiosk.service.catalogue,
+            kiosk.settings,
+            issued.ahead,
+            issued.wait_minutes,
+            issued.qr,
+        )
+        with Horizontal(id="ticket"):
+            with Vertical(id="ticket-text"):
+                yield Label(self.gettext("Your number"), id="your-number")
+                yield BigText(issued.ticket.code, rows=8 if kiosk.large else 6, id="number")
+                yield Label(content.department, id="department")
+                yield Label(content.windows, id="windows")
+                yield Label(content.service, id="service")
+                if content.priority:
+                    yield Label(content.priority, classes="mark")
+                if content.interpreter:
+                    yield Label(content.interpreter, classes="mark")
+                yield Label(content.queue, id="queue")
+                yield Label(self.gettext("Printing your ticket..."), id="print-status")
+                with Horizontal(id="ticket-buttons"):
+                    yield Button(self.gettext("Done"), id="done")
+                    yield Button(self.gettext("Read aloud"), id="read-aloud")
+            yield QrCode(issued.qr, id="qr")
+        self.content = content
+
+    def show_print(self, result: PrintResult) -> None:
+        self.printed = result
+        status = self.query_one("#print-status", Label)
+        if result.ok:
+            status.update(self.gettext("Please take your ticket"))
+            status.set_classes("ok")
+        else:
+            status.update(
+                self.gettext(
+                    "The printer is not working right now. Take a photo of this screen or remember "
+                    "your number. The front desk knows."
+                )
+            )
+            status.set_classes("problem")
+        self.kiosk.schedule_reset(failed=not result.ok)
+        self.kiosk.say(self.speech())
+
+    @on(Button.Pressed, "#done")
+    def _done(self) -> None:
+        self.kiosk.start_over()
+
+    def speech(self) -> str:
+        number = self.gettext("Your number is {number}.").format(
+            number=spoken_number(self.issued.ticket.code)
+        )
+        parts = [number, self.content.department, self.content.windows, self.content.queue]
+        status = str(self.query_one("#print-status", Label).content)
+        return ". ".join([*parts, status])
