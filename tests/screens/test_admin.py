@@ -1,0 +1,219 @@
+"""The front desk driven as an administrator would: sign in, the live table (changes from another
+process arrive row by row), every action on a ticket, statistics and export, staff and the day."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.pilot import Pilot
+from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
+
+from kiosk import loadgen
+from screens.admin.app import AdminApp, AdminScreen, create_app
+from screens.admin.panes import StatsPane
+from screens.admin.queue import QueueTable
+from screens.counter.signin import SignInScreen
+from tests.screens.conftest import ADMIN_PIN, Centre
+from tests.screens.test_display import kiosk_cli
+from tests.screens.test_lobby import SIZE, shown, until
+
+
+def admin(centre: Centre, lang: str = "en") -> AdminApp:
+    return create_app(
+        centre.settings, centre.service, lang=lang, printer_url=f"preview://{centre.tmp / 'tickets'}"
+    )
+
+
+async def sign_in(pilot: Pilot[None]) -> QueueTable:
+    await shown(pilot, SignInScreen, ".member")
+    names = [m.name for m in pilot.app.screen.members]  # type: ignore[attr-defined]
+    assert names == ["Olena"], "only administrators may sign in here"
+    await pilot.click("#member-0")
+    await until(pilot, lambda: bool(pilot.app.screen.query("#pin-input")))
+    await pilot.press(*ADMIN_PIN, "enter")
+    await shown(pilot, AdminScreen, "#tickets")
+    return pilot.app.screen.query_one(QueueTable)
+
+
+def table(queue: QueueTable) -> DataTable[Any]:
+    return queue.table
+
+
+def cell(queue: QueueTable, ticket_id: int, column: str) -> str:
+    value = table(queue).get_cell(str(ticket_id), column)
+    return value.plain if isinstance(value, Text) else str(value)
+
+
+def status(pilot: Pilot[None]) -> str:
+    return str(pilot.app.screen.query_one("#admin-status", Label).content)
+
+
+async def test_live_table_follows_other_terminals(centre: Centre) -> None:
+    first = centre.service.issue("pension-new").ticket
+    app = admin(centre)
+    async with app.run_test(size=SIZE) as pilot:
+        queue = await sign_in(pilot)
+        await until(pilot, lambda: table(queue).row_count == 1)
+        kiosk_cli(centre, "issue", "job-register", "--lang", "tr", "--no-print")  # the kiosk, another process
+        kiosk_cli(centre, "call", "--window", "6")  # a counter, another process
+        await until(pilot, lambda: table(queue).row_count == 2, seconds=3)
+        await until(pilot, lambda: cell(queue, first.id, "state") == "called", seconds=3)
+        assert cell(queue, first.id, "window") == "6"
+        second = next(t for t in centre.service.day_view() if t.code == "E-001")
+        assert cell(queue, second.id, "language") == "tr"
+
+
+async def test_every_action_on_a_ticket(centre: Centre) -> None:
+    service = centre.service
+    app = admin(centre)
+    async with app.run_test(size=SIZE) as pilot:
+        queue = await sign_in(pilot)
+
+        async def finish_with(expect: str) -> None:
+            await until(pilot, lambda: expect in status(pilot), seconds=5)
+
+        # issue by hand: service, language, priority, interpreter
+        await pilot.press("f2")
+        await until(pilot, lambda: bool(app.screen.query("#service")))
+        dialog = app.screen
+        dialog.query_one("#service", Select).value = "pension-new"
+        dialog.query_one("#language", Select).value = "vi"
+        dialog.query_one("#priority", Select).value = "aged-80"
+        dialog.query_one("#interpreter", Checkbox).value = True
+        await pilot.click("#confirm")
+        await finish_with("P-001")
+        ticket = service.ticket("P-001")
+        assert (ticket.language, ticket.priority, ticket.interpreter) == ("vi", "aged-80", True)
+        await until(pilot, lambda: table(queue).row_count == 1, seconds=3)
+
+        # change priority with a reason
+        await pilot.press("f4")
+        await until(pilot, lambda: bool(app.screen.query("#reason")))
+        app.screen.query_one("#priority", Select).value = Select.NULL
+        app.screen.query_one("#reason", Input).value = "no document"
+        await pilot.click("#confirm")
+        await until(pilot, lambda: service.ticket(ticket.id).priority is None, seconds=5)
+        assert service.history(ticket.id)[-1].data["reason"] == "no document"
+
+        # transfer (keeps the number)
+        await pilot.press("f3")
+        await until(pilot, lambda: bool(app.screen.query("#department")))
+        app.screen.query_one("#department", Select).value = "employment"
+        await pilot.pause(0.1)
+        await pilot.click("#confirm")
+        await until(pilot, lambda: service.ticket(ticket.id).department == "employment", seconds=5)
+        assert service.ticket(ticket.id).code == "P-001"
+
+        # reprint
+        await pilot.press("f6")
+        await until(pilot, lambda: service.history(ticket.id)[-1].kind == "reprinted", seconds=5)
+
+        # cancel with a reason
+        await pilot.press("f5")
+        await until(pilot, lambda: bool(app.screen.query("#reason")))
+        app.screen.query_one("#reason", Input).value = "left the centre"
+        await pilot.click("#confirm")
+        await until(pilot, lambda: service.ticket(ticket.id).state == "cancelled", seconds=5)
+        await until(pilot, lambda: cell(queue, ticket.id, "state") == "cancelled", seconds=3)
+
+        # quick answer at the desk: recorded as served
+        await pilot.press("f7")
+        await until(pilot, lambda: bool(app.screen.query("#service")))
+        app.screen.query_one("#service", Select).value = "info-general"
+        await pilot.click("#confirm")
+        await until(pilot, lambda: any(t.service == "info-general" for t in service.day_view()), seconds=5)
+    quick = next(t for t in service.day_view() if t.service == "info-general")
+    assert quick.state == "done"
+    staff = {e.staff for t in service.day_view() for e in service.history(t.id) if e.kind != "issued"}
+    assert staff == {"Olena"}, "every action carries the administrator's name"
+
+
+async def test_filters_search_and_marks(centre: Centre) -> None:
+    service = centre.service
+    late = service.issue("pension-new").ticket
+    service.issue("job-register")
+    faulty = service.issue("housing-subsidy").ticket
+    service.record_notice("print_failed", faulty.id, {"reason": "paper_out"})
+    centre.clock.advance(minutes=16)  # past the 15-minute SLA target
+    fresh = service.issue("pension-recalc").ticket
+    app = admin(centre)
+    async with app.run_test(size=SIZE) as pilot:
+        queue = await sign_in(pilot)
+        await until(pilot, lambda: table(queue).row_count == 4)
+        waited = table(queue).get_cell(str(late.id), "waited")
+        assert isinstance(waited, Text) and "on #b00020" in str(waited.style), "late tickets are marked"
+        assert not isinstance(table(queue).get_cell(str(fresh.id), "waited"), Text)
+        assert cell(queue, faulty.id, "note") == "printer fault"
+        queue.query_one("#filter-department", Select).value = "pensions"
+        await until(pilot, lambda: table(queue).row_count == 2)
+        queue.query_one("#search", Input).value = "p 2"
+        await until(pilot, lambda: table(queue).row_count == 1)
+        assert str(fresh.id) in table(queue).rows
+
+
+async def test_five_thousand_tickets_change_row_by_row(centre: Centre) -> None:
+    service = centre.service
+    loadgen.add_waiting(service, "pension-new", 5000)
+    app = admin(centre)
+    async with app.run_test(size=SIZE) as pilot:
+        queue = await sign_in(pilot)
+        await until(pilot, lambda: table(queue).row_count == 5000, seconds=30)
+        clears: list[int] = []
+        original = table(queue).clear
+        table(queue).clear = lambda *a, **k: clears.append(1) or original(*a, **k)  # type: ignore[method-assign]
+        keys_before = list(table(queue).rows)
+        called = service.call_next("6")
+        await until(pilot, lambda: cell(queue, called.id, "state") == "called", seconds=3)
+        queue.tick()
+        assert clears == [], "a change updates its row; the table is never cleared and reloaded"
+        assert list(table(queue).rows) == keys_before
+
+
+async def test_stats_export_staff_and_day(centre: Centre, tmp_path: Path) -> None:
+    service = centre.service
+    ticket = service.issue("pension-new").ticket
+    centre.clock.advance(minutes=3)
+    service.call_next("6")
+    centre.clock.advance(minutes=1)
+    service.start(ticket.id)
+    centre.clock.advance(minutes=5)
+    service.finish(ticket.id)
+    app = admin(centre)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await pilot.click("#--content-tab-tab-stats")  # the tabs, as a person switches them
+        pane = app.screen.query_one(StatsPane)
+        await until(pilot, lambda: pane.shown is not None, seconds=5)
+        assert pane.shown is not None
+        pensions = next(d for d in pane.shown.departments if d.department == "pensions")
+        assert (pensions.served, pensions.wait.max, pensions.service.max) == (1, 180.0, 300.0)
+        rich_table = app.screen.query_one("#stats-table", Static).content
+        assert "Pensions" in list(rich_table.columns[0].cells)  # type: ignore[union-attr]
+        await pilot.wait_for_scheduled_animations()  # the tab switch slides; click once it has settled
+        await pilot.click("#stats-export")
+        await until(pilot, lambda: "Saved" in status(pilot), seconds=5)
+        assert len(list((centre.settings.data_dir / "exports").glob("*.csv"))) == 2
+
+        await pilot.click("#--content-tab-tab-day")
+        await pilot.wait_for_scheduled_animations()
+        day = app.screen.query_one("#day-table", DataTable)
+        day.move_cursor(row=day.get_row_index("pensions"))
+        await until(pilot, lambda: app.screen.query_one("#day-toggle").region.area > 0)  # laid out
+        await pilot.click("#day-toggle")
+        await until(pilot, lambda: "pensions" in service.closed_today(), seconds=3)
+        assert not service.opening("pensions").open
+
+        await pilot.click("#--content-tab-tab-staff")
+        await pilot.wait_for_scheduled_animations()
+        await until(pilot, lambda: app.screen.query_one("#staff-add").region.area > 0)
+        await pilot.click("#staff-add")
+        await until(pilot, lambda: bool(app.screen.query("#pin")))
+        app.screen.query_one("#name", Input).value = "Maria"
+        app.screen.query_one("#pin", Input).value = "246810"
+        await pilot.click("#confirm")
+        await until(pilot, lambda: any(m.name == "Maria" for m in app.staff.members()), seconds=3)
+        assert app.staff.sign_in("Maria", "246810").role == "staff"
+    kinds = [e.kind for e in service.audit()]
+    assert {"department_closed", "staff_added"} <= set(kinds)

@@ -1,0 +1,106 @@
+"""The lobby display: the state at start, calls made by another process shown within a second and
+announced once each (chime, then each announcement language) in order, and a database outage
+survived with a quiet mark."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from textual.widgets import Label
+
+from screens.common.widgets import BigText
+from screens.display.app import DisplayApp, create_app
+from tests.conftest import MONDAY_10
+from tests.screens.conftest import Centre
+from tests.screens.test_lobby import SIZE, until
+
+needs_espeak = pytest.mark.skipif(
+    shutil.which("espeak-ng") is None and not os.environ.get("CI"), reason="espeak-ng is not installed"
+)
+
+
+def display(centre: Centre) -> DisplayApp:
+    settings = centre.settings.model_copy(update={"speech": True, "announce_languages": ["uk", "en"]})
+    return create_app(settings, centre.service, lang="en", speech_output=centre.tmp / "speech", interval=0.5)
+
+
+def kiosk_cli(centre: Centre, *args: str) -> None:
+    """Run `kiosk ...` as a separate process on the same database (another terminal), signed in as
+    the clerk Ivan."""
+    config = centre.tmp / "centre.toml"
+    config.write_text(
+        f'data_dir = "{centre.settings.data_dir}"\ndatabase_url = "{centre.settings.db_url}"\n'
+        f'timezone = "{centre.settings.timezone}"\n'
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+    env.update(
+        KIOSK_CONFIG=str(config), KIOSK_NOW=MONDAY_10.isoformat(), KIOSK_STAFF="Ivan", KIOSK_PIN="5555"
+    )
+    subprocess.run(
+        [sys.executable, "-m", "kiosk", *args], env=env, check=True, capture_output=True, timeout=60
+    )
+
+
+def now_number(app: DisplayApp) -> str:
+    return app.query_one("#now-number", BigText).text
+
+
+async def test_started_mid_day_it_shows_the_state_at_once(centre: Centre) -> None:
+    service = centre.service
+    for _ in range(3):
+        service.issue("pension-new")
+    service.call_next("6")
+    service.call_next("7")
+    app = display(centre)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: now_number(app) == "P-002")
+        assert app.calls == [("P-002", "7"), ("P-001", "6")]
+        assert app.announced == 0, "what was called before the display started is not announced again"
+
+
+@needs_espeak
+async def test_a_call_from_another_process_is_shown_and_announced_once(centre: Centre) -> None:
+    centre.service.issue("pension-new")
+    centre.service.issue("job-register")
+    app = display(centre)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.follower is not None)
+        kiosk_cli(centre, "call", "--window", "6")  # the latency is measured by `kiosk bench`
+        await until(pilot, lambda: now_number(app) == "P-001", seconds=5)
+        assert app.query_one("#now").has_class("-flash") or app.flash_until > 0
+        kiosk_cli(centre, "call", "--window", "9")
+        await until(pilot, lambda: now_number(app) == "E-001", seconds=5)
+        kiosk_cli(centre, "recall", "--window", "6")
+        await until(pilot, lambda: now_number(app) == "P-001", seconds=5)
+        assert app.calls[:2] == [("P-001", "6"), ("E-001", "9")]
+        assert app.announced == 3
+        app.speaker.wait()
+    names = sorted(p.name for p in (centre.tmp / "speech").glob("*.wav"))
+    assert names == [
+        "0001-chime.wav", "0002-uk.wav", "0003-en.wav",
+        "0004-chime.wav", "0005-uk.wav", "0006-en.wav",
+        "0007-chime.wav", "0008-uk.wav", "0009-en.wav",
+    ]  # fmt: skip
+
+
+async def test_database_outage_shows_a_quiet_mark_and_recovers(centre: Centre) -> None:
+    centre.service.issue("pension-new")
+    app = display(centre)
+    database = Path(str(centre.settings.db_url).removeprefix("sqlite:///"))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.follower is not None)
+        centre.service.db.engine.dispose()
+        database.rename(database.with_suffix(".away"))
+        database.mkdir()  # nothing can open it now
+        await until(pilot, lambda: "Reconnecting" in str(app.query_one("#connection", Label).content))
+        assert app.is_running
+        database.rmdir()
+        database.with_suffix(".away").rename(database)
+        await until(pilot, lambda: str(app.query_one("#connection", Label).content) == "", seconds=5)
+        centre.service.call_next("6")
+        await until(pilot, lambda: now_number(app) == "P-001", seconds=5)

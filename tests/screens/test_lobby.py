@@ -1,0 +1,302 @@
+"""The lobby kiosk driven as a visitor would: taps (clicks) and keys, in several languages and
+scripts, down to the saved ticket and the printed job whose QR is read back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Button, Label
+
+from kiosk.i18n import translations
+from printer.decode import decode_job
+from printer.loopback import LoopbackPrinter
+from screens.lobby.dialogs import IdleScreen
+from screens.lobby.language import LanguageScreen
+from screens.lobby.need import NeedScreen, ServiceScreen
+from screens.lobby.ticket import TicketScreen
+from tests.screens.conftest import ADMIN_PIN, Centre
+from tests.test_printer import read_qr
+
+SIZE = (120, 40)
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the screen did not get there in time")
+
+
+async def shown(pilot: Pilot[None], screen: type, selector: str) -> None:
+    """Wait until `screen` is on top and has composed `selector` (a pushed screen composes a
+    moment later, and a click or query before that finds nothing)."""
+    await until(
+        pilot, lambda: isinstance(pilot.app.screen, screen) and bool(pilot.app.screen.query(selector))
+    )
+
+
+async def get_ticket(
+    pilot: Pilot[None],
+    lang: str,
+    menu: str,
+    service: str,
+    priority: str | None = None,
+    interpreter: bool = False,
+) -> TicketScreen:
+    await shown(pilot, LanguageScreen, f"#lang-{lang}")
+    await pilot.click(f"#lang-{lang}")
+    await shown(pilot, NeedScreen, f"#menu-{menu}")
+    if priority:
+        await pilot.click("#priority")
+        await until(pilot, lambda: pilot.app.screen.query("#priority-none"))
+        await pilot.click(f"#priority-{priority}")
+        await shown(pilot, NeedScreen, f"#menu-{menu}")
+    if interpreter:
+        await pilot.click("#interpreter")
+    await pilot.click(f"#menu-{menu}")
+    await shown(pilot, ServiceScreen, f"#service-{service}")
+    await pilot.click(f"#service-{service}")
+    await shown(pilot, TicketScreen, "#print-status")
+    screen = pilot.app.screen
+    assert isinstance(screen, TicketScreen)
+    await until(pilot, lambda: screen.printed is not None)
+    return screen
+
+
+@pytest.mark.parametrize(
+    ("lang", "menu", "service", "department"),
+    [("uk", "pension", "pension-new", "pensions"), ("vi", "money", "housing-subsidy", "social-policy"),
+     ("tr", "work", "job-register", "employment")],
+)  # fmt: skip
+async def test_three_taps_to_a_printed_ticket(
+    centre: Centre, lang: str, menu: str, service: str, department: str
+) -> None:
+    app = centre.lobby()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await get_ticket(pilot, lang, menu, service)
+        printed = screen.printed
+        assert printed is not None and printed.ok and printed.job
+        status = str(screen.query_one("#print-status", Label).content)
+        assert status == translations(lang).gettext("Please take your ticket")
+    ticket = centre.service.ticket(screen.issued.ticket.id)
+    assert (ticket.language, ticket.service, ticket.department) == (lang, service, department)
+    image, _ = decode_job(Path(printed.job).read_bytes())
+    assert read_qr(image) == screen.issued.qr == centre.service.qr_payload(ticket)
+
+
+async def test_priority_and_interpreter_reach_the_ticket(centre: Centre) -> None:
+    app = centre.lobby()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await get_ticket(
+            pilot, "ro", "pension", "pension-recalc", priority="veteran", interpreter=True
+        )
+        marks = [str(label.content) for label in screen.query(".mark").results(Label)]
+        assert any("Veteran" in m for m in marks) and len(marks) == 2
+    ticket = centre.service.ticket(screen.issued.ticket.id)
+    assert (ticket.priority, ticket.interpreter, ticket.language) == ("veteran", True, "ro")
+
+
+async def test_keyboard_alone_gets_a_ticket(centre: Centre) -> None:
+    app = centre.lobby()
+    async with app.run_test(size=SIZE) as pilot:
+        await shown(pilot, LanguageScreen, "#lang-en")
+        await pilot.press("tab", "enter")  # English is focused first; tab: Українська
+        await until(pilot, lambda: isinstance(app.screen, NeedScreen))
+        await pilot.press("enter")  # the first category has the focus
+        await until(pilot, lambda: isinstance(app.screen, ServiceScreen))
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen))
+    assert [t.language for t in centre.service.day_view()] == ["uk"]
+
+
+async def test_double_tap_issues_one_ticket(centre: Centre) -> None:
+    app = centre.lobby()
+    async with app.run_test(size=SIZE) as pilot:
+        await shown(pilot, LanguageScreen, "#lang-en")
+        await pilot.click("#lang-en")
+        await shown(pilot, NeedScreen, "#menu-pension")
+        await pilot.click("#menu-pension")
+        await shown(pilot, ServiceScreen, "#service-pension-new")
+        app.issue_ticket("pension-new")
+        app.issue_ticket("pension-new")
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen))
+        await pilot.pause(0.3)
+    assert len(centre.service.day_view()) == 1
+
+
+async def test_printer_failure_keeps_the_number_on_screen(centre: Centre) -> None:
+    fake = LoopbackPrinter("paper_out")
+    app = centre.lobby(printer_url=fake.url)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await get_ticket(pilot, "uk", "pension", "pension-new")
+            assert screen.printed is not None and screen.printed.reason == "paper_out"
+            status = screen.query_one("#print-status", Label)
+            assert "problem" in status.classes
+            expected = translations("uk").gettext(
+                "The printer is not working right now. Take a photo of this screen or remember "
+                "your number. The front desk knows."
+            )
+            assert str(status.content) == expected
+            assert screen.query_one("#qr")
+            centre.ticks.now += centre.settings.ticket_seconds + 1  # a printed ticket would reset by now
+            await pilot.pause(0.2)
+            assert isinstance(app.screen, TicketScreen), "a failed print stays up longer"
+            centre.ticks.now += centre.settings.ticket_failed_seconds
+            await until(pilot, lambda: isinstance(app.screen, LanguageScreen))
+    finally:
+        fake.close()
+    kinds = [e.kind for e in centre.service.history(screen.issued.ticket.id)]
+    assert kinds == ["issued", "print_failed"]
+
+
+async def test_printed_ticket_resets_after_a_short_time(centre: Centre) -> None:
+    app = centre.lobby()
+    async with app.run_test(size=SIZE) as pilot:
+        await get_ticket(pilot, "en", "pension", "pension-new")
+        centre.ticks.now += centre.settings.ticket_seconds + 1
+        await until(pilot, lambda: isinstance(app.screen, LanguageScreen))
+        assert app.lang == centre.settings.languages[0] and app.priority is None
+
+
+async def test_closed_department_says_so_before_it_is_chosen(centre: Centre) -> None:
+    centre.clock.set(datetime(2026, 11, 23, 19, 40, tzinfo=ZoneInfo("Europe/Kyiv")))
+    app = centre.lobby()
+    async with app.run_test(size=SIZE) as pilot:
+        await shown(pilot, LanguageScreen, "#lang-en")
+        await pilot.click("#lang-en")
+        await shown(pilot, NeedScreen, "#menu-not-sure")
+        assert "Closed now" in str(app.screen.query_one("#menu-pension", Button).label)
+        assert "Closed now" not in str(app.screen.query_one("#menu-not-sure", Button).label)  # desk: 19:45
+        await pilot.click("#menu-pension")
+        await shown(pilot, ServiceScreen, "#service-pension-new")
+        button = app.screen.query_one("#service-pension-new", Button)
+        assert button.disabled
+        assert "No more tickets today (last ticket 19:30). Hours: 08:00-14:00, 14:00-20:00" in str(
+            button.label
+        )
+        await pilot.click("#service-pension-new")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ServiceScreen)
+    assert centre.service.day_view() == []
+
+
+async def test_inactivity_warns_then_resets(centre: Centre) -> None:
+    app = centre.lobby()
+    async with app.run_test(size=SIZE) as pilot:
+        await shown(pilot, LanguageScreen, "#lang-uk")
+        await pilot.click("#lang-uk")
+        await shown(pilot, NeedScreen, "#interpreter")
+        await pilot.click("#interpreter")
+        centre.ticks.now += centre.settings.idle_seconds + 1
+        await until(pilot, lambda: isinstance(app.screen, IdleScreen))
+        warning = app.screen
+        assert isinstance(warning, IdleScreen) and warning.seconds >= 20
+        await pilot.click("#continue")  # the visitor is still there
+        await shown(pilot, NeedScreen, "#interpreter")
+        assert app.interpreter, "continuing keeps the visitor's choices"
+        centre.ticks.now += centre.settings.idle_seconds + 1
+        await until(pilot, lambda: isinstance(app.screen, IdleScreen))
+        centre.ticks.now += centre.settings.idle_warning_seconds - 5
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, IdleScreen) and app.screen.seconds <= 5
+        centre.ticks.now += 6
+        await until(pilot, lambda: isinstance(app.screen, LanguageScreen))
+        assert not app.interpreter and len(app.screen_stack) == 1
+
+
+@pytest.mark.parametrize(
+    "keys", [["ctrl+q"], ["ctrl+c"], ["ctrl+p"], ["escape"], ["ctrl+backslash"], ["f10"]]
+)
+async def test_no_key_leaves_kiosk_mode(centre: Centre, keys: list[str]) -> None:
+    app = centre.lobby()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*keys)
+        await pilot.pause(0.2)
+        assert app.is_running and isinstance(app.screen, LanguageScreen)
+        assert len(app.screen_stack) == 1, "no command palette or other screen opened"
+    assert app.ENABLE_COMMAND_PALETTE is False and app.ALLOW_SELECT is False
+
+
+async def test_staff_leave_only_with_an_admin_pin(centre: Centre) -> None:
+    app = centre.lobby()
+    async with app.run_test(size=SIZE) as pilot:
+        await shown(pilot, LanguageScreen, "#staff")
+        await pilot.click("#staff")
+        await until(pilot, lambda: app.screen.query("#pin-input"))
+        for digit in "5555":  # a counter clerk's PIN is not enough
+            await pilot.click(f"#key-{digit}")
+        await pilot.click("#pin-ok")
+        await until(
+            pilot,
+            lambda: (
+                bool(app.screen.query("#pin-error"))
+                and bool(str(app.screen.query_one("#pin-error", Label).content))
+            ),
+        )
+        assert app.is_running
+        await pilot.press(*ADMIN_PIN, "enter")
+        await until(pilot, lambda: not app.is_running)
+
+
+async def test_read_aloud_speaks_the_screen_in_its_language(centre: Centre) -> None:
+    import shutil
+
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed")
+    app = centre.lobby()
+    async with app.run_test(size=SIZE) as pilot:
+        await shown(pilot, LanguageScreen, "#lang-uk")
+        await pilot.click("#lang-uk")
+        await shown(pilot, NeedScreen, "#read-aloud")
+        await pilot.click("#read-aloud")
+        await pilot.pause(0.1)
+        app.speaker.wait()
+    files = sorted((centre.tmp / "speech").glob("*.wav"))
+    assert [f.name for f in files] == ["0001-uk.wav"]
+
+
+async def test_database_outage_is_a_calm_message(centre: Centre) -> None:
+    app = centre.lobby()
+    async with app.run_test(size=SIZE) as pilot:
+        await shown(pilot, LanguageScreen, "#lang-en")
+        await pilot.click("#lang-en")
+        await shown(pilot, NeedScreen, "#menu-pension")
+        await pilot.click("#menu-pension")
+        await shown(pilot, ServiceScreen, "#service-pension-new")
+        centre.service.db.engine.dispose()
+        (centre.tmp / "kiosk.sqlite3").rename(centre.tmp / "elsewhere.sqlite3")
+        (centre.tmp / "kiosk.sqlite3").mkdir()  # the file is gone and cannot be created
+        await pilot.click("#service-pension-new")
+        await until(pilot, lambda: bool(app.screen.query("#notice")))
+        assert "front desk" in str(app.screen.query_one("#notice", Label).content)
+        await pilot.click("#ok")
+        await until(pilot, lambda: isinstance(app.screen, ServiceScreen))
+
+
+async def test_the_qr_on_screen_can_be_scanned(centre: Centre, tmp_path: Path) -> None:
+    """Save the ticket screen as SVG, draw it as a PNG (rsvg-convert) and read the code like a phone."""
+    import os
+    import shutil
+    import subprocess
+
+    import zxingcpp
+    from PIL import Image
+
+    if shutil.which("rsvg-convert") is None and not os.environ.get("CI"):
+        pytest.skip("rsvg-convert (librsvg2-bin) is not installed; CI installs it")
+    app = centre.lobby()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await get_ticket(pilot, "ms", "no-home", "shelter-help")
+        svg = tmp_path / "ticket.svg"
+        svg.write_text(app.export_screenshot())
+    png = tmp_path / "ticket.png"
+    subprocess.run(["rsvg-convert", "-w", "1400", str(svg), "-o", str(png)], check=True)
+    found = zxingcpp.read_barcodes(Image.open(png).convert("L"))
+    assert [code.text for code in found] == [screen.issued.qr]

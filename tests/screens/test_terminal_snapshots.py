@@ -1,0 +1,116 @@
+"""SVG snapshots of the staff window and the lobby display, in English and Ukrainian."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from textual.pilot import Pilot
+
+from screens.admin.panes import StatsPane
+from screens.counter.signin import SignInScreen
+from screens.display.app import create_app as create_display
+from tests.screens.conftest import Centre
+from tests.screens.test_admin import admin
+from tests.screens.test_admin import sign_in as admin_sign_in
+from tests.screens.test_counter import counter, sign_in
+from tests.screens.test_lobby import SIZE, shown, until
+
+Snap = Callable[..., bool]
+LANGS = ["en", "uk"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_counter_sign_in(snap_compare: Snap, centre: Centre, lang: str) -> None:
+    async def steps(pilot: Pilot[None]) -> None:
+        await shown(pilot, SignInScreen, ".member")
+
+    assert snap_compare(counter(centre, lang=lang), terminal_size=SIZE, run_before=steps)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_counter_serving(snap_compare: Snap, centre: Centre, lang: str) -> None:
+    centre.service.issue("pension-new")
+    centre.service.issue("pension-recalc", priority="aged-80", interpreter=True, language="vi")
+    centre.service.issue("pension-certificate")
+
+    async def steps(pilot: Pilot[None]) -> None:
+        screen = await sign_in(pilot)
+        await pilot.press("f1")
+        await until(pilot, lambda: bool(screen.query_one("#current-number").text))  # type: ignore[attr-defined]
+        await until(pilot, lambda: "2" in str(screen.query_one("#waiting-count").content))  # type: ignore[attr-defined]
+        await pilot.pause(0.2)
+
+    assert snap_compare(counter(centre, lang=lang), terminal_size=SIZE, run_before=steps)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_counter_transfer_dialog(snap_compare: Snap, centre: Centre, lang: str) -> None:
+    centre.service.issue("pension-new")
+
+    async def steps(pilot: Pilot[None]) -> None:
+        screen = await sign_in(pilot)
+        await pilot.press("f1")
+        await until(pilot, lambda: screen.counter_ticket is not None)
+        await pilot.press("f7")
+        await until(pilot, lambda: bool(pilot.app.screen.query("#department")))
+
+    assert snap_compare(counter(centre, lang=lang), terminal_size=SIZE, run_before=steps)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_lobby_display(snap_compare: Snap, centre: Centre, lang: str) -> None:
+    service = centre.service
+    for code in ("pension-new", "pension-new", "job-register", "housing-subsidy", "psych-talk"):
+        service.issue(code)
+    for window in ("6", "9", "3", "7"):
+        service.call_next(window)
+    app = create_display(centre.settings, service, lang=lang)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await until(pilot, lambda: len(app.calls) == 4)
+        app.flash_until = 0.0
+        await pilot.pause(0.6)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=steps)
+
+
+def _busy_day(centre: Centre) -> None:
+    service = centre.service
+    for code, lang in (("pension-new", "uk"), ("job-register", "tr"), ("housing-subsidy", "ro"),
+                       ("pension-recalc", "vi"), ("psych-talk", "ms")):  # fmt: skip
+        service.issue(code, language=lang)
+        centre.clock.advance(minutes=4)
+    service.call_next("6")
+    centre.clock.advance(minutes=2)
+    service.start(window="6")
+    centre.clock.advance(minutes=6)
+    service.finish(window="6")
+    service.call_next("9")
+    centre.clock.advance(minutes=12)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_front_desk_queue(snap_compare: Snap, centre: Centre, lang: str) -> None:
+    _busy_day(centre)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        queue = await admin_sign_in(pilot)
+        await until(pilot, lambda: queue.table.row_count == 5)
+
+    assert snap_compare(admin(centre, lang=lang), terminal_size=SIZE, run_before=steps)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_front_desk_statistics(snap_compare: Snap, centre: Centre, lang: str) -> None:
+    _busy_day(centre)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await admin_sign_in(pilot)
+        await pilot.click("#--content-tab-tab-stats")
+        pane = pilot.app.screen.query_one(StatsPane)
+        await until(pilot, lambda: pane.shown is not None)
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause(0.2)
+
+    assert snap_compare(admin(centre, lang=lang), terminal_size=SIZE, run_before=steps)

@@ -1,0 +1,53 @@
+"""Rules for a real day: calls nobody answers go back to the queue, free-text notes are purged."""
+
+from __future__ import annotations
+
+from kiosk.clock import FixedClock
+from kiosk.domain import State
+from kiosk.runtime import initialise
+from kiosk.service import QueueService
+
+
+def test_a_call_nobody_answers_returns_to_the_queue(service: QueueService, clock: FixedClock) -> None:
+    first = service.issue("pension-new").ticket
+    second = service.issue("pension-new").ticket
+    third = service.issue("pension-new").ticket
+    service.call_next("6")  # first: the window's terminal dies now
+    service.call_next("7")  # second: recalled later, so not stale
+    service.call_next("8")
+    service.start(third.id)  # third: being served, never stale
+    clock.advance(minutes=6)
+    service.recall(second.id)
+    clock.advance(minutes=5)  # first called 11 min ago, second recalled 5 min ago
+    released = service.release_stale_calls(staff="display")
+    assert [t.id for t in released] == [first.id]
+    back = service.ticket(first.id)
+    assert (back.state, back.window) == (State.WAITING, None)
+    assert service.history(first.id)[-1].data == {
+        "reason": "called too long ago with no answer",
+        "window": "6",
+    }
+    assert service.ticket(second.id).state == State.CALLED
+    assert service.ticket(third.id).state == State.SERVING
+    assert service.call_next("6").id == first.id, "it keeps its place in the line"
+    assert service.release_stale_calls() == []
+
+
+def test_notes_are_purged_after_the_configured_days(service: QueueService, clock: FixedClock) -> None:
+    ticket = service.issue("pension-new").ticket
+    service.transfer(ticket.id, "employment", note="has a disability certificate, needs help with stairs")
+    clock.advance(days=service.settings.note_days)
+    assert service.purge_notes() == 0, "not older than the limit yet"
+    clock.advance(days=1)
+    assert service.purge_notes() == 1
+    data = service.history(ticket.id)[-1].data
+    assert "note" not in data and data["note_purged"] is True and data["to"] == "employment"
+    assert service.purge_notes() == 0
+
+
+def test_init_purges_old_notes(service: QueueService, clock: FixedClock) -> None:
+    ticket = service.issue("pension-new").ticket
+    service.transfer(ticket.id, "employment", note="private")
+    clock.advance(days=service.settings.note_days + 2)
+    initialise(service.settings, clock)
+    assert "note" not in service.history(ticket.id)[-1].data

@@ -1,0 +1,32 @@
+"""A short simulated day with real kiosk, window and display processes (the full one: bench/soak.py):
+every ticket accounted for once, no number twice, no ticket called while held, the display saw
+every call, the statistics agree with the events, and a printer failing in four ways at random
+moments loses no ticket and leaves every fault as an event."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli.soak import day_plan, run
+
+
+@pytest.mark.slow
+def test_short_day_on_sqlite(tmp_path: Path) -> None:
+    values = {"data_dir": str(tmp_path), "database_url": f"sqlite:///{tmp_path / 's.sqlite3'}",
+              "open_around_the_clock": True}  # fmt: skip
+    report = run(values, day_plan(12, 2, ["3", "6", "9"], printer_faults=True))
+    assert report["tickets_issued"] > 20 and report["calls"] > 10
+    assert report["print_failures_by_reason"].keys() >= {"offline", "paper_out", "timeout", "disconnected"}
+    assert report["ok"], report
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_short_day_on_postgresql(tmp_path: Path, pg_url: str) -> None:
+    values = {"data_dir": str(tmp_path), "database_url": pg_url, "open_around_the_clock": True}
+    report = run(values, day_plan(12, 4, [str(w) for w in range(1, 13)], printer_faults=True))
+    assert report["tickets_issued"] > 50 and report["calls"] > 30
+    assert report["tickets_printed"] > 20 and report["print_failures_by_reason"]
+    assert report["ok"], report

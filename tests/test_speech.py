@@ -1,0 +1,46 @@
+"""Speech: one utterance after another in the order asked, in each language, through espeak-ng
+writing WAV files (the stand-in for the sound device, at the very last step only)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import wave
+from pathlib import Path
+
+import pytest
+
+from kiosk.speech import Speaker, Utterance
+
+needs_espeak = pytest.mark.skipif(
+    shutil.which("espeak-ng") is None and not os.environ.get("CI"),
+    reason="espeak-ng is not installed (CI installs it, and there this test runs)",
+)
+
+
+@needs_espeak
+def test_utterances_are_spoken_in_order_without_overlap(tmp_path: Path) -> None:
+    spoken: list[Utterance] = []
+    speaker = Speaker(output=tmp_path, on_spoken=spoken.append)
+    lines = [("uk", "Талон P 7, вікно 6"), ("en", "Ticket P 7, window 6"), ("vi", "Số P 7, quầy 6")]
+    for lang, text in lines:
+        speaker.say(text, lang)
+    speaker.wait()
+    speaker.close()
+    assert [(u.lang, u.text) for u in spoken] == lines
+    files = sorted(tmp_path.glob("*.wav"))
+    assert [f.name for f in files] == ["0001-uk.wav", "0002-en.wav", "0003-vi.wav"]
+    for path in files:
+        with wave.open(str(path)) as audio:
+            assert audio.getnframes() / audio.getframerate() > 0.5, path.name
+
+
+def test_missing_espeak_is_silent_and_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    speaker = Speaker(enabled=True, output=tmp_path)
+    speaker.say("hello", "en")
+    assert not speaker.available and list(tmp_path.iterdir()) == []
+    assert "espeak-ng is not installed" in caplog.text
+    assert Speaker(enabled=False).available is False
