@@ -241,22 +241,29 @@ class Opening(BaseModel):
     open: bool
     reason: Literal["open", "closed_today", "before_opening", "break", "after_cutoff"]
     hours: str
+    cutoff: time
     opens_at: datetime | None = None
 
 
-def opening(dept: Department, local: datetime) -> Opening:
-    """Is `dept` issuing tickets at the local moment `local`? Breaks between shifts count as closed."""
+def opening(dept: Department, local: datetime, cutoff: time | None = None) -> Opening:
+    """Is `dept` issuing tickets at the local moment `local`? Breaks between shifts count as closed.
+    `cutoff` is today's last-ticket time when the front desk moved it, else the catalogue's."""
     hours = dept.hours_text()
+    last = cutoff or dept.cutoff
     today = DAYS[local.weekday()]
     if today not in dept.days:
-        return Opening(open=False, reason="closed_today", hours=hours, opens_at=_next_open(dept, local))
+        return Opening(
+            open=False, reason="closed_today", hours=hours, cutoff=last, opens_at=_next_open(dept, local)
+        )
     now = local.time()
-    if now >= dept.cutoff:
-        return Opening(open=False, reason="after_cutoff", hours=hours, opens_at=_next_open(dept, local))
+    if now >= last:
+        return Opening(
+            open=False, reason="after_cutoff", hours=hours, cutoff=last, opens_at=_next_open(dept, local)
+        )
     if any(p.start <= now < p.end for p in dept.hours):
-        return Opening(open=True, reason="open", hours=hours)
+        return Opening(open=True, reason="open", hours=hours, cutoff=last)
     reason: Literal["before_opening", "break"] = "before_opening" if now < dept.hours[0].start else "break"
-    return Opening(open=False, reason=reason, hours=hours, opens_at=_next_open(dept, local))
+    return Opening(open=False, reason=reason, hours=hours, cutoff=last, opens_at=_next_open(dept, local))
 
 
 def _next_open(dept: Department, local: datetime) -> datetime | None:

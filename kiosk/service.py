@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, text, tuple_, update
@@ -56,6 +57,15 @@ CLOSED_REASONS = {
 }
 
 
+DAY_PLAN_EVENTS = ("department_closed", "department_opened", "last_ticket_set")
+
+
+@dataclass
+class DayPlan:
+    closed: set[str] = field(default_factory=set)
+    last_ticket: dict[str, time] = field(default_factory=dict)
+
+
 class QueueService:
     """Queue operations for one centre over one database."""
 
@@ -73,7 +83,7 @@ class QueueService:
         self.secret = secret
         self._catalogue = catalogue
         self._catalogue_id: int | None = None
-        self._closed_cache: tuple[datetime, date, set[str]] | None = None
+        self._plan_cache: tuple[datetime, date, DayPlan] | None = None
 
     # Time and catalogue -------------------------------------------------------------------
 
@@ -105,45 +115,78 @@ class QueueService:
 
     def opening(self, department: str) -> Opening:
         dept = self.catalogue.dept(department)
-        if department in self.closed_today():
-            return Opening(open=False, reason="closed_today", hours=dept.hours_text())
+        plan = self.day_plan()
+        cutoff = plan.last_ticket.get(department, dept.cutoff)
+        if department in plan.closed:
+            return Opening(open=False, reason="closed_today", hours=dept.hours_text(), cutoff=cutoff)
         if self.settings.open_around_the_clock:
-            return Opening(open=True, reason="open", hours="00:00-24:00")
-        return opening(dept, self.local())
+            return Opening(open=True, reason="open", hours="00:00-24:00", cutoff=cutoff)
+        return opening(dept, self.local(), cutoff)
 
     def closed_today(self) -> set[str]:
-        """Departments the front desk closed for today (kept as events; read at most once a second)."""
+        """Departments the front desk closed for today."""
+        return self.day_plan().closed
+
+    def day_plan(self) -> DayPlan:
+        """What the front desk changed for today: departments closed and last-ticket times moved
+        (kept as events, so every terminal sees them; read at most once a second)."""
         now = self.now()
-        cached = self._closed_cache
-        if cached is not None and (now - cached[0]).total_seconds() < 1 and cached[1] == self.today():
+        today = self.today()
+        cached = self._plan_cache
+        if cached is not None and (now - cached[0]).total_seconds() < 1 and cached[1] == today:
             return cached[2]
         query = (
-            select(Event.department, Event.kind)
-            .where(Event.day == self.today(), Event.kind.in_(("department_closed", "department_opened")))
+            select(Event.department, Event.kind, Event.data)
+            .where(Event.day == today, Event.kind.in_(DAY_PLAN_EVENTS))
             .order_by(Event.id)
         )
-        closed: set[str] = set()
+        plan = DayPlan()
         with self.db.read() as s:
-            for department, kind in s.execute(query):
+            for department, kind, data in s.execute(query):
+                code = str(department)
                 if kind == "department_closed":
-                    closed.add(str(department))
+                    plan.closed.add(code)
+                elif kind == "department_opened":
+                    plan.closed.discard(code)
+                elif data.get("last_ticket"):
+                    plan.last_ticket[code] = time.fromisoformat(data["last_ticket"])
                 else:
-                    closed.discard(str(department))
-        self._closed_cache = (now, self.today(), closed)
-        return closed
+                    plan.last_ticket.pop(code, None)
+        self._plan_cache = (now, today, plan)
+        return plan
 
     def set_department_open(self, department: str, is_open: bool, staff: str | None = None) -> None:
         """Close a department for the rest of today (the kiosk stops giving its tickets) or reopen it."""
         self.catalogue.dept(department)
+        kind = "department_opened" if is_open else "department_closed"
+        self._day_event(kind, department, {}, staff)
+
+    def set_last_ticket(self, department: str, at: time | None, staff: str | None = None) -> time:
+        """Move today's last-ticket time of a department (None: back to the catalogue's); returns the
+        time now in force. It must fall inside the department's hours."""
+        dept = self.catalogue.dept(department)
+        if at is not None and not any(p.start < at <= p.end for p in dept.hours):
+            raise InvalidTransition(
+                f"last ticket {at:%H:%M} is outside the hours of {dept.name('en')} ({dept.hours_text()})"
+            )
+        value = at.strftime("%H:%M") if at else None
+        self._day_event("last_ticket_set", department, {"last_ticket": value}, staff)
+        return at or dept.cutoff
+
+    def _day_event(self, kind: str, department: str, data: dict[str, Any], staff: str | None) -> None:
         now = self.now()
         with self.db.write() as s:
-            kind = "department_opened" if is_open else "department_closed"
             s.add(
                 Event(
-                    at=now, day=self.local(now).date(), kind=kind, department=department, staff=staff, data={}
+                    at=now,
+                    day=self.local(now).date(),
+                    kind=kind,
+                    department=department,
+                    staff=staff,
+                    data=data,
                 )
             )
-        self._closed_cache = None
+        self._plan_cache = None
 
     def sla_seconds(self, department: str) -> int:
         minutes = self.catalogue.dept(department).sla_minutes or self.settings.sla_minutes
@@ -170,7 +213,7 @@ class QueueService:
         if not state.open:
             raise DepartmentClosed(
                 f"{dept.name('en')} {CLOSED_REASONS[state.reason]}; hours {state.hours}, "
-                f"last ticket {dept.cutoff:%H:%M}",
+                f"last ticket {state.cutoff:%H:%M}",
                 state.reason,
                 state.hours,
             )

@@ -624,6 +624,39 @@ def test_closed_department_names_its_hours(ready: dict[str, str]) -> None:
     assert issue("info-general", when(ready, at("19:40")))["number"] == "I-001"
 
 
+def test_the_front_desk_changes_today_from_the_shell(ready: dict[str, str]) -> None:
+    clerk = {**ready, "KIOSK_STAFF": "Ivan", "KIOSK_PIN": CLERK_PIN}
+    assert "needs an administrator" in fail("department", "pensions", "--close", env=clerk, code=1)
+
+    moved = run_json("department", "pensions", "--last-ticket", "10:30", env=ready)
+    assert moved == {
+        "department": "pensions",
+        "closed_today": False,
+        "last_ticket": "10:30",
+        "open_now": True,
+    }
+    assert "last ticket 10:30" in fail("issue", "pension-new", env=when(ready, at("10:31")))
+    assert (
+        "last ticket 10:30; now closed (after cutoff)"
+        in run("catalogue", env=when(ready, at("10:31"))).stdout
+    )
+    back = run("department", "pensions", "--usual-last-ticket", env=ready).stdout
+    assert back.strip() == "pensions: open today, last ticket 19:30"
+    assert "outside the hours" in fail("department", "pensions", "--last-ticket", "21:00", env=ready)
+    assert "expected a time like 17:30" in fail("department", "pensions", "--last-ticket", "late", env=ready)
+
+    assert "closed for today" in run("department", "pensions", "--close", env=ready).stdout
+    assert "is closed today" in fail("issue", "pension-new", env=ready)
+    run("department", "pensions", "--reopen", env=ready)
+    assert issue("pension-new", ready)["number"] == "P-001"
+
+    assert run("window", "6", "--pause", env=clerk).stdout.strip() == "window 6 paused"
+    assert "break" in fail("call", "-w", "6", env=clerk)
+    run("window", "6", "--resume", env=clerk)
+    assert run_json("call", "-w", "6", env=clerk)["number"] == "P-001"
+    assert "unknown window" in fail("window", "66", "--pause", env=clerk)
+
+
 def test_kiosk_now_without_offset_is_refused(ready: dict[str, str]) -> None:
     stderr = fail("queue", env=when(ready, "2026-11-23T10:00:00"), code=1)
     assert "KIOSK_NOW" in stderr

@@ -4,7 +4,7 @@ day's audit trail."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 import pytest
@@ -177,6 +177,49 @@ def test_closing_an_unknown_department_is_refused(service: QueueService) -> None
     with pytest.raises(NotFound):
         service.set_department_open("astrology", False)
     assert service.closed_today() == set()
+
+
+# Today's last-ticket time ---------------------------------------------------------------------
+
+
+def test_moving_todays_last_ticket_earlier_and_back(service: QueueService, clock: FixedClock) -> None:
+    assert service.opening("pensions").cutoff == time(19, 30)  # the catalogue's
+    assert service.set_last_ticket("pensions", time(11, 0), staff="iryna") == time(11, 0)
+    assert service.issue("pension-new").ticket.code == "P-001"  # 10:00, before it
+
+    clock.advance(minutes=61)  # 11:01
+    opening = service.opening("pensions")
+    assert (opening.open, opening.reason, opening.cutoff) == (False, "after_cutoff", time(11, 0))
+    with pytest.raises(DepartmentClosed) as caught:
+        service.issue("pension-recalc")
+    assert "last ticket 11:00" in str(caught.value)
+    assert service.issue("job-register").ticket.code == "E-001"  # other departments unchanged
+
+    service.set_last_ticket("pensions", None, staff="iryna")  # back to the usual 19:30
+    assert service.opening("pensions").open
+    assert service.issue("pension-recalc").ticket.code == "P-002"
+    moves = [(e.kind, e.staff, e.data) for e in service.audit() if e.kind == "last_ticket_set"]
+    assert moves == [
+        ("last_ticket_set", "iryna", {"last_ticket": None}),
+        ("last_ticket_set", "iryna", {"last_ticket": "11:00"}),
+    ]
+
+
+def test_a_later_last_ticket_holds_for_today_only(service: QueueService, clock: FixedClock) -> None:
+    service.set_last_ticket("pensions", time(19, 55))
+    clock.set(MONDAY_10.replace(hour=19, minute=45))
+    assert service.opening("pensions").open  # past the usual 19:30, before today's 19:55
+    clock.set(MONDAY_10.replace(hour=19, minute=45) + timedelta(days=1))
+    opening = service.opening("pensions")
+    assert (opening.open, opening.cutoff) == (False, time(19, 30))
+
+
+@pytest.mark.parametrize("at", [time(7, 0), time(8, 0), time(20, 30), time(23, 59)])
+def test_a_last_ticket_outside_the_hours_is_refused(service: QueueService, at: time) -> None:
+    with pytest.raises(InvalidTransition, match="outside the hours"):
+        service.set_last_ticket("pensions", at)
+    assert service.opening("pensions").cutoff == time(19, 30)
+    assert not [e for e in service.audit() if e.kind == "last_ticket_set"]
 
 
 # Print faults and the audit trail -------------------------------------------------------------

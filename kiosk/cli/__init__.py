@@ -165,6 +165,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason", default="end of day")
     staff(p)
 
+    p = command(
+        "department",
+        "commands:cmd_department",
+        "today only: close or reopen a department, move its last-ticket time",
+        "admin",
+    )
+    p.add_argument("department", metavar="DEPT", help="department code")
+    change = p.add_mutually_exclusive_group(required=True)
+    change.add_argument("--close", action="store_true", help="no more tickets today")
+    change.add_argument("--reopen", action="store_true", help="give tickets again today")
+    change.add_argument("--last-ticket", metavar="HH:MM", help="today's last-ticket time")
+    change.add_argument("--usual-last-ticket", action="store_true", help="back to the catalogue's")
+    staff(p)
+
+    p = command("window", "commands:cmd_window", "pause a window (a break) or resume it", "staff")
+    p.add_argument("window", metavar="W")
+    change = p.add_mutually_exclusive_group(required=True)
+    change.add_argument("--pause", action="store_true", help="call no one to this window")
+    change.add_argument("--resume", action="store_true", help="call people again")
+    staff(p)
+
     p = command("scan", "commands:cmd_scan", "check a scanned QR payload and show its ticket")
     p.add_argument("payload", metavar="PAYLOAD")
 

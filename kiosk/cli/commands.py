@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
-from datetime import date
+from datetime import date, time
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -95,7 +95,7 @@ def cmd_catalogue(ctx: Context) -> None:
         print(f"{d.prefix:2} {d.code:15} {d.name(lang)}")
         print(
             f"   windows {', '.join(d.windows)}; {', '.join(d.days)} {d.hours_text()}; "
-            f"last ticket {d.cutoff:%H:%M}; now {state}"
+            f"last ticket {opening.cutoff:%H:%M}; now {state}"
         )
         for s in d.service:
             print(f"     {s.code:22} {s.name(lang)} - {s.hint(lang)}")
@@ -282,6 +282,37 @@ def cmd_close_day(ctx: Context) -> None:
         print(f"closed {closed} open ticket(s)")
 
 
+def cmd_department(ctx: Context) -> None:
+    a, service = ctx.args, ctx.service
+    if a.close or a.reopen:
+        service.set_department_open(a.department, bool(a.reopen), staff=a.staff)
+    else:
+        service.set_last_ticket(a.department, None if a.usual_last_ticket else _time(a.last_ticket), a.staff)
+    opening = service.opening(a.department)
+    closed = a.department in service.closed_today()
+    if ctx.json:
+        render.emit_json(
+            {
+                "department": a.department,
+                "closed_today": closed,
+                "last_ticket": f"{opening.cutoff:%H:%M}",
+                "open_now": opening.open,
+            }
+        )
+    else:
+        state = "closed for today" if closed else f"open today, last ticket {opening.cutoff:%H:%M}"
+        print(f"{a.department}: {state}")
+
+
+def cmd_window(ctx: Context) -> None:
+    a = ctx.args
+    ctx.service.pause_window(a.window, bool(a.pause), staff=a.staff)
+    if ctx.json:
+        render.emit_json({"window": a.window, "paused": bool(a.pause)})
+    else:
+        print(f"window {a.window} {'paused' if a.pause else 'calls again'}")
+
+
 def cmd_scan(ctx: Context) -> None:
     ctx.ticket_out(ctx.service.open_scanned(ctx.args.payload), "scanned: valid ticket")
 
@@ -355,3 +386,10 @@ def _day(text: str | None) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise KioskError(f"--day {text!r}: expected a date like 2026-11-24") from None
+
+
+def _time(text: str) -> time:
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        raise KioskError(f"--last-ticket {text!r}: expected a time like 17:30") from None

@@ -40,6 +40,9 @@ ACTIONS = [
 ]
 
 
+DAY_EVENTS = ("department_closed", "department_opened", "last_ticket_set", "window_paused", "window_resumed")
+
+
 class AdminScreen(Screen[None]):
     BINDINGS = [Binding(key, f"act('{name}')", show=False) for name, key, _ in ACTIONS]  # noqa: RUF012
 
@@ -125,6 +128,8 @@ class AdminApp(LiveApp):
             return  # not signed in, or the desk is still being drawn (it loads the day itself)
         self.queue.changed(message.events)
         self.desk.query_one(AuditPane).load()
+        if any(e.kind in DAY_EVENTS for e in message.events):
+            self.desk.query_one(DayPane).load()  # another desk or a counter changed the day
 
     def on_connection_changed(self, message: ConnectionChanged) -> None:
         self.say("" if message.up else self.gettext(DATABASE_AWAY))

@@ -1,7 +1,10 @@
-"""The front desk's dialogs: issue a ticket by hand, change a priority, give a reason, add staff."""
+"""The front desk's dialogs: issue a ticket by hand, change a priority, give a reason, move today's last
+ticket, add staff."""
 
 from __future__ import annotations
 
+import re
+from datetime import time
 from typing import Any
 
 from textual import on
@@ -10,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
-from kiosk.catalogue import Catalogue
+from kiosk.catalogue import Catalogue, Department
 from kiosk.i18n import translations
 from kiosk.languages import NATIVE_NAMES
 
@@ -132,6 +135,39 @@ class ReasonDialog(Dialog):
             self.query_one("#dialog-error", Label).update(self.gettext("Say why"))
             return None
         return reason
+
+
+class LastTicketDialog(Dialog):
+    """Today's last-ticket time of a department: dismissed with `(time,)`, or `(None,)` for the
+    catalogue's usual time (an empty field)."""
+
+    def __init__(self, lang: str, dept: Department, now: str) -> None:
+        t = translations(lang)
+        title = t.gettext("Last ticket today: {department}").format(department=dept.name(lang))
+        super().__init__(lang, title, t.gettext("Save"))
+        self.dept = dept
+        self.now = now
+
+    def fields(self) -> ComposeResult:
+        usual = f"{self.dept.cutoff:%H:%M}"
+        yield Label(self.gettext("Hours: {hours}").format(hours=self.dept.hours_text()))
+        yield Label(self.gettext("Usual time: {time}. Leave empty to go back to it.").format(time=usual))
+        yield Input(self.now, placeholder="HH:MM", restrict=r"[0-9:]*", max_length=5, id="last-ticket")
+        yield Label("", id="dialog-error", classes="error")
+
+    def result(self) -> tuple[time | None] | None:
+        value = self.query_one("#last-ticket", Input).value.strip()
+        if not value:
+            return (None,)
+        error = self.query_one("#dialog-error", Label)
+        if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", value):
+            error.update(self.gettext("Write the time as HH:MM, e.g. 17:30"))
+            return None
+        at = time.fromisoformat(value.zfill(5))
+        if not any(p.start < at <= p.end for p in self.dept.hours):
+            error.update(self.gettext("The last ticket must fall within the hours"))
+            return None
+        return (at,)
 
 
 class StaffDialog(Dialog):

@@ -1,8 +1,10 @@
-"""The front desk's other views: statistics with a per-hour chart, staff, the day's departments and
-end-of-day close, and the audit of every action."""
+"""The front desk's other views: statistics with a per-hour chart, staff, the day (departments,
+last-ticket times, windows, end-of-day close), and the audit of every action."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import time
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.table import Table
@@ -15,7 +17,7 @@ from textual_plotext import PlotextPlot
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, translations
 from kiosk.stats import DayStats
-from screens.admin.dialogs import ReasonDialog, StaffDialog
+from screens.admin.dialogs import LastTicketDialog, ReasonDialog, StaffDialog
 from screens.common.words import problem_text
 
 if TYPE_CHECKING:
@@ -209,40 +211,119 @@ class StaffPane(Pane):
 
 
 class DayPane(Pane):
+    """Today only: departments closed or reopened, last-ticket times moved, windows paused, and the
+    end-of-day close. Every change is an event, so the kiosks and counters follow it."""
+
     def compose(self) -> ComposeResult:
         yield Label(self.gettext("Departments today"), classes="title")
-        table: DataTable[str] = DataTable(id="day-table", cursor_type="row")
-        table.add_columns(self.gettext("Department"), self.gettext("Hours"), self.gettext("Now"))
-        yield table
+        departments: DataTable[str] = DataTable(id="day-table", cursor_type="row")
+        departments.add_columns(
+            self.gettext("Department"),
+            self.gettext("Hours"),
+            self.gettext("Last ticket"),
+            self.gettext("Now"),
+        )
+        yield departments
         with Horizontal(classes="pane-buttons"):
             yield Button(self.gettext("Close or reopen for today"), id="day-toggle")
+            yield Button(self.gettext("Last ticket time"), id="day-last-ticket")
             yield Button(
                 self.gettext("End of day: close all open tickets"), id="day-close", variant="warning"
             )
+        yield Label(self.gettext("Windows today"), classes="title")
+        windows: DataTable[str] = DataTable(id="window-table", cursor_type="row")
+        windows.add_columns(self.gettext("Window"), self.gettext("Department"), self.gettext("Now"))
+        yield windows
+        with Horizontal(classes="pane-buttons"):
+            yield Button(self.gettext("Pause or resume the window"), id="window-toggle")
 
     def on_mount(self) -> None:
         self.load()
 
     def load(self) -> None:
+        try:
+            self._load()
+        except KioskError as exc:
+            self.say(problem_text(exc, self.gettext))
+
+    def _load(self) -> None:
         service = self.admin.service
+        lang = self.admin.lang
         table = self.query_one("#day-table", DataTable)
+        row = table.cursor_row
         table.clear()
+        closed = service.closed_today()
         for dept in service.catalogue.department:
             opening = service.opening(dept.code)
-            if dept.code in service.closed_today():
-                now = self.gettext("closed for today by the front desk")
+            if dept.code in closed:
+                now = self.gettext("closed for today")
             else:
                 now = self.gettext("open") if opening.open else self.gettext("closed now")
-            table.add_row(
-                dept.name(self.admin.lang), f"{dept.hours_text()} (≤ {dept.cutoff:%H:%M})", now, key=dept.code
+            last = f"{opening.cutoff:%H:%M}"
+            if opening.cutoff != dept.cutoff:
+                last += " " + self.gettext("(usually {time})").format(time=f"{dept.cutoff:%H:%M}")
+            table.add_row(dept.name(lang), dept.hours_text(), last, now, key=dept.code)
+        table.move_cursor(row=row)
+        windows = self.query_one("#window-table", DataTable)
+        row = windows.cursor_row
+        windows.clear()
+        catalogue = service.catalogue
+        for window in catalogue.windows:
+            names = ", ".join(
+                catalogue.dept(code).name(lang) for code in catalogue.departments_of_window(window)
             )
+            paused = service.window_paused(window)
+            now = self.gettext("paused") if paused else self.gettext("open")
+            windows.add_row(window, names, now, key=window)
+        windows.move_cursor(row=row)
+
+    def _chosen(self, table_id: str) -> str | None:
+        table = self.query_one(table_id, DataTable)
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
     @on(Button.Pressed, "#day-toggle")
     def _toggle(self) -> None:
-        table = self.query_one("#day-table", DataTable)
-        code = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        code = self._chosen("#day-table")
+        if code:
+            service = self.admin.service
+            self._change(
+                lambda: service.set_department_open(code, code in service.closed_today(), self.admin.who)
+            )
+
+    @on(Button.Pressed, "#day-last-ticket")
+    def _last_ticket(self) -> None:
+        code = self._chosen("#day-table")
+        if not code:
+            return
         service = self.admin.service
-        service.set_department_open(code, code in service.closed_today(), staff=self.admin.who)
+        dept = service.catalogue.dept(code)
+        now = f"{service.opening(code).cutoff:%H:%M}"
+        dialog = LastTicketDialog(self.admin.lang, dept, now)
+
+        def chosen(value: tuple[time | None] | None) -> None:
+            if value is not None:
+                self._change(lambda: service.set_last_ticket(code, value[0], staff=self.admin.who))
+
+        self.app.push_screen(dialog, callback=chosen)
+
+    @on(Button.Pressed, "#window-toggle")
+    def _pause(self) -> None:
+        window = self._chosen("#window-table")
+        if window:
+            service = self.admin.service
+            self._change(
+                lambda: service.pause_window(window, not service.window_paused(window), self.admin.who)
+            )
+
+    def _change(self, change: Callable[[], object]) -> None:
+        try:
+            change()
+        except KioskError as exc:
+            self.say(problem_text(exc, self.gettext))
+            return
+        self.say("")
         self.load()
 
     @on(Button.Pressed, "#day-close")

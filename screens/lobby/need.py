@@ -107,7 +107,7 @@ class ServiceScreen(VisitorScreen):
                 for code in self.entry.services:
                     service, dept = kiosk.service.catalogue.service(code)
                     opening = kiosk.service.opening(dept.code)
-                    note = self.closed_note(opening, dept.cutoff.strftime("%H:%M"))
+                    note = self.closed_note(opening, opening.cutoff.strftime("%H:%M"))
                     button = Choice(
                         service.name(lang), service.hint(lang), note, kiosk.large, kiosk.width,
                         id=f"service-{code}", classes="service",

@@ -3,6 +3,7 @@ process arrive row by row), every action on a ticket, statistics and export, sta
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -217,3 +218,53 @@ async def test_stats_export_staff_and_day(centre: Centre, tmp_path: Path) -> Non
         assert app.staff.sign_in("Maria", "246810").role == "staff"
     kinds = [e.kind for e in service.audit()]
     assert {"department_closed", "staff_added"} <= set(kinds)
+
+
+async def test_the_day_last_ticket_time_and_windows(centre: Centre) -> None:
+    service = centre.service
+    app = admin(centre)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await pilot.click("#--content-tab-tab-day")
+        await pilot.wait_for_scheduled_animations()
+        day = app.screen.query_one("#day-table", DataTable)
+        await until(pilot, lambda: app.screen.query_one("#day-last-ticket").region.area > 0)
+        day.move_cursor(row=day.get_row_index("pensions"))
+
+        async def last_ticket(text: str) -> None:
+            await pilot.click("#day-last-ticket")
+            await until(pilot, lambda: bool(app.screen.query("#last-ticket")))
+            field = app.screen.query_one("#last-ticket", Input)
+            assert field.value == f"{service.opening('pensions').cutoff:%H:%M}"  # today's, to edit
+            field.value = ""
+            await pilot.click("#last-ticket")
+            await pilot.press(*text)
+            await pilot.click("#confirm")
+
+        await last_ticket("21:00")  # after closing time: the dialog says so and stays
+        await until(
+            pilot, lambda: "within the hours" in str(app.screen.query_one("#dialog-error", Label).content)
+        )
+        await pilot.click("#cancel")
+        await until(pilot, lambda: not app.screen.query("#last-ticket"))
+        assert service.opening("pensions").cutoff == time(19, 30)
+
+        await last_ticket("11:00")
+        await until(pilot, lambda: service.opening("pensions").cutoff == time(11, 0), seconds=3)
+        row = day.get_row("pensions")
+        assert row[2] == "11:00 (usually 19:30)"
+
+        await last_ticket("")  # empty: the usual time again
+        await until(pilot, lambda: service.opening("pensions").cutoff == time(19, 30), seconds=3)
+        assert day.get_row("pensions")[2] == "19:30"
+
+        windows = app.screen.query_one("#window-table", DataTable)
+        windows.move_cursor(row=windows.get_row_index("6"))
+        await pilot.click("#window-toggle")
+        await until(pilot, lambda: service.window_paused("6"), seconds=3)
+        assert windows.get_row("6")[2] == "paused"
+        kiosk_cli(centre, "window", "7", "--pause")  # a counter pauses itself, in another process
+        await until(pilot, lambda: windows.get_row("7")[2] == "paused", seconds=3)
+    moves = [(e.kind, e.staff) for e in service.audit() if e.kind in ("last_ticket_set", "window_paused")]
+    assert moves == [("window_paused", "Ivan"), ("window_paused", "Olena"), ("last_ticket_set", "Olena"),
+                     ("last_ticket_set", "Olena")]  # fmt: skip

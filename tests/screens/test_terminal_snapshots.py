@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import time
 
 import pytest
 from textual.pilot import Pilot
@@ -112,5 +113,19 @@ def test_front_desk_statistics(snap_compare: Snap, centre: Centre, lang: str) ->
         await until(pilot, lambda: pane.shown is not None)
         await pilot.wait_for_scheduled_animations()
         await pilot.pause(0.2)
+
+    assert snap_compare(admin(centre, lang=lang), terminal_size=SIZE, run_before=steps)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_front_desk_day(snap_compare: Snap, centre: Centre, lang: str) -> None:
+    centre.service.set_last_ticket("pensions", time(17, 0), staff="Olena")
+    centre.service.set_department_open("homeless", False, staff="Olena")
+    centre.service.pause_window("7", True, staff="Olena")
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await admin_sign_in(pilot)
+        await pilot.click("#--content-tab-tab-day")
+        await until(pilot, lambda: pilot.app.screen.query_one("#window-toggle").region.area > 0)
 
     assert snap_compare(admin(centre, lang=lang), terminal_size=SIZE, run_before=steps)
