@@ -93,5 +93,5 @@ def test_kill_9_on_sqlite(tmp_path: Path) -> None:
 @pytest.mark.postgres
 def test_kill_9_on_postgresql(tmp_path: Path, pg_url: str) -> None:
     settings = _settings(tmp_path, pg_url)
-    kill_repeatedly(settings, 40)
-    assert check_consistent(settings) > 40
+    kill_repeatedly(settings, 100)
+    assert check_consistent(settings) > 100
