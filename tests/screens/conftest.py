@@ -101,7 +101,9 @@ async def settled(pilot: Pilot[None]) -> str:
     for _ in range(20):
         await pilot.wait_for_scheduled_animations()
         await pilot.pause(0.15)
-        picture = re.sub(r"\bterminal-\d+-([\w-]+)", r"terminal-\1", pilot.app.export_screenshot())
+        picture = re.sub(
+            r"\bterminal-\d+-([\w-]+)", r"terminal-\1", pilot.app.export_screenshot(simplify=True)
+        )
         if picture == last:
             break
         last = picture
@@ -147,7 +149,13 @@ def snap_compare(snap_compare: Callable[..., bool], request: pytest.FixtureReque
             diff = difflib.unified_diff(
                 picture_lines(stored.read_text()), picture_lines(pictures[0]), "stored", "now", n=0
             )
-            print("\n".join(diff))
+            text = f"\n{request.node.nodeid}: the picture differs from the stored one\n" + "\n".join(diff)
+            capture = request.config.pluginmanager.get_plugin("capturemanager")
+            if capture is None:
+                print(text)
+            else:  # past capture, to the run's output: a rerun that passes would otherwise hide it
+                with capture.global_and_fixture_disabled():
+                    print(text, flush=True)
         return same
 
     return compare
