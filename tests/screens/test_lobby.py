@@ -4,7 +4,7 @@ scripts, down to the saved ticket and the printed job whose QR is read back."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -184,6 +184,21 @@ async def test_closed_department_says_so_before_it_is_chosen(centre: Centre) -> 
         await pilot.click("#service-pension-new")
         await pilot.pause(0.3)
         assert isinstance(app.screen, ServiceScreen)
+    assert centre.service.day_view() == []
+
+
+async def test_a_last_ticket_moved_by_the_front_desk_reaches_the_kiosk(centre: Centre) -> None:
+    centre.service.set_last_ticket("pensions", time(9, 30), staff="Olena")  # it is 10:00
+    app = centre.lobby()
+    async with app.run_test(size=SIZE) as pilot:
+        await shown(pilot, LanguageScreen, "#lang-en")
+        await pilot.click("#lang-en")
+        await shown(pilot, NeedScreen, "#menu-pension")
+        await pilot.click("#menu-pension")
+        await shown(pilot, ServiceScreen, "#service-pension-new")
+        button = app.screen.query_one("#service-pension-new", Button)
+        assert button.disabled
+        assert "No more tickets today (last ticket 09:30)" in str(button.label)
     assert centre.service.day_view() == []
 
 
