@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kiosk.errors import ConfigError, NotFound
 from kiosk.tomlfile import read_toml, validate
@@ -21,8 +21,15 @@ from kiosk.tomlfile import read_toml, validate
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,31}$")]
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DAYS: tuple[Day, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-Name = Annotated[str, Field(min_length=1, max_length=60)]
-Hint = Annotated[str, Field(min_length=1, max_length=120)]
+
+
+def _no_brackets(value: str) -> str:
+    if "[" in value or "]" in value:
+        raise ValueError("square brackets are not allowed here (the screens read them as style markup)")
+    return value
+
+
+Hint = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(_no_brackets)]
 
 
 class _Strict(BaseModel):

@@ -51,6 +51,8 @@ def problems_of(exc: ValidationError) -> list[str]:
             message = "unknown key (check the spelling)"
         elif err["type"] == "missing":
             message = "required key is missing"
+        elif err["type"] == "value_error":
+            message = message.removeprefix("Value error, ")  # our own validators' words, as written
         found = err.get("input")
         detail = ""
         if err["type"] not in ("missing", "extra_forbidden") and not isinstance(found, dict | list):

@@ -65,7 +65,7 @@ class AdminScreen(Screen[None]):
                 yield DayPane()
             with TabPane(t.gettext("Audit"), id="tab-audit"):
                 yield AuditPane()
-        yield Label("", id="admin-status")
+        yield Label("", id="admin-status", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(QueueTable).load()

@@ -54,6 +54,14 @@ class Dialog(ModalScreen[Any]):
     def _cancel(self) -> None:
         self.dismiss(None)
 
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        """Enter in a field goes to the next one, and in the last one confirms."""
+        if event.input is list(self.query(Input))[-1]:
+            self._confirm()
+        else:
+            self.focus_next()
+
 
 class IssueDialog(Dialog):
     """A ticket for a visitor who cannot use the kiosk: (service, language, priority, interpreter)."""
@@ -75,7 +83,7 @@ class IssueDialog(Dialog):
         priorities = [(p.name(self.lang), p.code) for p in self.catalogue.priority]
         yield Select(priorities, prompt=self.gettext("No priority right"), id="priority")
         yield Checkbox(self.gettext("I need a sign-language interpreter"), id="interpreter")
-        yield Label("", id="dialog-error", classes="error")
+        yield Label("", id="dialog-error", classes="error", markup=False)
 
     def result(self) -> tuple[str, str, str | None, bool] | None:
         service = self.query_one("#service", Select).value
@@ -107,7 +115,7 @@ class PriorityDialog(Dialog):
             value=self.current if self.current else Select.NULL,
         )  # fmt: skip
         yield Input(placeholder=self.gettext("Reason (e.g. document shown)"), id="reason", max_length=200)
-        yield Label("", id="dialog-error", classes="error")
+        yield Label("", id="dialog-error", classes="error", markup=False)
 
     def result(self) -> tuple[str | None, str] | None:
         reason = self.query_one("#reason", Input).value.strip()
@@ -127,7 +135,7 @@ class ReasonDialog(Dialog):
 
     def fields(self) -> ComposeResult:
         yield Input(self.default, placeholder=self.gettext("Reason"), id="reason", max_length=200)
-        yield Label("", id="dialog-error", classes="error")
+        yield Label("", id="dialog-error", classes="error", markup=False)
 
     def result(self) -> str | None:
         reason = self.query_one("#reason", Input).value.strip()
@@ -153,7 +161,7 @@ class LastTicketDialog(Dialog):
         yield Label(self.gettext("Hours: {hours}").format(hours=self.dept.hours_text()))
         yield Label(self.gettext("Usual time: {time}. Leave empty to go back to it.").format(time=usual))
         yield Input(self.now, placeholder="HH:MM", restrict=r"[0-9:]*", max_length=5, id="last-ticket")
-        yield Label("", id="dialog-error", classes="error")
+        yield Label("", id="dialog-error", classes="error", markup=False)
 
     def result(self) -> tuple[time | None] | None:
         value = self.query_one("#last-ticket", Input).value.strip()
@@ -189,7 +197,7 @@ class StaffDialog(Dialog):
         yield Input(
             placeholder=self.gettext("PIN (4 to 12 digits)"), password=True, restrict=r"\d*", id="pin"
         )
-        yield Label("", id="dialog-error", classes="error")
+        yield Label("", id="dialog-error", classes="error", markup=False)
 
     def result(self) -> tuple[str, str, str] | None:
         pin = self.query_one("#pin", Input).value

@@ -34,7 +34,7 @@ class PinScreen(ModalScreen[str | None]):
         with Vertical():
             yield Label(self.title_text, id="pin-title")
             yield Input(password=True, restrict=r"\d*", max_length=12, id="pin-input")
-            yield Label(self.error, id="pin-error")
+            yield Label(self.error, id="pin-error", markup=False)
             with Grid():
                 for key in "123456789":
                     yield Button(key, id=f"key-{key}", classes="key")

@@ -59,12 +59,12 @@ class CounterScreen(Screen[None]):
             with Vertical(id="current"):
                 yield Label(self.gettext("At this window"), classes="title")
                 yield BigText("", rows=5, id="current-number")
-                yield Static("", id="current-details")
+                yield Static("", id="current-details", markup=False)
             with Vertical(id="line"):
                 yield Label(self.gettext("Waiting"), classes="title")
                 yield Label("", id="waiting-count")
-                yield Static("", id="next")
-        yield Label("", id="status")
+                yield Static("", id="next", markup=False)
+        yield Label("", id="status", markup=False)
         with Grid(id="actions"):
             for name, key, label in ACTIONS:
                 yield Button(f"{key}  {self.gettext(label)}", id=f"act-{name}", classes="action")

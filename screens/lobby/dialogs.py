@@ -45,7 +45,7 @@ class NoticeScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.message, id="notice")
+            yield Label(self.message, id="notice", markup=False)
             yield Button(self.button, id="ok", variant="primary")
 
     @on(Button.Pressed, "#ok")

@@ -44,7 +44,7 @@ class TicketScreen(VisitorScreen):
                 if content.interpreter:
                     yield Label(content.interpreter, classes="mark")
                 yield Label(content.queue, id="queue")
-                yield Label(self.gettext("Printing your ticket..."), id="print-status")
+                yield Label(self.gettext("Printing your ticket..."), id="print-status", markup=False)
                 with Horizontal(id="ticket-buttons"):
                     yield Button(self.gettext("Done"), id="done")
                     yield Button(self.gettext("Read aloud"), id="read-aloud")

@@ -231,7 +231,7 @@ async def test_the_day_last_ticket_time_and_windows(centre: Centre) -> None:
         await until(pilot, lambda: app.screen.query_one("#day-last-ticket").region.area > 0)
         day.move_cursor(row=day.get_row_index("pensions"))
 
-        async def last_ticket(text: str) -> None:
+        async def last_ticket(text: str, confirm: str = "click") -> None:
             await pilot.click("#day-last-ticket")
             await until(pilot, lambda: bool(app.screen.query("#last-ticket")))
             field = app.screen.query_one("#last-ticket", Input)
@@ -239,7 +239,10 @@ async def test_the_day_last_ticket_time_and_windows(centre: Centre) -> None:
             field.value = ""
             await pilot.click("#last-ticket")
             await pilot.press(*text)
-            await pilot.click("#confirm")
+            if confirm == "click":
+                await pilot.click("#confirm")
+            else:
+                await pilot.press("enter")
 
         await last_ticket("21:00")  # after closing time: the dialog says so and stays
         await until(
@@ -249,7 +252,7 @@ async def test_the_day_last_ticket_time_and_windows(centre: Centre) -> None:
         await until(pilot, lambda: not app.screen.query("#last-ticket"))
         assert service.opening("pensions").cutoff == time(19, 30)
 
-        await last_ticket("11:00")
+        await last_ticket("11:00", confirm="enter")
         await until(pilot, lambda: service.opening("pensions").cutoff == time(11, 0), seconds=3)
         row = day.get_row("pensions")
         assert row[2] == "11:00 (usually 19:30)"

@@ -160,6 +160,10 @@ async def test_scan_field_good_and_bad_codes(centre: Centre) -> None:
         await scan(forged, "forged")
         await scan(served.qr, f"{served.ticket.code} is served")
         await scan("hello there", "not a ticket code")
+        await scan("[/] [b]x", "not a ticket code")
+        screen.say("refused: [/] [SQL: x]", problem=True)  # a message with brackets shows as it is
+        await pilot.pause()
+        assert str(screen.query_one("#status", Label).content) == "refused: [/] [SQL: x]"
         other_day = signing.Payload(
             waiting.ticket.id, waiting.ticket.day.replace(day=20), waiting.ticket.code, "pensions", ("6",)
         )
