@@ -25,7 +25,7 @@ from printer.printing import TicketPrinter
 from screens.admin.dialogs import IssueDialog, PriorityDialog, ReasonDialog
 from screens.admin.panes import AuditPane, DayPane, StaffPane, StatsPane
 from screens.admin.queue import QueueTable
-from screens.common.live import ConnectionChanged, EventsArrived, LiveApp
+from screens.common.live import ConnectionChanged, EventsArrived, LiveApp, to_ui
 from screens.common.words import DATABASE_AWAY, problem_text
 from screens.counter.signin import SignInScreen
 from screens.counter.transfer import TransferScreen
@@ -206,10 +206,10 @@ class AdminApp(LiveApp):
         try:
             result = action()
         except KioskError as exc:
-            self.call_from_thread(self.say, problem_text(exc, self.gettext))
+            to_ui(self, self.say, problem_text(exc, self.gettext))
             return
         code = getattr(result, "code", None) or getattr(result, "status", "")
-        self.call_from_thread(self.say, self.gettext("Done: {what}").format(what=code))
+        to_ui(self, self.say, self.gettext("Done: {what}").format(what=code))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id and event.button.id.startswith("act-"):

@@ -18,6 +18,7 @@ from kiosk.errors import KioskError
 from kiosk.i18n import N_, translations
 from kiosk.stats import DayStats
 from screens.admin.dialogs import LastTicketDialog, ReasonDialog, StaffDialog
+from screens.common.live import to_ui
 from screens.common.words import problem_text
 
 if TYPE_CHECKING:
@@ -78,9 +79,9 @@ class StatsPane(Pane):
         try:
             stats, hourly = service.stats(), service.hourly()
         except KioskError as exc:
-            self.app.call_from_thread(self.say, problem_text(exc, self.gettext))
+            to_ui(self.app, self.say, problem_text(exc, self.gettext))
             return
-        self.app.call_from_thread(self.show, stats, hourly)
+        to_ui(self.app, self.show, stats, hourly)
 
     shown: DayStats | None = None
 
@@ -140,11 +141,9 @@ class StatsPane(Pane):
         try:
             tickets, summary = export_day(self.admin.service, None, self.admin.settings.data_dir / "exports")
         except (KioskError, OSError) as exc:
-            self.app.call_from_thread(self.say, problem_text(exc, self.gettext))
+            to_ui(self.app, self.say, problem_text(exc, self.gettext))
             return
-        self.app.call_from_thread(
-            self.say, self.gettext("Saved {files}").format(files=f"{tickets}, {summary}")
-        )
+        to_ui(self.app, self.say, self.gettext("Saved {files}").format(files=f"{tickets}, {summary}"))
 
 
 class StaffPane(Pane):
@@ -358,7 +357,7 @@ class AuditPane(Pane):
             events = self.admin.service.audit()
         except KioskError:
             return
-        self.app.call_from_thread(self.add, list(reversed(events)))
+        to_ui(self.app, self.add, list(reversed(events)))
 
     def add(self, events: list[Any]) -> None:
         table = self.query_one("#audit-table", DataTable)

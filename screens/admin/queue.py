@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Input, Select
 from kiosk.domain import EventView, State, TicketView, parse_ticket_code
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, translations
+from screens.common.live import to_ui
 from screens.common.words import STATE_WORDS
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ class QueueTable(Vertical):
             faults = self.admin.service.print_faults()
         except KioskError:
             return
-        self.app.call_from_thread(self._loaded, tickets, faults)
+        to_ui(self.app, self._loaded, tickets, faults)
 
     def _loaded(self, tickets: list[TicketView], faults: set[int]) -> None:
         self.faults = faults
@@ -115,7 +116,7 @@ class QueueTable(Vertical):
             faults = self.admin.service.print_faults() if prints else None
         except KioskError:
             return
-        self.app.call_from_thread(self.apply, tickets, faults)
+        to_ui(self.app, self.apply, tickets, faults)
 
     def apply(self, tickets: list[TicketView], faults: set[int] | None = None) -> None:
         if faults is not None:

@@ -5,8 +5,11 @@ One poll at a time: a poll slower than the interval makes the next tick skip, ne
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from textual import work
 from textual.app import App
@@ -29,6 +32,18 @@ class EventsArrived(Message):
 class ConnectionChanged(Message):
     up: bool
     detail: str = ""
+
+
+def to_ui(app: App[Any], callback: Callable[..., object], *args: Any) -> None:
+    """From a thread worker: run `callback(*args)` on the app's thread, unless the app has begun to
+    shut down by then (its widgets may be gone: a late result must not fail the closing app)."""
+
+    def run() -> None:
+        if app.is_running and app.screen_stack:
+            callback(*args)
+
+    with contextlib.suppress(RuntimeError):  # raised when the app is not running any more
+        app.call_from_thread(run)
 
 
 class LiveApp(App[None]):

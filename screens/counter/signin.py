@@ -13,6 +13,7 @@ from textual.widgets import Button, Label
 from kiosk.errors import KioskError
 from kiosk.i18n import translations
 from kiosk.staff import Member, StaffDirectory
+from screens.common.live import to_ui
 from screens.common.pin import PinScreen
 from screens.common.words import problem_text
 
@@ -71,6 +72,6 @@ class SignInScreen(Screen[None]):
         try:
             member = self.staff.sign_in(name, pin, role=self.role)
         except KioskError as exc:
-            self.app.call_from_thread(self.ask, name, problem_text(exc, translations(self.lang).gettext))
+            to_ui(self.app, self.ask, name, problem_text(exc, translations(self.lang).gettext))
             return
-        self.app.call_from_thread(self.signed_in, member)
+        to_ui(self.app, self.signed_in, member)

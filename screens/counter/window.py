@@ -19,6 +19,7 @@ from kiosk.domain import State, TicketView, parse_ticket_code
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, translations
 from kiosk.languages import NATIVE_NAMES
+from screens.common.live import to_ui
 from screens.common.widgets import BigText
 from screens.common.words import STATE_WORDS, problem_text
 
@@ -126,10 +127,10 @@ class CounterScreen(Screen[None]):
                 ticket = methods[name](window=window, staff=staff)
                 message = f"{ticket.code}: {self.gettext(STATE_WORDS[ticket.state])}"
         except KioskError as exc:
-            self.app.call_from_thread(self.say, problem_text(exc, self.gettext), True)
+            to_ui(self.app, self.say, problem_text(exc, self.gettext), True)
             return
-        self.app.call_from_thread(self.say, message)
-        self.app.call_from_thread(self.refresh_view)
+        to_ui(self.app, self.say, message)
+        to_ui(self.app, self.refresh_view)
 
     def ask_transfer(self) -> None:
         from screens.counter.transfer import TransferScreen
@@ -154,14 +155,15 @@ class CounterScreen(Screen[None]):
                 ticket.id, department, service=service_code, staff=staff, note=note or None
             )
         except KioskError as exc:
-            self.app.call_from_thread(self.say, problem_text(exc, self.gettext), True)
+            to_ui(self.app, self.say, problem_text(exc, self.gettext), True)
             return
         name = counter.service.catalogue.dept(department).name(counter.lang)
-        self.app.call_from_thread(
+        to_ui(
+            self.app,
             self.say,
             self.gettext("{number} moved to {department}").format(number=moved.code, department=name),
         )
-        self.app.call_from_thread(self.refresh_view)
+        to_ui(self.app, self.refresh_view)
 
     @on(Input.Submitted, "#scan")
     def _scanned(self, event: Input.Submitted) -> None:
@@ -192,10 +194,10 @@ class CounterScreen(Screen[None]):
                     )
                 )
         except KioskError as exc:
-            self.app.call_from_thread(self.say, problem_text(exc, self.gettext), True)
+            to_ui(self.app, self.say, problem_text(exc, self.gettext), True)
             return
-        self.app.call_from_thread(self.say, f"{ticket.code}: {self.gettext(STATE_WORDS[ticket.state])}")
-        self.app.call_from_thread(self.refresh_view)
+        to_ui(self.app, self.say, f"{ticket.code}: {self.gettext(STATE_WORDS[ticket.state])}")
+        to_ui(self.app, self.refresh_view)
 
     # The picture ------------------------------------------------------------------------------
 
@@ -209,9 +211,9 @@ class CounterScreen(Screen[None]):
             waiting = [counter.service.waiting(d, limit=6) for d in counter.departments]
             paused = counter.service.window_paused(counter.window)
         except KioskError as exc:
-            self.app.call_from_thread(self.say, problem_text(exc, self.gettext), True)
+            to_ui(self.app, self.say, problem_text(exc, self.gettext), True)
             return
-        self.app.call_from_thread(self.show, current, waiting, paused)
+        to_ui(self.app, self.show, current, waiting, paused)
 
     def show(
         self, current: TicketView | None, waiting: list[tuple[int, list[TicketView]]], paused: bool

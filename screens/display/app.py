@@ -25,7 +25,7 @@ from kiosk.i18n import translations
 from kiosk.runtime import open_service
 from kiosk.service import QueueService
 from kiosk.speech import Speaker
-from screens.common.live import ConnectionChanged, EventsArrived, LiveApp
+from screens.common.live import ConnectionChanged, EventsArrived, LiveApp, to_ui
 from screens.common.widgets import BigText
 
 CALLS = ("called", "recalled")
@@ -101,10 +101,10 @@ class DisplayApp(LiveApp):
             waiting = self.service.waiting_counts()
         except KioskError as exc:
             self.post_message(ConnectionChanged(False, str(exc)))
-            self.call_from_thread(self.start_following)
+            to_ui(self, self.start_following)
             return
         calls = [(e.data.get("code") or self._code(e), e.window or "") for e in recent]
-        self.call_from_thread(self._show_state, calls, waiting, after)
+        to_ui(self, self._show_state, calls, waiting, after)
 
     def _show_state(self, calls: list[tuple[str, str]], waiting: dict[str, int], after: int) -> None:
         self.calls = calls
@@ -138,7 +138,7 @@ class DisplayApp(LiveApp):
             waiting = self.service.waiting_counts()
         except KioskError:
             return
-        self.call_from_thread(self.show_waiting, waiting)
+        to_ui(self, self.show_waiting, waiting)
 
     def on_connection_changed(self, message: ConnectionChanged) -> None:
         label = self.query_one("#connection", Label)

@@ -26,6 +26,7 @@ from kiosk.service import QueueService
 from kiosk.speech import Speaker
 from kiosk.staff import SignInRefused, StaffDirectory
 from printer.printing import TicketPrinter
+from screens.common.live import to_ui
 from screens.common.pin import PinScreen
 from screens.lobby.base import VisitorScreen
 from screens.lobby.dialogs import IdleScreen, NoticeScreen
@@ -268,11 +269,11 @@ class LobbyApp(App[None], inherit_bindings=False):
             except SignInRefused as exc:
                 refusal = str(exc) if "locked" in str(exc) or "try again" in str(exc) else refusal
                 continue
-            self.call_from_thread(self.exit)
+            to_ui(self, self.exit)
             return
         t = translations(self.settings.main_language)
         message = refusal or t.gettext("Wrong PIN")
-        self.call_from_thread(self.ask_staff_pin, message)
+        to_ui(self, self.ask_staff_pin, message)
 
     def on_unmount(self) -> None:
         self.printer.close()
