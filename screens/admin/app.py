@@ -25,7 +25,7 @@ from printer.printing import TicketPrinter
 from screens.admin.dialogs import IssueDialog, PriorityDialog, ReasonDialog
 from screens.admin.panes import AuditPane, DayPane, StaffPane, StatsPane
 from screens.admin.queue import QueueTable
-from screens.common.live import ConnectionChanged, EventsArrived, LiveApp, to_ui
+from screens.common.live import ConnectionChanged, EventsArrived, LiveApp, to_ui, while_running
 from screens.common.words import DATABASE_AWAY, problem_text
 from screens.counter.signin import SignInScreen
 from screens.counter.transfer import TransferScreen
@@ -123,6 +123,7 @@ class AdminApp(LiveApp):
         assert self.desk is not None
         return self.desk.query_one(QueueTable)
 
+    @while_running
     def on_events_arrived(self, message: EventsArrived) -> None:
         if self.desk is None or not self.desk.query(QueueTable):
             return  # not signed in, or the desk is still being drawn (it loads the day itself)
@@ -131,6 +132,7 @@ class AdminApp(LiveApp):
         if any(e.kind in DAY_EVENTS for e in message.events):
             self.desk.query_one(DayPane).load()  # another desk or a counter changed the day
 
+    @while_running
     def on_connection_changed(self, message: ConnectionChanged) -> None:
         self.say("" if message.up else self.gettext(DATABASE_AWAY))
 

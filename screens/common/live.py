@@ -6,6 +6,7 @@ One poll at a time: a poll slower than the interval makes the next tick skip, ne
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,6 +45,18 @@ def to_ui(app: App[Any], callback: Callable[..., object], *args: Any) -> None:
 
     with contextlib.suppress(RuntimeError):  # raised when the app is not running any more
         app.call_from_thread(run)
+
+
+def while_running(handler: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
+    """For a message handler: skip the message once the app has begun to shut down (a poll that
+    finished just before can still deliver it after the widgets are gone)."""
+
+    @functools.wraps(handler)
+    def guarded(app: Any, message: Any) -> None:
+        if app.is_running:
+            handler(app, message)
+
+    return guarded
 
 
 class LiveApp(App[None]):

@@ -12,7 +12,7 @@ from kiosk.i18n import translations
 from kiosk.runtime import open_service
 from kiosk.service import QueueService
 from kiosk.staff import Member, StaffDirectory
-from screens.common.live import ConnectionChanged, EventsArrived, LiveApp
+from screens.common.live import ConnectionChanged, EventsArrived, LiveApp, while_running
 from screens.common.words import DATABASE_AWAY
 from screens.counter.signin import SignInScreen
 from screens.counter.window import CounterScreen
@@ -53,10 +53,12 @@ class CounterApp(LiveApp):
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
+    @while_running
     def on_events_arrived(self, message: EventsArrived) -> None:
         if isinstance(self.screen, CounterScreen):
             self.screen.refresh_view()
 
+    @while_running
     def on_connection_changed(self, message: ConnectionChanged) -> None:
         if isinstance(self.screen, CounterScreen):
             t = translations(self.lang)

@@ -25,7 +25,7 @@ from kiosk.i18n import translations
 from kiosk.runtime import open_service
 from kiosk.service import QueueService
 from kiosk.speech import Speaker
-from screens.common.live import ConnectionChanged, EventsArrived, LiveApp, to_ui
+from screens.common.live import ConnectionChanged, EventsArrived, LiveApp, to_ui, while_running
 from screens.common.widgets import BigText
 
 CALLS = ("called", "recalled")
@@ -116,6 +116,7 @@ class DisplayApp(LiveApp):
         assert event.ticket_id is not None
         return self.service.ticket(event.ticket_id).code
 
+    @while_running
     def on_events_arrived(self, message: EventsArrived) -> None:
         new_calls = [e for e in message.events if e.kind in CALLS and e.window]
         for event in new_calls:
@@ -140,6 +141,7 @@ class DisplayApp(LiveApp):
             return
         to_ui(self, self.show_waiting, waiting)
 
+    @while_running
     def on_connection_changed(self, message: ConnectionChanged) -> None:
         label = self.query_one("#connection", Label)
         label.update("" if message.up else self.gettext("Reconnecting..."))
