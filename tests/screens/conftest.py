@@ -74,6 +74,17 @@ def centre(tmp_path: Path) -> Centre:
     return Centre(settings, service, clock, Ticks(), tmp_path)
 
 
+async def tap(pilot: Pilot[None], selector: str) -> None:
+    """A tap (a click) on `selector` once it is on screen: a widget just composed has no place yet,
+    and a click then lands on whatever is at (0, 0). Clicks anyway after 5 s, for the test to judge."""
+    for _ in range(100):
+        found = pilot.app.screen.query(selector)
+        if found and found.first().region.area > 0:
+            break
+        await pilot.pause(0.05)
+    await pilot.click(selector)
+
+
 Factory = Callable[..., LobbyApp]
 RunBefore = Callable[[Pilot[None]], Awaitable[None]]
 

@@ -16,7 +16,7 @@ from screens.admin.app import AdminApp, AdminScreen, create_app
 from screens.admin.panes import StatsPane
 from screens.admin.queue import QueueTable
 from screens.counter.signin import SignInScreen
-from tests.screens.conftest import ADMIN_PIN, Centre
+from tests.screens.conftest import ADMIN_PIN, Centre, tap
 from tests.screens.test_display import kiosk_cli
 from tests.screens.test_lobby import SIZE, shown, until
 
@@ -31,7 +31,7 @@ async def sign_in(pilot: Pilot[None]) -> QueueTable:
     await shown(pilot, SignInScreen, ".member")
     names = [m.name for m in pilot.app.screen.members]  # type: ignore[attr-defined]
     assert names == ["Olena"], "only administrators may sign in here"
-    await pilot.click("#member-0")
+    await tap(pilot, "#member-0")
     await until(pilot, lambda: bool(pilot.app.screen.query("#pin-input")))
     await pilot.press(*ADMIN_PIN, "enter")
     await shown(pilot, AdminScreen, "#tickets")
@@ -83,7 +83,7 @@ async def test_every_action_on_a_ticket(centre: Centre) -> None:
         dialog.query_one("#language", Select).value = "vi"
         dialog.query_one("#priority", Select).value = "aged-80"
         dialog.query_one("#interpreter", Checkbox).value = True
-        await pilot.click("#confirm")
+        await tap(pilot, "#confirm")
         await finish_with("P-001")
         ticket = service.ticket("P-001")
         assert (ticket.language, ticket.priority, ticket.interpreter) == ("vi", "aged-80", True)
@@ -94,7 +94,7 @@ async def test_every_action_on_a_ticket(centre: Centre) -> None:
         await until(pilot, lambda: bool(app.screen.query("#reason")))
         app.screen.query_one("#priority", Select).value = Select.NULL
         app.screen.query_one("#reason", Input).value = "no document"
-        await pilot.click("#confirm")
+        await tap(pilot, "#confirm")
         await until(pilot, lambda: service.ticket(ticket.id).priority is None, seconds=5)
         assert service.history(ticket.id)[-1].data["reason"] == "no document"
 
@@ -103,7 +103,7 @@ async def test_every_action_on_a_ticket(centre: Centre) -> None:
         await until(pilot, lambda: bool(app.screen.query("#department")))
         app.screen.query_one("#department", Select).value = "employment"
         await pilot.pause(0.1)
-        await pilot.click("#confirm")
+        await tap(pilot, "#confirm")
         await until(pilot, lambda: service.ticket(ticket.id).department == "employment", seconds=5)
         assert service.ticket(ticket.id).code == "P-001"
 
@@ -115,7 +115,7 @@ async def test_every_action_on_a_ticket(centre: Centre) -> None:
         await pilot.press("f5")
         await until(pilot, lambda: bool(app.screen.query("#reason")))
         app.screen.query_one("#reason", Input).value = "left the centre"
-        await pilot.click("#confirm")
+        await tap(pilot, "#confirm")
         await until(pilot, lambda: service.ticket(ticket.id).state == "cancelled", seconds=5)
         await until(pilot, lambda: cell(queue, ticket.id, "state") == "cancelled", seconds=3)
 
@@ -123,7 +123,7 @@ async def test_every_action_on_a_ticket(centre: Centre) -> None:
         await pilot.press("f7")
         await until(pilot, lambda: bool(app.screen.query("#service")))
         app.screen.query_one("#service", Select).value = "info-general"
-        await pilot.click("#confirm")
+        await tap(pilot, "#confirm")
         await until(pilot, lambda: any(t.service == "info-general" for t in service.day_view()), seconds=5)
     quick = next(t for t in service.day_view() if t.service == "info-general")
     assert quick.state == "done"
@@ -184,7 +184,7 @@ async def test_stats_export_staff_and_day(centre: Centre, tmp_path: Path) -> Non
     app = admin(centre)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot)
-        await pilot.click("#--content-tab-tab-stats")  # the tabs, as a person switches them
+        await tap(pilot, "#--content-tab-tab-stats")  # the tabs, as a person switches them
         pane = app.screen.query_one(StatsPane)
         await until(pilot, lambda: pane.shown is not None, seconds=5)
         assert pane.shown is not None
@@ -193,27 +193,27 @@ async def test_stats_export_staff_and_day(centre: Centre, tmp_path: Path) -> Non
         rich_table = app.screen.query_one("#stats-table", Static).content
         assert "Pensions" in list(rich_table.columns[0].cells)  # type: ignore[union-attr]
         await pilot.wait_for_scheduled_animations()  # the tab switch slides; click once it has settled
-        await pilot.click("#stats-export")
+        await tap(pilot, "#stats-export")
         await until(pilot, lambda: "Saved" in status(pilot), seconds=5)
         assert len(list((centre.settings.data_dir / "exports").glob("*.csv"))) == 2
 
-        await pilot.click("#--content-tab-tab-day")
+        await tap(pilot, "#--content-tab-tab-day")
         await pilot.wait_for_scheduled_animations()
         day = app.screen.query_one("#day-table", DataTable)
         day.move_cursor(row=day.get_row_index("pensions"))
         await until(pilot, lambda: app.screen.query_one("#day-toggle").region.area > 0)  # laid out
-        await pilot.click("#day-toggle")
+        await tap(pilot, "#day-toggle")
         await until(pilot, lambda: "pensions" in service.closed_today(), seconds=3)
         assert not service.opening("pensions").open
 
-        await pilot.click("#--content-tab-tab-staff")
+        await tap(pilot, "#--content-tab-tab-staff")
         await pilot.wait_for_scheduled_animations()
         await until(pilot, lambda: app.screen.query_one("#staff-add").region.area > 0)
-        await pilot.click("#staff-add")
+        await tap(pilot, "#staff-add")
         await until(pilot, lambda: bool(app.screen.query("#pin")))
         app.screen.query_one("#name", Input).value = "Maria"
         app.screen.query_one("#pin", Input).value = "246810"
-        await pilot.click("#confirm")
+        await tap(pilot, "#confirm")
         await until(pilot, lambda: any(m.name == "Maria" for m in app.staff.members()), seconds=3)
         assert app.staff.sign_in("Maria", "246810").role == "staff"
     kinds = [e.kind for e in service.audit()]
@@ -225,22 +225,22 @@ async def test_the_day_last_ticket_time_and_windows(centre: Centre) -> None:
     app = admin(centre)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot)
-        await pilot.click("#--content-tab-tab-day")
+        await tap(pilot, "#--content-tab-tab-day")
         await pilot.wait_for_scheduled_animations()
         day = app.screen.query_one("#day-table", DataTable)
         await until(pilot, lambda: app.screen.query_one("#day-last-ticket").region.area > 0)
         day.move_cursor(row=day.get_row_index("pensions"))
 
         async def last_ticket(text: str, confirm: str = "click") -> None:
-            await pilot.click("#day-last-ticket")
+            await tap(pilot, "#day-last-ticket")
             await until(pilot, lambda: bool(app.screen.query("#last-ticket")))
             field = app.screen.query_one("#last-ticket", Input)
             assert field.value == f"{service.opening('pensions').cutoff:%H:%M}"  # today's, to edit
             field.value = ""
-            await pilot.click("#last-ticket")
+            await tap(pilot, "#last-ticket")
             await pilot.press(*text)
             if confirm == "click":
-                await pilot.click("#confirm")
+                await tap(pilot, "#confirm")
             else:
                 await pilot.press("enter")
 
@@ -248,7 +248,7 @@ async def test_the_day_last_ticket_time_and_windows(centre: Centre) -> None:
         await until(
             pilot, lambda: "within the hours" in str(app.screen.query_one("#dialog-error", Label).content)
         )
-        await pilot.click("#cancel")
+        await tap(pilot, "#cancel")
         await until(pilot, lambda: not app.screen.query("#last-ticket"))
         assert service.opening("pensions").cutoff == time(19, 30)
 
@@ -263,7 +263,7 @@ async def test_the_day_last_ticket_time_and_windows(centre: Centre) -> None:
 
         windows = app.screen.query_one("#window-table", DataTable)
         windows.move_cursor(row=windows.get_row_index("6"))
-        await pilot.click("#window-toggle")
+        await tap(pilot, "#window-toggle")
         await until(pilot, lambda: service.window_paused("6"), seconds=3)
         assert windows.get_row("6")[2] == "paused"
         kiosk_cli(centre, "window", "7", "--pause")  # a counter pauses itself, in another process

@@ -10,7 +10,7 @@ from kiosk import signing
 from screens.counter.app import CounterApp, create_app
 from screens.counter.signin import SignInScreen
 from screens.counter.window import CounterScreen
-from tests.screens.conftest import Centre
+from tests.screens.conftest import Centre, tap
 from tests.screens.test_lobby import SIZE, shown, until
 
 
@@ -21,7 +21,7 @@ def counter(centre: Centre, window: str = "6", lang: str = "en") -> CounterApp:
 async def sign_in(pilot: Pilot[None], name: str = "Ivan", pin: str = "5555") -> CounterScreen:
     await shown(pilot, SignInScreen, ".member")
     index = [m.name for m in pilot.app.screen.members].index(name)  # type: ignore[attr-defined]
-    await pilot.click(f"#member-{index}")
+    await tap(pilot, f"#member-{index}")
     await until(pilot, lambda: bool(pilot.app.screen.query("#pin-input")))
     await pilot.press(*pin, "enter")
     await shown(pilot, CounterScreen, "#act-call")
@@ -44,7 +44,7 @@ async def test_sign_in_needs_the_right_pin(centre: Centre) -> None:
     app = counter(centre)
     async with app.run_test(size=SIZE) as pilot:
         await shown(pilot, SignInScreen, ".member")
-        await pilot.click("#member-0")  # Ivan (names are sorted: Ivan, Olena)
+        await tap(pilot, "#member-0")  # Ivan (names are sorted: Ivan, Olena)
         await until(pilot, lambda: bool(app.screen.query("#pin-input")))
         await pilot.press("1", "1", "1", "1", "enter")
         await until(pilot, lambda: "wrong PIN" in str(app.screen.query_one("#pin-error", Label).content))
@@ -95,7 +95,7 @@ async def test_transfer_dialog_keeps_the_number(centre: Centre) -> None:
     app = counter(centre)
     async with app.run_test(size=SIZE) as pilot:
         screen = await sign_in(pilot)
-        await pilot.click("#act-call")
+        await tap(pilot, "#act-call")
         await settle(pilot, screen, f"Called {ticket.code}")
         await pilot.press("f7")
         await until(pilot, lambda: bool(app.screen.query("#department")))
@@ -105,7 +105,7 @@ async def test_transfer_dialog_keeps_the_number(centre: Centre) -> None:
         dialog.query_one("#service", Select).value = "job-benefit"
         dialog.query_one("#note", Input).value = "needs the benefit form"
         await pilot.pause(0.1)
-        await pilot.click("#confirm")
+        await tap(pilot, "#confirm")
         await settle(pilot, screen, f"{ticket.code} moved to")
     moved = centre.service.ticket(ticket.id)
     assert (moved.code, moved.department, moved.service, moved.state) == (
@@ -150,7 +150,7 @@ async def test_scan_field_good_and_bad_codes(centre: Centre) -> None:
         async def scan(text: str, expect: str) -> None:
             field = screen.query_one("#scan", Input)
             field.value = text
-            await pilot.click("#scan")
+            await tap(pilot, "#scan")
             await pilot.press("enter")
             await settle(pilot, screen, expect)
 

@@ -19,7 +19,7 @@ from screens.lobby.dialogs import IdleScreen
 from screens.lobby.language import LanguageScreen
 from screens.lobby.need import NeedScreen, ServiceScreen
 from screens.lobby.ticket import TicketScreen
-from tests.screens.conftest import ADMIN_PIN, Centre
+from tests.screens.conftest import ADMIN_PIN, Centre, tap
 from tests.test_printer import read_qr
 
 SIZE = (120, 40)
@@ -34,11 +34,14 @@ async def until(pilot: Pilot[None], condition: Callable[[], bool], seconds: floa
 
 
 async def shown(pilot: Pilot[None], screen: type, selector: str) -> None:
-    """Wait until `screen` is on top and has composed `selector` (a pushed screen composes a
-    moment later, and a click or query before that finds nothing)."""
-    await until(
-        pilot, lambda: isinstance(pilot.app.screen, screen) and bool(pilot.app.screen.query(selector))
-    )
+    """Wait until `screen` is on top and has composed and laid out `selector` (a pushed screen
+    composes a moment later and is laid out after that: a click before then lands elsewhere)."""
+
+    def ready() -> bool:
+        found = pilot.app.screen.query(selector) if isinstance(pilot.app.screen, screen) else None
+        return bool(found) and found.first().region.area > 0
+
+    await until(pilot, ready)
 
 
 async def get_ticket(
@@ -50,18 +53,18 @@ async def get_ticket(
     interpreter: bool = False,
 ) -> TicketScreen:
     await shown(pilot, LanguageScreen, f"#lang-{lang}")
-    await pilot.click(f"#lang-{lang}")
+    await tap(pilot, f"#lang-{lang}")
     await shown(pilot, NeedScreen, f"#menu-{menu}")
     if priority:
-        await pilot.click("#priority")
+        await tap(pilot, "#priority")
         await until(pilot, lambda: pilot.app.screen.query("#priority-none"))
-        await pilot.click(f"#priority-{priority}")
+        await tap(pilot, f"#priority-{priority}")
         await shown(pilot, NeedScreen, f"#menu-{menu}")
     if interpreter:
-        await pilot.click("#interpreter")
-    await pilot.click(f"#menu-{menu}")
+        await tap(pilot, "#interpreter")
+    await tap(pilot, f"#menu-{menu}")
     await shown(pilot, ServiceScreen, f"#service-{service}")
-    await pilot.click(f"#service-{service}")
+    await tap(pilot, f"#service-{service}")
     await shown(pilot, TicketScreen, "#print-status")
     screen = pilot.app.screen
     assert isinstance(screen, TicketScreen)
@@ -119,9 +122,9 @@ async def test_double_tap_issues_one_ticket(centre: Centre) -> None:
     app = centre.lobby()
     async with app.run_test(size=SIZE) as pilot:
         await shown(pilot, LanguageScreen, "#lang-en")
-        await pilot.click("#lang-en")
+        await tap(pilot, "#lang-en")
         await shown(pilot, NeedScreen, "#menu-pension")
-        await pilot.click("#menu-pension")
+        await tap(pilot, "#menu-pension")
         await shown(pilot, ServiceScreen, "#service-pension-new")
         app.issue_ticket("pension-new")
         app.issue_ticket("pension-new")
@@ -170,18 +173,18 @@ async def test_closed_department_says_so_before_it_is_chosen(centre: Centre) -> 
     app = centre.lobby()
     async with app.run_test(size=SIZE) as pilot:
         await shown(pilot, LanguageScreen, "#lang-en")
-        await pilot.click("#lang-en")
+        await tap(pilot, "#lang-en")
         await shown(pilot, NeedScreen, "#menu-not-sure")
         assert "Closed now" in str(app.screen.query_one("#menu-pension", Button).label)
         assert "Closed now" not in str(app.screen.query_one("#menu-not-sure", Button).label)  # desk: 19:45
-        await pilot.click("#menu-pension")
+        await tap(pilot, "#menu-pension")
         await shown(pilot, ServiceScreen, "#service-pension-new")
         button = app.screen.query_one("#service-pension-new", Button)
         assert button.disabled
         assert "No more tickets today (last ticket 19:30). Hours: 08:00-14:00, 14:00-20:00" in str(
             button.label
         )
-        await pilot.click("#service-pension-new")
+        await tap(pilot, "#service-pension-new")
         await pilot.pause(0.3)
         assert isinstance(app.screen, ServiceScreen)
     assert centre.service.day_view() == []
@@ -192,9 +195,9 @@ async def test_a_last_ticket_moved_by_the_front_desk_reaches_the_kiosk(centre: C
     app = centre.lobby()
     async with app.run_test(size=SIZE) as pilot:
         await shown(pilot, LanguageScreen, "#lang-en")
-        await pilot.click("#lang-en")
+        await tap(pilot, "#lang-en")
         await shown(pilot, NeedScreen, "#menu-pension")
-        await pilot.click("#menu-pension")
+        await tap(pilot, "#menu-pension")
         await shown(pilot, ServiceScreen, "#service-pension-new")
         button = app.screen.query_one("#service-pension-new", Button)
         assert button.disabled
@@ -206,14 +209,14 @@ async def test_inactivity_warns_then_resets(centre: Centre) -> None:
     app = centre.lobby()
     async with app.run_test(size=SIZE) as pilot:
         await shown(pilot, LanguageScreen, "#lang-uk")
-        await pilot.click("#lang-uk")
+        await tap(pilot, "#lang-uk")
         await shown(pilot, NeedScreen, "#interpreter")
-        await pilot.click("#interpreter")
+        await tap(pilot, "#interpreter")
         centre.ticks.now += centre.settings.idle_seconds + 1
-        await until(pilot, lambda: isinstance(app.screen, IdleScreen))
+        await shown(pilot, IdleScreen, "#continue")
         warning = app.screen
         assert isinstance(warning, IdleScreen) and warning.seconds >= 20
-        await pilot.click("#continue")  # the visitor is still there
+        await tap(pilot, "#continue")  # the visitor is still there
         await shown(pilot, NeedScreen, "#interpreter")
         assert app.interpreter, "continuing keeps the visitor's choices"
         centre.ticks.now += centre.settings.idle_seconds + 1
@@ -243,11 +246,11 @@ async def test_staff_leave_only_with_an_admin_pin(centre: Centre) -> None:
     app = centre.lobby()
     async with app.run_test(size=SIZE) as pilot:
         await shown(pilot, LanguageScreen, "#staff")
-        await pilot.click("#staff")
+        await tap(pilot, "#staff")
         await until(pilot, lambda: app.screen.query("#pin-input"))
         for digit in "5555":  # a counter clerk's PIN is not enough
-            await pilot.click(f"#key-{digit}")
-        await pilot.click("#pin-ok")
+            await tap(pilot, f"#key-{digit}")
+        await tap(pilot, "#pin-ok")
         await until(
             pilot,
             lambda: (
@@ -268,9 +271,9 @@ async def test_read_aloud_speaks_the_screen_in_its_language(centre: Centre) -> N
     app = centre.lobby()
     async with app.run_test(size=SIZE) as pilot:
         await shown(pilot, LanguageScreen, "#lang-uk")
-        await pilot.click("#lang-uk")
+        await tap(pilot, "#lang-uk")
         await shown(pilot, NeedScreen, "#read-aloud")
-        await pilot.click("#read-aloud")
+        await tap(pilot, "#read-aloud")
         await pilot.pause(0.1)
         app.speaker.wait()
     files = sorted((centre.tmp / "speech").glob("*.wav"))
@@ -281,17 +284,17 @@ async def test_database_outage_is_a_calm_message(centre: Centre) -> None:
     app = centre.lobby()
     async with app.run_test(size=SIZE) as pilot:
         await shown(pilot, LanguageScreen, "#lang-en")
-        await pilot.click("#lang-en")
+        await tap(pilot, "#lang-en")
         await shown(pilot, NeedScreen, "#menu-pension")
-        await pilot.click("#menu-pension")
+        await tap(pilot, "#menu-pension")
         await shown(pilot, ServiceScreen, "#service-pension-new")
         centre.service.db.engine.dispose()
         (centre.tmp / "kiosk.sqlite3").rename(centre.tmp / "elsewhere.sqlite3")
         (centre.tmp / "kiosk.sqlite3").mkdir()  # the file is gone and cannot be created
-        await pilot.click("#service-pension-new")
+        await tap(pilot, "#service-pension-new")
         await until(pilot, lambda: bool(app.screen.query("#notice")))
         assert "front desk" in str(app.screen.query_one("#notice", Label).content)
-        await pilot.click("#ok")
+        await tap(pilot, "#ok")
         await until(pilot, lambda: isinstance(app.screen, ServiceScreen))
 
 

@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from printer.loopback import LoopbackPrinter
 from screens.lobby.dialogs import IdleScreen
 from screens.lobby.need import NeedScreen, ServiceScreen
-from tests.screens.conftest import Centre
+from tests.screens.conftest import Centre, tap
 from tests.screens.test_lobby import SIZE, get_ticket, shown, until
 
 Snap = Callable[..., bool]
@@ -39,7 +39,7 @@ def test_language_screen(snap_compare: Snap, centre: Centre) -> None:
 def test_need_screen(snap_compare: Snap, centre: Centre, lang: str) -> None:
     async def steps(pilot: Pilot[None]) -> None:
         await ready(pilot)
-        await pilot.click(f"#lang-{lang}")
+        await tap(pilot, f"#lang-{lang}")
         await shown(pilot, NeedScreen, ".menu")
 
     assert snap_compare(centre.lobby(), terminal_size=SIZE, run_before=steps)
@@ -49,9 +49,9 @@ def test_need_screen(snap_compare: Snap, centre: Centre, lang: str) -> None:
 def test_need_screen_large_text(snap_compare: Snap, centre: Centre, lang: str) -> None:
     async def steps(pilot: Pilot[None]) -> None:
         await ready(pilot)
-        await pilot.click(f"#lang-{lang}")
+        await tap(pilot, f"#lang-{lang}")
         await shown(pilot, NeedScreen, "#larger")
-        await pilot.click("#larger")
+        await tap(pilot, "#larger")
         await pilot.pause(0.2)
 
     assert snap_compare(centre.lobby(), terminal_size=SIZE, run_before=steps)
@@ -60,9 +60,9 @@ def test_need_screen_large_text(snap_compare: Snap, centre: Centre, lang: str) -
 def _services(lang: str, menu: str = "pension") -> Callable[[Pilot[None]], Awaitable[None]]:
     async def steps(pilot: Pilot[None]) -> None:
         await ready(pilot)
-        await pilot.click(f"#lang-{lang}")
+        await tap(pilot, f"#lang-{lang}")
         await shown(pilot, NeedScreen, f"#menu-{menu}")
-        await pilot.click(f"#menu-{menu}")
+        await tap(pilot, f"#menu-{menu}")
         await shown(pilot, ServiceScreen, ".service")
 
     return steps
@@ -83,9 +83,9 @@ def test_service_screen_closed(snap_compare: Snap, centre: Centre, lang: str) ->
 def test_priority_dialog(snap_compare: Snap, centre: Centre, lang: str) -> None:
     async def steps(pilot: Pilot[None]) -> None:
         await ready(pilot)
-        await pilot.click(f"#lang-{lang}")
+        await tap(pilot, f"#lang-{lang}")
         await shown(pilot, NeedScreen, "#priority")
-        await pilot.click("#priority")
+        await tap(pilot, "#priority")
         await until(pilot, lambda: bool(pilot.app.screen.query("#priority-none")))
 
     assert snap_compare(centre.lobby(), terminal_size=SIZE, run_before=steps)
@@ -118,7 +118,7 @@ def test_ticket_screen_printer_failed(snap_compare: Snap, centre: Centre, lang: 
 def test_inactivity_warning(snap_compare: Snap, centre: Centre, lang: str) -> None:
     async def steps(pilot: Pilot[None]) -> None:
         await ready(pilot)
-        await pilot.click(f"#lang-{lang}")
+        await tap(pilot, f"#lang-{lang}")
         centre.ticks.now += centre.settings.idle_seconds + 1
         await until(pilot, lambda: isinstance(pilot.app.screen, IdleScreen))
 
@@ -128,7 +128,7 @@ def test_inactivity_warning(snap_compare: Snap, centre: Centre, lang: str) -> No
 def test_staff_pin(snap_compare: Snap, centre: Centre) -> None:
     async def steps(pilot: Pilot[None]) -> None:
         await ready(pilot)
-        await pilot.click("#staff")
+        await tap(pilot, "#staff")
         await until(pilot, lambda: bool(pilot.app.screen.query("#pin-input")))
         await pilot.press("1", "2")
 

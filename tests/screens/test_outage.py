@@ -26,6 +26,7 @@ from screens.lobby.ticket import TicketScreen
 from tests.conftest import MONDAY_10, make_settings
 from tests.net_proxy import Proxy
 from tests.screens import test_admin, test_counter
+from tests.screens.conftest import tap
 from tests.screens.test_lobby import SIZE, shown, until
 
 OUTAGE_SECONDS = 30
@@ -68,9 +69,9 @@ async def test_all_terminals_ride_out_a_30_second_network_cut(pg_url: str, tmp_p
             queue = await test_admin.sign_in(at_desk)
             await until(at_desk, lambda: test_admin.table(queue).row_count == 1)
             await shown(pilot, LanguageScreen, "#lang-en")
-            await pilot.click("#lang-en")
+            await tap(pilot, "#lang-en")
             await shown(pilot, NeedScreen, "#menu-pension")
-            await pilot.click("#menu-pension")
+            await tap(pilot, "#menu-pension")
             await shown(pilot, ServiceScreen, "#service-pension-new")
 
             proxy.cut()
@@ -83,7 +84,7 @@ async def test_all_terminals_ride_out_a_30_second_network_cut(pg_url: str, tmp_p
             await at_window.pause(0.5)
             await screen.workers.wait_for_complete()
             assert AWAY in label(at_window, "#status") and "Traceback" not in label(at_window, "#status")
-            await pilot.click("#service-pension-new")
+            await tap(pilot, "#service-pension-new")
             await until(pilot, lambda: bool(pilot.app.screen.query("#notice")), seconds=15)
             assert "front desk" in label(pilot, "#notice")
             while time.monotonic() - cut_at < OUTAGE_SECONDS:  # the cut lasts; every terminal lives
@@ -98,9 +99,9 @@ async def test_all_terminals_ride_out_a_30_second_network_cut(pg_url: str, tmp_p
             await at_window.press("f1")
             await test_counter.settle(at_window, screen, "Called P-001")
             await until(on_display, lambda: ("P-001", "6") in display.calls, seconds=15)
-            await pilot.click("#ok")
+            await tap(pilot, "#ok")
             await shown(pilot, ServiceScreen, "#service-pension-new")
-            await pilot.click("#service-pension-new")
+            await tap(pilot, "#service-pension-new")
             await until(pilot, lambda: isinstance(pilot.app.screen, TicketScreen), seconds=15)
             await until(at_desk, lambda: test_admin.table(queue).row_count == 2, seconds=15)
             assert all(app.is_running for app in apps)

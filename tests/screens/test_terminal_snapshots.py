@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from screens.admin.panes import StatsPane
 from screens.counter.signin import SignInScreen
 from screens.display.app import create_app as create_display
-from tests.screens.conftest import Centre
+from tests.screens.conftest import Centre, tap
 from tests.screens.test_admin import admin
 from tests.screens.test_admin import sign_in as admin_sign_in
 from tests.screens.test_counter import counter, sign_in
@@ -112,7 +112,7 @@ def test_front_desk_statistics(snap_compare: Snap, centre: Centre, lang: str) ->
 
     async def steps(pilot: Pilot[None]) -> None:
         await admin_sign_in(pilot)
-        await pilot.click("#--content-tab-tab-stats")
+        await tap(pilot, "#--content-tab-tab-stats")
         pane = pilot.app.screen.query_one(StatsPane)
         await until(pilot, lambda: pane.shown is not None)
         await pilot.wait_for_scheduled_animations()
@@ -129,7 +129,7 @@ def test_front_desk_day(snap_compare: Snap, centre: Centre, lang: str) -> None:
 
     async def steps(pilot: Pilot[None]) -> None:
         await admin_sign_in(pilot)
-        await pilot.click("#--content-tab-tab-day")
+        await tap(pilot, "#--content-tab-tab-day")
         await until(pilot, lambda: pilot.app.screen.query_one("#window-toggle").region.area > 0)
 
     assert snap_compare(admin(centre, lang=lang), terminal_size=SIZE, run_before=steps)
