@@ -20,7 +20,6 @@ and the figures are taken at 12:20, when F has waited 10 minutes.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,6 @@ from kiosk.clock import FixedClock
 from kiosk.config import Settings
 from kiosk.domain import EventView
 from kiosk.export import STATS_COLUMNS, TICKET_COLUMNS, export_day
-from kiosk.runtime import initialise, open_service
 from kiosk.service import QueueService
 from kiosk.stats import HourStats, day_stats, hourly
 from tests.conftest import KYIV, MONDAY_10, make_settings
@@ -56,14 +54,6 @@ def settings(tmp_path: Path, db_url: str) -> Settings:
     catalogue = tmp_path / "catalogue.toml"
     catalogue.write_text(text.replace(marker, marker + "sla_minutes = 5\n"), encoding="utf-8")
     return make_settings(tmp_path, db_url, catalogue=catalogue)
-
-
-@pytest.fixture
-def service(settings: Settings, clock: FixedClock) -> Iterator[QueueService]:
-    initialise(settings, clock)
-    svc = open_service(settings, clock)
-    yield svc
-    svc.db.dispose()
 
 
 @pytest.fixture

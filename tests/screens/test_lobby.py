@@ -44,14 +44,15 @@ async def shown(pilot: Pilot[None], screen: type, selector: str) -> None:
     await until(pilot, ready)
 
 
-async def get_ticket(
+async def choose_service(
     pilot: Pilot[None],
     lang: str,
     menu: str,
     service: str,
     priority: str | None = None,
     interpreter: bool = False,
-) -> TicketScreen:
+) -> None:
+    """Walk from the language screen to the service screen showing `service`, as a visitor taps."""
     await shown(pilot, LanguageScreen, f"#lang-{lang}")
     await tap(pilot, f"#lang-{lang}")
     await shown(pilot, NeedScreen, f"#menu-{menu}")
@@ -64,6 +65,17 @@ async def get_ticket(
         await tap(pilot, "#interpreter")
     await tap(pilot, f"#menu-{menu}")
     await shown(pilot, ServiceScreen, f"#service-{service}")
+
+
+async def get_ticket(
+    pilot: Pilot[None],
+    lang: str,
+    menu: str,
+    service: str,
+    priority: str | None = None,
+    interpreter: bool = False,
+) -> TicketScreen:
+    await choose_service(pilot, lang, menu, service, priority, interpreter)
     await tap(pilot, f"#service-{service}")
     await shown(pilot, TicketScreen, "#print-status")
     screen = pilot.app.screen
@@ -121,11 +133,7 @@ async def test_keyboard_alone_gets_a_ticket(centre: Centre) -> None:
 async def test_double_tap_issues_one_ticket(centre: Centre) -> None:
     app = centre.lobby()
     async with app.run_test(size=SIZE) as pilot:
-        await shown(pilot, LanguageScreen, "#lang-en")
-        await tap(pilot, "#lang-en")
-        await shown(pilot, NeedScreen, "#menu-pension")
-        await tap(pilot, "#menu-pension")
-        await shown(pilot, ServiceScreen, "#service-pension-new")
+        await choose_service(pilot, "en", "pension", "pension-new")
         app.issue_ticket("pension-new")
         app.issue_ticket("pension-new")
         await until(pilot, lambda: isinstance(app.screen, TicketScreen))
@@ -194,11 +202,7 @@ async def test_a_last_ticket_moved_by_the_front_desk_reaches_the_kiosk(centre: C
     centre.service.set_last_ticket("pensions", time(9, 30), staff="Olena")  # it is 10:00
     app = centre.lobby()
     async with app.run_test(size=SIZE) as pilot:
-        await shown(pilot, LanguageScreen, "#lang-en")
-        await tap(pilot, "#lang-en")
-        await shown(pilot, NeedScreen, "#menu-pension")
-        await tap(pilot, "#menu-pension")
-        await shown(pilot, ServiceScreen, "#service-pension-new")
+        await choose_service(pilot, "en", "pension", "pension-new")
         button = app.screen.query_one("#service-pension-new", Button)
         assert button.disabled
         assert "No more tickets today (last ticket 09:30)" in str(button.label)
@@ -283,11 +287,7 @@ async def test_read_aloud_speaks_the_screen_in_its_language(centre: Centre) -> N
 async def test_database_outage_is_a_calm_message(centre: Centre) -> None:
     app = centre.lobby()
     async with app.run_test(size=SIZE) as pilot:
-        await shown(pilot, LanguageScreen, "#lang-en")
-        await tap(pilot, "#lang-en")
-        await shown(pilot, NeedScreen, "#menu-pension")
-        await tap(pilot, "#menu-pension")
-        await shown(pilot, ServiceScreen, "#service-pension-new")
+        await choose_service(pilot, "en", "pension", "pension-new")
         centre.service.db.engine.dispose()
         (centre.tmp / "kiosk.sqlite3").rename(centre.tmp / "elsewhere.sqlite3")
         (centre.tmp / "kiosk.sqlite3").mkdir()  # the file is gone and cannot be created
