@@ -7,6 +7,7 @@ Relative paths in the file are taken from the file's own folder.
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -21,6 +22,7 @@ ENV_KEYS = {
     "KIOSK_DATABASE_URL": "database_url",
     "KIOSK_PRINTER": "printer_url",
     "KIOSK_DATA_DIR": "data_dir",
+    "KIOSK_TERMINAL": "terminal_name",
 }
 
 
@@ -49,6 +51,11 @@ class Settings(BaseModel):
     ticket_failed_seconds: Annotated[int, Field(ge=10, le=1800)] = 90
     stale_call_minutes: Annotated[int, Field(ge=1, le=240)] = 10
     note_days: Annotated[int, Field(ge=1, le=3650)] = 30
+    # This terminal's name in audit events (wrong exit PINs, priority claims at the kiosk); default:
+    # the machine's host name. Give each kiosk of a centre its own.
+    terminal_name: (
+        Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")] | None
+    ) = None
 
     @field_validator("timezone")
     @classmethod
@@ -81,6 +88,10 @@ class Settings(BaseModel):
     @property
     def secret_path(self) -> Path:
         return self.secret_file or self.data_dir / "qr-secret"
+
+    @property
+    def terminal(self) -> str:
+        return self.terminal_name or socket.gethostname()[:40] or "terminal"
 
     @property
     def printer(self) -> str:
