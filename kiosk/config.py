@@ -39,6 +39,7 @@ class Settings(BaseModel):
     database_url: str | None = None
     catalogue: Path | None = None
     secret_file: Path | None = None
+    pin_key_file: Path | None = None
     printer_url: str | None = None
     paper_width: Annotated[int, Field(ge=200, le=1000)] = 576
     sla_minutes: Annotated[int, Field(ge=1, le=600)] = 15
@@ -90,6 +91,10 @@ class Settings(BaseModel):
         return self.secret_file or self.data_dir / "qr-secret"
 
     @property
+    def pin_key_path(self) -> Path:
+        return self.pin_key_file or self.data_dir / "pin-key"
+
+    @property
     def terminal(self) -> str:
         return self.terminal_name or socket.gethostname()[:40] or "terminal"
 
@@ -112,7 +117,7 @@ def load_settings(
         data = read_toml(path)
         source = path
         base = path.resolve().parent
-        for key in ("data_dir", "catalogue", "secret_file"):
+        for key in ("data_dir", "catalogue", "secret_file", "pin_key_file"):
             value = data.get(key)
             if isinstance(value, str) and value:
                 data[key] = str(base / Path(value).expanduser())

@@ -10,8 +10,10 @@ from kiosk.catalogue import load_catalogue
 from kiosk.clock import Clock, SystemClock
 from kiosk.config import Settings
 from kiosk.errors import StorageUnavailable
+from kiosk.pins import load_pin_key
 from kiosk.service import QueueService
 from kiosk.signing import create_secret, read_secret
+from kiosk.staff import StaffDirectory
 from kiosk.storage import SCHEMA_REVISION
 from kiosk.storage.db import Database
 from kiosk.storage.models import CatalogueVersion, Event
@@ -24,6 +26,7 @@ class InitReport:
     catalogue_id: int
     catalogue_loaded: bool
     secret_created: bool
+    pin_key_created: bool
     database: str
 
 
@@ -62,9 +65,13 @@ def initialise(settings: Settings, clock: Clock | None = None) -> InitReport:
             assert latest is not None
             catalogue_id = latest.id
         created = create_secret(settings.secret_path)
+        pin_key_created = not settings.pin_key_path.exists()
+        load_pin_key(settings.pin_key_path)
         if settings.secret_path.exists():
             QueueService(db, settings, clock, read_secret(settings.secret_path)).purge_notes()
-        return InitReport(before, db.schema_revision(), catalogue_id, loaded, created, _safe_url(db))
+        return InitReport(
+            before, db.schema_revision(), catalogue_id, loaded, created, pin_key_created, _safe_url(db)
+        )
     finally:
         db.dispose()
 
@@ -79,6 +86,12 @@ def open_service(settings: Settings, clock: Clock | None = None, db: Database | 
     service = QueueService(db, settings, clock or SystemClock(), read_secret(settings.secret_path))
     service.reload_catalogue()
     return service
+
+
+def open_staff(service: QueueService) -> StaffDirectory:
+    """The staff directory of a service's database, with this machine's PIN key."""
+    settings = service.settings
+    return StaffDirectory(service.db, service.clock, load_pin_key(settings.pin_key_path), settings.zone)
 
 
 def _safe_url(db: Database) -> str:

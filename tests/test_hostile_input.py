@@ -21,8 +21,7 @@ from kiosk.clock import FixedClock
 from kiosk.config import load_settings
 from kiosk.errors import ConfigError, KioskError, ScanRefused
 from kiosk.paths import bundled_data
-from kiosk.runtime import initialise, open_service
-from kiosk.staff import StaffDirectory
+from kiosk.runtime import initialise, open_service, open_staff
 from kiosk.storage.models import Event, Ticket
 from tests.conftest import MONDAY_10, make_settings
 
@@ -192,7 +191,7 @@ def centre(tmp_path_factory: pytest.TempPathFactory) -> Path:
     initialise(settings_, clock)
     service = open_service(settings_, clock)
     service.issue("pension-new")
-    StaffDirectory(service.db, clock, settings_.zone).add("Olena", "admin", "482913")
+    open_staff(service).add("Olena", "admin", "482913")
     config = tmp / "centre.toml"
     config.write_text(
         f'data_dir = "{settings_.data_dir}"\ndatabase_url = "{settings_.db_url}"\n'

@@ -190,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("payload", metavar="PAYLOAD")
 
     p = command("staff", "staff:cmd_staff", "staff members and their PINs (scrypt-hashed)")
-    p.add_argument("action", choices=["list", "add", "pin", "disable", "enable"])
+    p.add_argument("action", choices=["list", "add", "pin", "role", "disable", "enable"])
     p.add_argument("name", nargs="?", metavar="NAME")
     p.add_argument("--role", choices=["staff", "admin"], default="staff")
     p.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")

@@ -6,7 +6,7 @@ import os
 
 from kiosk.cli.commands import Context, cmd_init
 from kiosk.paths import bundled_data
-from kiosk.staff import StaffDirectory
+from kiosk.runtime import open_staff
 
 __all__ = ["Context", "cmd_demo"]
 
@@ -17,7 +17,7 @@ def cmd_demo(ctx: Context) -> None:
     if not ctx.args.config and not os.environ.get("KIOSK_CONFIG"):
         ctx.args.config = str(bundled_data() / "demo.toml")
     cmd_init(ctx)
-    staff = StaffDirectory(ctx.service.db, ctx.clock, ctx.settings.zone)
+    staff = open_staff(ctx.service)
     if not staff.members():
         staff.add(DEMO_ADMIN[0], "admin", DEMO_ADMIN[1], by="demo")
     name, pin = DEMO_ADMIN

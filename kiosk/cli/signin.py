@@ -8,7 +8,8 @@ import os
 import sys
 
 from kiosk.cli.commands import Context
-from kiosk.staff import SignInRefused, StaffDirectory
+from kiosk.runtime import open_staff
+from kiosk.staff import SignInRefused
 
 
 def sign_in(ctx: Context, role: str) -> None:
@@ -20,21 +21,19 @@ def sign_in(ctx: Context, role: str) -> None:
     command = ctx.args.command
     if not name:
         raise SignInRefused(
-            f"`kiosk {command}` is a staff action: sign in with --staff NAME (or $KIOSK_STAFF)"
-            " and the PIN in $KIOSK_PIN"
+            "missing",
+            message=f"`kiosk {command}` is a staff action: sign in with --staff NAME (or $KIOSK_STAFF)"
+            " and the PIN in $KIOSK_PIN",
         )
     pin = os.environ.get("KIOSK_PIN")
     if pin is None:
         if not sys.stdin.isatty():
-            raise SignInRefused(f"no PIN for {name}: set $KIOSK_PIN, or run `kiosk {command}` on a terminal")
+            raise SignInRefused(
+                "missing", message=f"no PIN given: set $KIOSK_PIN, or run `kiosk {command}` on a terminal"
+            )
         pin = getpass.getpass(f"PIN for {name}: ")
-    directory = StaffDirectory(ctx.service.db, ctx.clock, ctx.settings.zone)
-    member = directory.sign_in(name, pin, role="admin" if role == "admin" else None, record=False)
+    member = open_staff(ctx.service).sign_in(
+        name, pin, role="admin" if role == "admin" else None, record=False
+    )
     ctx.args.staff = member.name
     ctx.member = member
-
-
-def needs_admin_sign_in(ctx: Context) -> bool:
-    """`kiosk staff` changes need an administrator once one exists (the first is added without)."""
-    directory = StaffDirectory(ctx.service.db, ctx.clock, ctx.settings.zone)
-    return any(m.role == "admin" and m.active for m in directory.members())

@@ -8,9 +8,9 @@ import sys
 
 from kiosk.cli import render
 from kiosk.cli.commands import Context
-from kiosk.cli.signin import needs_admin_sign_in, sign_in
+from kiosk.cli.signin import sign_in
 from kiosk.errors import KioskError
-from kiosk.staff import StaffDirectory
+from kiosk.runtime import open_staff
 
 __all__ = ["Context", "cmd_staff"]
 
@@ -28,7 +28,7 @@ def _pin(ctx: Context) -> str:
 
 def cmd_staff(ctx: Context) -> None:
     a = ctx.args
-    directory = StaffDirectory(ctx.service.db, ctx.clock, ctx.settings.zone)
+    directory = open_staff(ctx.service)
     if a.action == "list":
         members = directory.members()
         if ctx.json:
@@ -39,11 +39,14 @@ def cmd_staff(ctx: Context) -> None:
         return
     if not a.name:
         raise KioskError(f"`kiosk staff {a.action}` needs a NAME")
-    if needs_admin_sign_in(ctx):
+    if directory.has_administrator():  # the first administrator is added without signing in
         sign_in(ctx, "admin")
     if a.action == "add":
         member = directory.add(a.name, a.role, _pin(ctx), by=a.staff)
         done = f"added {member.name} ({member.role})"
+    elif a.action == "role":
+        directory.set_role(a.name, a.role, by=a.staff)
+        done = f"{a.name} is now {'an administrator' if a.role == 'admin' else 'counter staff'}"
     elif a.action == "pin":
         directory.set_pin(a.name, _pin(ctx), by=a.staff)
         done = f"new PIN set for {a.name}"

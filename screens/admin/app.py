@@ -14,13 +14,14 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Button, Label, TabbedContent, TabPane
 
+from kiosk import exit_pin
 from kiosk.clock import Clock, SystemClock
 from kiosk.config import Settings
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, translations
-from kiosk.runtime import open_service
+from kiosk.runtime import open_service, open_staff
 from kiosk.service import QueueService
-from kiosk.staff import Member, StaffDirectory
+from kiosk.staff import Member
 from printer.printing import TicketPrinter
 from screens.admin.dialogs import IssueDialog, PriorityDialog, ReasonDialog
 from screens.admin.panes import AuditPane, DayPane, StaffPane, StatsPane
@@ -91,7 +92,7 @@ class AdminApp(LiveApp):
         self.service = service
         self.printer = printer
         self.lang = lang or settings.main_language
-        self.staff = StaffDirectory(service.db, service.clock, settings.zone)
+        self.staff = open_staff(service)
         self.member: Member | None = None
 
     @property
@@ -129,6 +130,13 @@ class AdminApp(LiveApp):
             return  # not signed in, or the desk is still being drawn (it loads the day itself)
         self.queue.changed(message.events)
         self.desk.query_one(AuditPane).load()
+        for e in message.events:
+            if e.kind == exit_pin.REFUSED and e.data.get("wrong_in_a_row", 0) >= exit_pin.FREE_TRIES:
+                text = self.gettext("{count} wrong PINs in a row at the kiosk {terminal}")
+                terminal = str(e.data.get("terminal", ""))
+                self.notify(
+                    text.format(count=e.data["wrong_in_a_row"], terminal=terminal), severity="warning"
+                )
         if any(e.kind in DAY_EVENTS for e in message.events):
             self.desk.query_one(DayPane).load()  # another desk or a counter changed the day
 

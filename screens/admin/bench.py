@@ -10,8 +10,7 @@ from typing import Any
 
 from kiosk import loadgen
 from kiosk.config import Settings
-from kiosk.runtime import open_service
-from kiosk.staff import StaffDirectory
+from kiosk.runtime import open_service, open_staff
 
 
 def admin_figures(settings: Settings, tickets: int = 5000, changes: int = 20) -> dict[str, Any]:
@@ -20,7 +19,7 @@ def admin_figures(settings: Settings, tickets: int = 5000, changes: int = 20) ->
 
     service = open_service(settings)
     loadgen.add_waiting(service, "pension-new", tickets)
-    member = StaffDirectory(service.db, service.clock, settings.zone).add("Bench admin", "admin", "13579")
+    member = open_staff(service).add("Bench admin", "admin", "13579")
     app = create_app(settings, service)
     figures: dict[str, Any] = {"tickets": tickets}
 

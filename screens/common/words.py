@@ -8,6 +8,7 @@ from collections.abc import Callable
 from kiosk.domain import State
 from kiosk.errors import StorageUnavailable
 from kiosk.i18n import N_
+from kiosk.staff import SignInRefused
 
 STATE_WORDS = {
     State.WAITING: N_("waiting"),
@@ -26,4 +27,12 @@ DATABASE_AWAY = N_("The database is away: reconnecting...")
 def problem_text(exc: Exception, gettext: Callable[[str], str]) -> str:
     """A refused action in the staff's words; a database outage is one calm, translated line
     (the driver's details go to the log, not to the counter)."""
-    return gettext(DATABASE_AWAY) if isinstance(exc, StorageUnavailable) else str(exc)
+    if isinstance(exc, StorageUnavailable):
+        return gettext(DATABASE_AWAY)
+    if isinstance(exc, SignInRefused):
+        if exc.reason == "locked":
+            return gettext("Too many wrong PINs: try again in {minutes} min").format(minutes=exc.minutes)
+        if exc.reason == "role":
+            return gettext("This needs an administrator")
+        return gettext("Wrong name or PIN")
+    return str(exc)

@@ -9,9 +9,9 @@ from textual.binding import Binding
 from kiosk.clock import Clock, SystemClock
 from kiosk.config import Settings
 from kiosk.i18n import translations
-from kiosk.runtime import open_service
+from kiosk.runtime import open_service, open_staff
 from kiosk.service import QueueService
-from kiosk.staff import Member, StaffDirectory
+from kiosk.staff import Member
 from screens.common.live import ConnectionChanged, EventsArrived, LiveApp, while_running
 from screens.common.words import DATABASE_AWAY
 from screens.counter.signin import SignInScreen
@@ -33,7 +33,7 @@ class CounterApp(LiveApp):
         self.window = window
         self.departments = service.catalogue.departments_of_window(window)
         self.lang = lang or settings.main_language
-        self.staff = StaffDirectory(service.db, service.clock, settings.zone)
+        self.staff = open_staff(service)
         self.member: Member | None = None
 
     def get_default_screen(self) -> SignInScreen:

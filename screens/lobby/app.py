@@ -20,14 +20,15 @@ from textual.events import Event, InputEvent
 from kiosk.clock import Clock, SystemClock
 from kiosk.config import Settings
 from kiosk.errors import DepartmentClosed, KioskError, StorageUnavailable
+from kiosk.exit_pin import ExitGuard
 from kiosk.i18n import translations
-from kiosk.runtime import open_service
+from kiosk.runtime import open_service, open_staff
 from kiosk.service import QueueService
 from kiosk.speech import Speaker
-from kiosk.staff import SignInRefused, StaffDirectory
 from printer.printing import TicketPrinter
 from screens.common.live import to_ui
 from screens.common.pin import PinScreen
+from screens.common.words import problem_text
 from screens.lobby.base import VisitorScreen
 from screens.lobby.dialogs import IdleScreen, NoticeScreen
 from screens.lobby.language import LanguageScreen
@@ -67,7 +68,7 @@ class LobbyApp(App[None], inherit_bindings=False):
         self.speaker = speaker
         self.monotonic = monotonic
         self.tick_seconds = tick_seconds
-        self.staff = StaffDirectory(service.db, service.clock, settings.zone)
+        self.exit_guard = ExitGuard(open_staff(service), settings.terminal)
         self.lang: str = settings.languages[0]
         self.priority: str | None = None
         self.interpreter = False
@@ -181,8 +182,6 @@ class LobbyApp(App[None], inherit_bindings=False):
             return
         if isinstance(screen, LanguageScreen) or len(self.screen_stack) <= 1:
             return
-        if isinstance(screen, PinScreen):
-            return
         if now - self.last_input >= self.settings.idle_seconds:
             self.warn_idle(now)
 
@@ -259,21 +258,25 @@ class LobbyApp(App[None], inherit_bindings=False):
 
     @work(thread=True, exclusive=True, group="pin")
     def _exit_with(self, pin: str) -> None:
-        """Any active administrator's PIN closes the kiosk; wrong PINs count towards their lockout."""
-        refusal = ""
-        for member in self.staff.members():
-            if member.role != "admin" or not member.active:
-                continue
-            try:
-                self.staff.sign_in(member.name, pin, role="admin")
-            except SignInRefused as exc:
-                refusal = str(exc) if "locked" in str(exc) or "try again" in str(exc) else refusal
-                continue
+        """Any active administrator's PIN closes the kiosk. Wrong PINs slow down this terminal only
+        (`kiosk.exit_pin`); nobody's sign-in lockout is touched."""
+        t = translations(self.settings.main_language)
+        try:
+            answer = self.exit_guard.try_pin(pin)
+        except KioskError as exc:
+            log.warning("exit PIN not checked: %s", exc)
+            to_ui(self, self.ask_staff_pin, problem_text(exc, t.gettext))
+            return
+        if answer.member is not None:
             to_ui(self, self.exit)
             return
-        t = translations(self.settings.main_language)
-        message = refusal or t.gettext("Wrong PIN")
-        to_ui(self, self.ask_staff_pin, message)
+        if not answer.checked:
+            message = t.gettext("Please wait {seconds} s before the next try.")
+        elif answer.wait_seconds:
+            message = t.gettext("Wrong PIN. The next try in {seconds} s.")
+        else:
+            message = t.gettext("Wrong PIN")
+        to_ui(self, self.ask_staff_pin, message.format(seconds=answer.wait_seconds))
 
     def on_unmount(self) -> None:
         self.printer.close()

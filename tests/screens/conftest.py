@@ -19,9 +19,8 @@ from textual.widgets import DataTable
 
 from kiosk.clock import FixedClock
 from kiosk.config import Settings
-from kiosk.runtime import initialise, open_service
+from kiosk.runtime import initialise, open_service, open_staff
 from kiosk.service import QueueService
-from kiosk.staff import StaffDirectory
 from screens.lobby.app import LobbyApp, create_app
 from tests.conftest import MONDAY_10, make_settings
 
@@ -69,8 +68,8 @@ def centre(tmp_path: Path) -> Centre:
     clock = FixedClock(MONDAY_10)
     initialise(settings, clock)
     service = open_service(settings, clock)
-    StaffDirectory(service.db, clock, settings.zone).add("Olena", "admin", ADMIN_PIN)
-    StaffDirectory(service.db, clock, settings.zone).add("Ivan", "staff", "5555")
+    open_staff(service).add("Olena", "admin", ADMIN_PIN)
+    open_staff(service).add("Ivan", "staff", "5555")
     return Centre(settings, service, clock, Ticks(), tmp_path)
 
 

@@ -33,8 +33,14 @@ async def sign_in(pilot: Pilot[None]) -> QueueTable:
     assert names == ["Olena"], "only administrators may sign in here"
     await tap(pilot, "#member-0")
     await until(pilot, lambda: bool(pilot.app.screen.query("#pin-input")))
+    import time as _t
+
+    t0 = _t.monotonic()
     await pilot.press(*ADMIN_PIN, "enter")
+    await until(pilot, lambda: not pilot.app.screen.query("#pin-input"), seconds=60)
+    print("SIGNED", _t.monotonic() - t0)
     await shown(pilot, AdminScreen, "#tickets")
+    print("SHOWN", _t.monotonic() - t0)
     return pilot.app.screen.query_one(QueueTable)
 
 

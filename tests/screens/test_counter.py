@@ -7,6 +7,7 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Input, Label, Select, Static
 
 from kiosk import signing
+from kiosk.i18n import translations
 from screens.counter.app import CounterApp, create_app
 from screens.counter.signin import SignInScreen
 from screens.counter.window import CounterScreen
@@ -47,7 +48,8 @@ async def test_sign_in_needs_the_right_pin(centre: Centre) -> None:
         await tap(pilot, "#member-0")  # Ivan (names are sorted: Ivan, Olena)
         await until(pilot, lambda: bool(app.screen.query("#pin-input")))
         await pilot.press("1", "1", "1", "1", "enter")
-        await until(pilot, lambda: "wrong PIN" in str(app.screen.query_one("#pin-error", Label).content))
+        wrong = translations(app.lang).gettext("Wrong name or PIN")
+        await until(pilot, lambda: str(app.screen.query_one("#pin-error", Label).content) == wrong)
         await pilot.press("5", "5", "5", "5", "enter")
         await shown(pilot, CounterScreen, "#act-call")
         assert app.member is not None and app.member.name == "Ivan"

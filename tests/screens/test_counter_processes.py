@@ -13,8 +13,7 @@ from sqlalchemy import func, select
 
 from kiosk.clock import FixedClock
 from kiosk.config import Settings
-from kiosk.runtime import initialise, open_service
-from kiosk.staff import StaffDirectory
+from kiosk.runtime import initialise, open_service, open_staff
 from kiosk.storage.models import Event
 from tests.conftest import MONDAY_10, make_settings
 
@@ -70,7 +69,7 @@ def test_two_counter_processes_never_share_a_ticket(pg_url: str, tmp_path: Path)
     clock = FixedClock(MONDAY_10)
     initialise(settings, clock)
     service = open_service(settings, clock)
-    StaffDirectory(service.db, clock, settings.zone).add("Ivan", "staff", "5555")
+    open_staff(service).add("Ivan", "staff", "5555")
     ids = [service.issue("pension-new").ticket.id for _ in range(TICKETS)]
 
     context = multiprocessing.get_context("spawn")

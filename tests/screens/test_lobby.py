@@ -9,10 +9,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Button, Label
 
 from kiosk.i18n import translations
+from kiosk.runtime import open_staff
+from kiosk.staff import SignInRefused
 from printer.decode import decode_job
 from printer.loopback import LoopbackPrinter
 from screens.lobby.dialogs import IdleScreen
@@ -265,6 +268,38 @@ async def test_staff_leave_only_with_an_admin_pin(centre: Centre) -> None:
         assert app.is_running
         await pilot.press(*ADMIN_PIN, "enter")
         await until(pilot, lambda: not app.is_running)
+
+
+async def test_a_visitor_typing_wrong_pins_locks_nobody_out(centre: Centre) -> None:
+    """Staff (F12) then wrong PINs, as a visitor would: the dialog answers in the centre's language
+    (Ukrainian) and makes this terminal wait; every administrator still signs in everywhere."""
+    app = centre.lobby()
+    async with app.run_test(size=SIZE) as pilot:
+        await shown(pilot, LanguageScreen, "#staff")
+        for attempt in range(6):
+            if not app.screen.query("#pin-input"):
+                await pilot.press("f12")
+            await until(pilot, lambda: bool(app.screen.query("#pin-input")))
+            await pilot.press(*"000000", "enter")
+            await until(pilot, lambda: bool(app.screen.query("#pin-error")) and _pin_error(app) != "")
+            if attempt >= 2:
+                centre.clock.advance(seconds=300)  # the terminal's growing wait, passed
+        assert _pin_error(app) == "Неправильний PIN. Наступна спроба через 40 с."
+        staff = open_staff(centre.service)
+        assert staff.sign_in("Olena", ADMIN_PIN, role="admin").name == "Olena"
+        with pytest.raises(SignInRefused, match="wrong name or PIN"):
+            staff.sign_in("Olena", "000000")  # her own count starts from zero: not locked
+
+        # Left open, the PIN dialog resets with the visitor inactivity timer like any other screen.
+        centre.ticks.now += centre.settings.idle_seconds + 1
+        await until(pilot, lambda: isinstance(app.screen, IdleScreen))
+        centre.ticks.now += centre.settings.idle_warning_seconds + 1
+        await until(pilot, lambda: isinstance(app.screen, LanguageScreen) and len(app.screen_stack) == 1)
+        assert app.is_running
+
+
+def _pin_error(app: App[None]) -> str:
+    return str(app.screen.query_one("#pin-error", Label).content)
 
 
 async def test_read_aloud_speaks_the_screen_in_its_language(centre: Centre) -> None:

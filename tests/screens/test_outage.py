@@ -14,8 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import Label
 
 from kiosk.clock import FixedClock
-from kiosk.runtime import initialise, open_service
-from kiosk.staff import StaffDirectory
+from kiosk.runtime import initialise, open_service, open_staff
 from screens.admin.app import create_app as create_admin
 from screens.counter.app import create_app as create_counter
 from screens.display.app import create_app as create_display
@@ -47,8 +46,8 @@ async def test_all_terminals_ride_out_a_30_second_network_cut(pg_url: str, tmp_p
     clock = FixedClock(MONDAY_10)
     initialise(settings, clock)
     service = open_service(settings, clock)
-    StaffDirectory(service.db, clock, settings.zone).add("Olena", "admin", "482913")
-    StaffDirectory(service.db, clock, settings.zone).add("Ivan", "staff", "5555")
+    open_staff(service).add("Olena", "admin", "482913")
+    open_staff(service).add("Ivan", "staff", "5555")
     service.issue("pension-new")
     display = create_display(settings, open_service(settings, clock), lang="en")
     lobby = create_lobby(settings, open_service(settings, clock), printer_url=f"preview://{tmp_path / 't'}")
