@@ -5,23 +5,19 @@ survived with a quiet mark."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from textual.widgets import Label
 
 from screens.common.widgets import BigText
 from screens.display.app import DisplayApp, create_app
-from tests.conftest import MONDAY_10
+from tests.conftest import MONDAY_10, needs_tool
 from tests.screens.conftest import Centre
 from tests.screens.test_lobby import SIZE, until
 
-needs_espeak = pytest.mark.skipif(
-    shutil.which("espeak-ng") is None and not os.environ.get("CI"), reason="espeak-ng is not installed"
-)
+needs_espeak = needs_tool("espeak-ng")
 
 
 def display(centre: Centre) -> DisplayApp:

@@ -19,6 +19,7 @@ from screens.lobby.dialogs import IdleScreen
 from screens.lobby.language import LanguageScreen
 from screens.lobby.need import NeedScreen, ServiceScreen
 from screens.lobby.ticket import TicketScreen
+from tests.conftest import needs_tool
 from tests.screens.conftest import ADMIN_PIN, Centre, tap
 from tests.test_printer import read_qr
 
@@ -267,11 +268,8 @@ async def test_staff_leave_only_with_an_admin_pin(centre: Centre) -> None:
         await until(pilot, lambda: not app.is_running)
 
 
+@needs_tool("espeak-ng")
 async def test_read_aloud_speaks_the_screen_in_its_language(centre: Centre) -> None:
-    import shutil
-
-    if shutil.which("espeak-ng") is None:
-        pytest.skip("espeak-ng is not installed")
     app = centre.lobby()
     async with app.run_test(size=SIZE) as pilot:
         await shown(pilot, LanguageScreen, "#lang-uk")
@@ -298,17 +296,14 @@ async def test_database_outage_is_a_calm_message(centre: Centre) -> None:
         await until(pilot, lambda: isinstance(app.screen, ServiceScreen))
 
 
+@needs_tool("rsvg-convert")
 async def test_the_qr_on_screen_can_be_scanned(centre: Centre, tmp_path: Path) -> None:
     """Save the ticket screen as SVG, draw it as a PNG (rsvg-convert) and read the code like a phone."""
-    import os
-    import shutil
     import subprocess
 
     import zxingcpp
     from PIL import Image
 
-    if shutil.which("rsvg-convert") is None and not os.environ.get("CI"):
-        pytest.skip("rsvg-convert (librsvg2-bin) is not installed; CI installs it")
     app = centre.lobby()
     async with app.run_test(size=SIZE) as pilot:
         screen = await get_ticket(pilot, "ms", "no-home", "shelter-help")
