@@ -10,6 +10,7 @@ stderr and the exit code; an expected failure must be a short `kiosk: ...` messa
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -330,6 +331,33 @@ def test_priority_right_once_per_day_per_service(ready: dict[str, str]) -> None:
     sqlite = (Path(ready["KIOSK_CONFIG"]).parent / "data" / "kiosk.sqlite3").read_bytes()
     assert b"AB123" not in sqlite
     assert b"CD456" not in sqlite
+
+
+def test_close_day_purges_old_notes_and_keeps_new_ones(ready: dict[str, str]) -> None:
+    """Transfer notes older than note_days (30) lose their text at `kiosk close-day`; newer ones stay."""
+    import sqlite3
+
+    for day, note in (("2026-10-01", "old: needs help with stairs"), ("2026-11-20", "new: brings a carer")):
+        number = issue("pension-new", when(ready, at("10:00", day)))["number"]
+        run("transfer", number, "--to", "employment", "--note", note, env=when(ready, at("10:05", day)))
+    database = Path(ready["KIOSK_CONFIG"]).parent / "data" / "kiosk.sqlite3"
+
+    def notes() -> list[tuple[str, str | None, bool]]:
+        with contextlib.closing(sqlite3.connect(database)) as conn:
+            rows = conn.execute(
+                "SELECT day, data FROM events WHERE kind = 'transferred' ORDER BY id"
+            ).fetchall()
+        return [
+            (day, json.loads(data).get("note"), bool(json.loads(data).get("note_purged")))
+            for day, data in rows
+        ]
+
+    assert notes() == [
+        ("2026-10-01", "old: needs help with stairs", False),
+        ("2026-11-20", "new: brings a carer", False),
+    ]
+    run("close-day", env=ready)
+    assert notes() == [("2026-10-01", None, True), ("2026-11-20", "new: brings a carer", False)]
 
 
 # A whole day at the counters ----------------------------------------------------------------
