@@ -234,6 +234,31 @@ async def test_inactivity_warns_then_resets(centre: Centre) -> None:
         assert not app.interpreter and len(app.screen_stack) == 1
 
 
+async def test_the_warning_gives_at_least_20_seconds(centre: Centre, tmp_path: Path) -> None:
+    """idle_warning_seconds below 20 is refused; at 20 the kiosk's warning says 20 s and the screen
+    stays until 20 s have passed on the kiosk's clock."""
+    from kiosk.config import load_settings
+    from kiosk.errors import ConfigError
+
+    config = tmp_path / "centre.toml"
+    config.write_text("idle_warning_seconds = 19\n")
+    with pytest.raises(ConfigError, match="idle_warning_seconds"):
+        load_settings(config, environ={})
+    app = centre.lobby(idle_warning_seconds=20)
+    async with app.run_test(size=SIZE) as pilot:
+        await shown(pilot, LanguageScreen, "#lang-en")
+        await tap(pilot, "#lang-en")
+        await shown(pilot, NeedScreen, "#interpreter")
+        centre.ticks.now += centre.settings.idle_seconds
+        await shown(pilot, IdleScreen, "#continue")
+        assert "20 s" in str(app.screen.query_one("#countdown", Label).content)
+        centre.ticks.now += 19.5
+        await until(pilot, lambda: "1 s" in str(app.screen.query_one("#countdown", Label).content))
+        assert isinstance(app.screen, IdleScreen), "still warning after 19.5 s"
+        centre.ticks.now += 0.5
+        await until(pilot, lambda: isinstance(app.screen, LanguageScreen))
+
+
 @pytest.mark.parametrize(
     "keys", [["ctrl+q"], ["ctrl+c"], ["ctrl+p"], ["escape"], ["ctrl+backslash"], ["f10"]]
 )
