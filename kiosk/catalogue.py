@@ -152,22 +152,24 @@ class Catalogue(_Strict):
         found: list[str] = []
 
         def unique(items: list[str], where: str, what: str) -> None:
-            seen: set[str] = set()
+            first: dict[str, int] = {}
             for index, item in enumerate(items):
-                if item in seen:
-                    found.append(f"{where.format(index + 1)}: {what} {item!r} is used twice")
-                seen.add(item)
+                if item in first:
+                    also = where.format(first[item] + 1)
+                    found.append(f"{where.format(index + 1)}: {what} {item!r} is used twice (also {also})")
+                first.setdefault(item, index)
 
         unique([d.code for d in self.department], "department[{}].code", "code")
         unique([d.prefix for d in self.department], "department[{}].prefix", "prefix")
         unique([p.code for p in self.priority], "priority[{}].code", "code")
         unique([m.code for m in self.menu], "menu[{}].code", "code")
         codes = [(s.code, di, si) for di, d in enumerate(self.department) for si, s in enumerate(d.service)]
-        seen: set[str] = set()
+        seen: dict[str, str] = {}
         for code, di, si in codes:
+            key = f"department[{di + 1}].service[{si + 1}].code"
             if code in seen:
-                found.append(f"department[{di + 1}].service[{si + 1}].code: code {code!r} is used twice")
-            seen.add(code)
+                found.append(f"{key}: code {code!r} is used twice (also {seen[code]})")
+            seen.setdefault(code, key)
         on_menu: set[str] = set()
         for mi, entry in enumerate(self.menu):
             for si, code in enumerate(entry.services):
@@ -183,7 +185,8 @@ class Catalogue(_Strict):
         for di, dept in enumerate(self.department):
             if dept.last_ticket and not any(p.start <= dept.last_ticket <= p.end for p in dept.hours):
                 found.append(
-                    f"department[{di + 1}].last_ticket: {dept.last_ticket:%H:%M} is outside the hours"
+                    f"department[{di + 1}].last_ticket: {dept.last_ticket:%H:%M} is outside the hours "
+                    f"(department[{di + 1}].hours: {dept.hours_text()})"
                 )
         return found
 

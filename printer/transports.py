@@ -150,6 +150,14 @@ def _query(device: Any, n: int) -> int:
     return byte
 
 
+def _one_byte_answers(device: Any) -> Any:
+    """python-escpos reads a serial status answer with read(16), which waits out the whole timeout
+    for bytes that never come (a DLE EOT answer is one byte): each query cost a full timeout. Read
+    the one byte."""
+    device._read = lambda: device.device.read(1)
+    return device
+
+
 def _classify_open(exc: Exception) -> PrintFault:
     text = str(exc).lower()
     if "refused" in text:
@@ -213,6 +221,9 @@ def open_transport(url: str, timeout: float = 3.0) -> Transport:
     if spec.scheme == "serial":
         baud = int(spec.options.get("baudrate", "9600"))
         return EscposDevice(
-            url, lambda: printers.Serial(spec.target, baudrate=baud, timeout=timeout), True, timeout
+            url,
+            lambda: _one_byte_answers(printers.Serial(spec.target, baudrate=baud, timeout=timeout)),
+            True,
+            timeout,
         )
     return EscposDevice(url, lambda: printers.File(spec.target), False, timeout)

@@ -1,9 +1,15 @@
 """Shared fixtures: settings on a temporary SQLite file or a scratch PostgreSQL database, a fixed
-clock, and an initialised queue service. PostgreSQL tests fail instead of skipping when CI is set."""
+clock, and an initialised queue service. PostgreSQL tests and tests needing a tool (espeak-ng,
+rsvg-convert) fail instead of skipping in CI (`in_ci`). Scratch databases carry their creation time
+in their name, so ones left behind by a killed run are dropped by a later run. Hypothesis runs with
+the `kiosk` profile: random examples, failures kept in .hypothesis/ and printed as @reproduce_failure."""
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from kiosk.clock import FixedClock
 from kiosk.config import Settings
@@ -23,6 +30,35 @@ PG_SERVER = os.environ.get("KIOSK_TEST_PG_URL", "postgresql://postgres@127.0.0.1
 KYIV = ZoneInfo("Europe/Kyiv")
 # A Monday, mid-morning in Kyiv: every department of the shipped catalogue is open.
 MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=KYIV)
+# A scratch database older than this belongs to a run that was killed: no test runs for 6 hours.
+STALE_DATABASE_SECONDS = 6 * 3600
+
+# Our own profile, whatever Hypothesis guesses from the environment (its "ci" profile would fix the
+# examples and drop the example database): new examples each run, a failure replayed first on the
+# next run (.hypothesis/) and printed as an @reproduce_failure(...) line that reproduces it anywhere.
+hypothesis_settings.register_profile(
+    "kiosk", hypothesis_settings.get_profile("default"), print_blob=True, derandomize=False, deadline=None
+)
+hypothesis_settings.load_profile("kiosk")
+
+
+def pytest_report_header() -> str:
+    return (
+        "hypothesis: failing examples are kept in .hypothesis/ and replayed first; a failure prints "
+        "@reproduce_failure(...) to paste above the test"
+    )
+
+
+def in_ci() -> bool:
+    """CI is set to anything but "", "0", "false" or "no"."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def needs_tool(name: str) -> pytest.MarkDecorator:
+    """Skip where `name` is not installed, except in CI, which installs it: there the test fails."""
+    return pytest.mark.skipif(
+        shutil.which(name) is None and not in_ci(), reason=f"{name} is not installed (CI installs it)"
+    )
 
 
 def make_settings(tmp_path: Path, database_url: str | None = None, **overrides: Any) -> Settings:
@@ -38,20 +74,51 @@ def _server_or_fail() -> None:
         psycopg.connect(PG_SERVER, connect_timeout=3).close()
     except psycopg.OperationalError as exc:
         message = f"PostgreSQL at {PG_SERVER} is unreachable: {exc}"
-        if os.environ.get("CI"):
+        if in_ci():
             pytest.fail(message)
         pytest.skip(message)
 
 
-def create_pg_database() -> str:
-    """A new empty database with a random name on the test server; returns its URL."""
+def pg_url_of(name: str) -> str:
+    """The URL of database `name` on the test server."""
+    return PG_SERVER.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_stale_pg_databases(now: float | None = None) -> list[str]:
+    """Drop the scratch databases of killed runs: `kiosk_test_<unix-seconds>_<hex>` older than
+    STALE_DATABASE_SECONDS, and the old-style `kiosk_test_<hex>` without a time. A live database of
+    a run in parallel is younger, so it is kept. Returns the names dropped."""
     import psycopg
 
+    limit = (time.time() if now is None else now) - STALE_DATABASE_SECONDS
+    with psycopg.connect(PG_SERVER, autocommit=True) as conn:
+        names = [row[0] for row in conn.execute("SELECT datname FROM pg_database")]
+        stale = []
+        for name in names:
+            timed = re.fullmatch(r"kiosk_test_(\d+)_[0-9a-f]+", name)
+            if (timed and int(timed[1]) < limit) or re.fullmatch(r"kiosk_test_[0-9a-f]{12}", name):
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                stale.append(name)
+    return stale
+
+
+_swept = False
+
+
+def create_pg_database() -> str:
+    """A new empty database on the test server, named by its creation time and a random part;
+    returns its URL. The first one of a run drops what killed runs left behind."""
+    import psycopg
+
+    global _swept
     _server_or_fail()
-    name = f"kiosk_test_{uuid.uuid4().hex[:12]}"
+    if not _swept:
+        drop_stale_pg_databases()
+        _swept = True
+    name = f"kiosk_test_{int(time.time())}_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(PG_SERVER, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    return PG_SERVER.rsplit("/", 1)[0] + f"/{name}"
+    return pg_url_of(name)
 
 
 def drop_pg_database(url: str) -> None:

@@ -10,6 +10,7 @@ stderr and the exit code; an expected failure must be a short `kiosk: ...` messa
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT / "data" / "catalogue.toml"
@@ -331,6 +333,33 @@ def test_priority_right_once_per_day_per_service(ready: dict[str, str]) -> None:
     assert b"CD456" not in sqlite
 
 
+def test_close_day_purges_old_notes_and_keeps_new_ones(ready: dict[str, str]) -> None:
+    """Transfer notes older than note_days (30) lose their text at `kiosk close-day`; newer ones stay."""
+    import sqlite3
+
+    for day, note in (("2026-10-01", "old: needs help with stairs"), ("2026-11-20", "new: brings a carer")):
+        number = issue("pension-new", when(ready, at("10:00", day)))["number"]
+        run("transfer", number, "--to", "employment", "--note", note, env=when(ready, at("10:05", day)))
+    database = Path(ready["KIOSK_CONFIG"]).parent / "data" / "kiosk.sqlite3"
+
+    def notes() -> list[tuple[str, str | None, bool]]:
+        with contextlib.closing(sqlite3.connect(database)) as conn:
+            rows = conn.execute(
+                "SELECT day, data FROM events WHERE kind = 'transferred' ORDER BY id"
+            ).fetchall()
+        return [
+            (day, json.loads(data).get("note"), bool(json.loads(data).get("note_purged")))
+            for day, data in rows
+        ]
+
+    assert notes() == [
+        ("2026-10-01", "old: needs help with stairs", False),
+        ("2026-11-20", "new: brings a carer", False),
+    ]
+    run("close-day", env=ready)
+    assert notes() == [("2026-10-01", None, True), ("2026-11-20", "new: brings a carer", False)]
+
+
 # A whole day at the counters ----------------------------------------------------------------
 
 
@@ -550,9 +579,9 @@ def test_db_flag_and_environment_select_the_database(tmp_path: Path, ready: dict
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_postgresql_database(tmp_path: Path, env: dict[str, str], pg_url: str) -> None:
-    name = pg_url.rsplit("/", 1)[1]
+    shown = make_url(pg_url).set(drivername="postgresql+psycopg").render_as_string(hide_password=True)
     first = run("--db", pg_url, "init", env=env).stdout
-    assert f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}: schema at revision" in first
+    assert f"{shown}: schema at revision" in first
     assert ": loaded (version 1)" in first
 
     pg = {**env, "KIOSK_DATABASE_URL": pg_url}

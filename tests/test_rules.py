@@ -66,6 +66,18 @@ def test_priority_right_once_a_day_per_service(service: QueueService) -> None:
     service.issue("pension-new", priority="veteran", holder="CD 999")
 
 
+def test_priority_right_works_again_the_next_day(service: QueueService, clock: FixedClock) -> None:
+    first = service.issue("pension-new", priority="veteran", holder="AB 123456")
+    clock.advance(hours=9)  # 19:00, still the same day: still refused
+    with pytest.raises(PriorityRefused):
+        service.issue("pension-new", priority="veteran", holder="AB 123456")
+    clock.advance(hours=15)  # 10:00 the next morning
+    again = service.issue("pension-new", priority="veteran", holder="AB 123456")
+    assert (again.ticket.priority, again.ticket.day) == ("veteran", first.ticket.day + timedelta(days=1))
+    with pytest.raises(PriorityRefused):  # and once on that day too
+        service.issue("pension-new", priority="veteran", holder="AB 123456")
+
+
 def test_cancelled_priority_ticket_frees_the_right(service: QueueService) -> None:
     first = service.issue("pension-new", priority="disability", holder="X1")
     service.cancel(first.ticket.code)

@@ -3,19 +3,15 @@ writing WAV files (the stand-in for the sound device, at the very last step only
 
 from __future__ import annotations
 
-import os
-import shutil
 import wave
 from pathlib import Path
 
 import pytest
 
 from kiosk.speech import Speaker, Utterance
+from tests.conftest import needs_tool
 
-needs_espeak = pytest.mark.skipif(
-    shutil.which("espeak-ng") is None and not os.environ.get("CI"),
-    reason="espeak-ng is not installed (CI installs it, and there this test runs)",
-)
+needs_espeak = needs_tool("espeak-ng")
 
 
 @needs_espeak

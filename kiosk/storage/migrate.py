@@ -20,12 +20,13 @@ def alembic_config() -> Config:
     return config
 
 
-def upgrade(db: Database) -> None:
-    """Bring the database to the newest revision (creates every table on an empty database)."""
+def upgrade(db: Database, revision: str = "head") -> None:
+    """Bring the database to `revision`, by default the newest (creates every table on an empty
+    database)."""
     config = alembic_config()
     with db.connection(write=True) as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
         conn.commit()
 
 

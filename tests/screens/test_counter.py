@@ -174,14 +174,14 @@ async def test_scan_field_good_and_bad_codes(centre: Centre) -> None:
     assert service.ticket(waiting.ticket.id).state == "serving"
 
 
-async def test_other_terminals_show_up_within_a_second(centre: Centre) -> None:
+async def test_other_terminals_tickets_show_up(centre: Centre) -> None:
+    """Tickets issued elsewhere reach the window through its event follower. How fast is a figure
+    of `kiosk bench` (call to display, goal 1 s), not a bound here: `until` only guards a hang."""
     app = counter(centre)
     async with app.run_test(size=SIZE) as pilot:
         screen = await sign_in(pilot)
         await until(pilot, lambda: "0 waiting" in str(screen.query_one("#waiting-count", Label).content))
         centre.service.issue("pension-new")  # the kiosk, elsewhere
         centre.service.issue("pension-new", priority="aged-80")
-        await until(
-            pilot, lambda: "2 waiting" in str(screen.query_one("#waiting-count", Label).content), seconds=1.5
-        )
+        await until(pilot, lambda: "2 waiting" in str(screen.query_one("#waiting-count", Label).content))
         assert str(screen.query_one("#next", Static).content).splitlines()[0].startswith("P-002")

@@ -22,6 +22,7 @@ from screens.lobby.dialogs import IdleScreen
 from screens.lobby.language import LanguageScreen
 from screens.lobby.need import NeedScreen, ServiceScreen
 from screens.lobby.ticket import TicketScreen
+from tests.conftest import needs_tool
 from tests.screens.conftest import ADMIN_PIN, Centre, tap
 from tests.test_printer import read_qr
 
@@ -236,6 +237,31 @@ async def test_inactivity_warns_then_resets(centre: Centre) -> None:
         assert not app.interpreter and len(app.screen_stack) == 1
 
 
+async def test_the_warning_gives_at_least_20_seconds(centre: Centre, tmp_path: Path) -> None:
+    """idle_warning_seconds below 20 is refused; at 20 the kiosk's warning says 20 s and the screen
+    stays until 20 s have passed on the kiosk's clock."""
+    from kiosk.config import load_settings
+    from kiosk.errors import ConfigError
+
+    config = tmp_path / "centre.toml"
+    config.write_text("idle_warning_seconds = 19\n")
+    with pytest.raises(ConfigError, match="idle_warning_seconds"):
+        load_settings(config, environ={})
+    app = centre.lobby(idle_warning_seconds=20)
+    async with app.run_test(size=SIZE) as pilot:
+        await shown(pilot, LanguageScreen, "#lang-en")
+        await tap(pilot, "#lang-en")
+        await shown(pilot, NeedScreen, "#interpreter")
+        centre.ticks.now += centre.settings.idle_seconds
+        await shown(pilot, IdleScreen, "#continue")
+        assert "20 s" in str(app.screen.query_one("#countdown", Label).content)
+        centre.ticks.now += 19.5
+        await until(pilot, lambda: "1 s" in str(app.screen.query_one("#countdown", Label).content))
+        assert isinstance(app.screen, IdleScreen), "still warning after 19.5 s"
+        centre.ticks.now += 0.5
+        await until(pilot, lambda: isinstance(app.screen, LanguageScreen))
+
+
 @pytest.mark.parametrize(
     "keys", [["ctrl+q"], ["ctrl+c"], ["ctrl+p"], ["escape"], ["ctrl+backslash"], ["f10"]]
 )
@@ -302,11 +328,8 @@ def _pin_error(app: App[None]) -> str:
     return str(app.screen.query_one("#pin-error", Label).content)
 
 
+@needs_tool("espeak-ng")
 async def test_read_aloud_speaks_the_screen_in_its_language(centre: Centre) -> None:
-    import shutil
-
-    if shutil.which("espeak-ng") is None:
-        pytest.skip("espeak-ng is not installed")
     app = centre.lobby()
     async with app.run_test(size=SIZE) as pilot:
         await shown(pilot, LanguageScreen, "#lang-uk")
@@ -333,17 +356,14 @@ async def test_database_outage_is_a_calm_message(centre: Centre) -> None:
         await until(pilot, lambda: isinstance(app.screen, ServiceScreen))
 
 
+@needs_tool("rsvg-convert")
 async def test_the_qr_on_screen_can_be_scanned(centre: Centre, tmp_path: Path) -> None:
     """Save the ticket screen as SVG, draw it as a PNG (rsvg-convert) and read the code like a phone."""
-    import os
-    import shutil
     import subprocess
 
     import zxingcpp
     from PIL import Image
 
-    if shutil.which("rsvg-convert") is None and not os.environ.get("CI"):
-        pytest.skip("rsvg-convert (librsvg2-bin) is not installed; CI installs it")
     app = centre.lobby()
     async with app.run_test(size=SIZE) as pilot:
         screen = await get_ticket(pilot, "ms", "no-home", "shelter-help")

@@ -1,0 +1,211 @@
+"""The soak's checks can fail: a small day made with the real service, a loopback printer and an
+event follower passes them all; then one thing is broken (with plain SQL or in the facts the
+terminals report) and exactly the matching check fails."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from kiosk.cli.soak import Plan, check, check_printing
+from kiosk.config import Settings
+from kiosk.follow import EventFollower
+from kiosk.runtime import initialise, open_service
+from kiosk.service import QueueService
+from printer.loopback import LoopbackPrinter
+from printer.printing import TicketPrinter
+from tests.conftest import make_settings
+
+# The soak's pass/fail checks: true when they hold, or a count that must stay 0.
+HOLDS = [
+    "accounted_once",
+    "display_saw_every_call",
+    "stats_agree",
+    "every_ticket_one_print_outcome",
+    "every_failure_an_event",
+    "every_fault_kind_seen",
+    "front_desk_sees_every_failed_ticket",
+    "printed_only_if_received",
+]
+ZERO = ["duplicate_numbers", "called_while_held"]
+
+
+@dataclass
+class Day:
+    """What the terminals of a soak report, and the database they wrote."""
+
+    settings: Settings
+    service: QueueService
+    issued: list[int]
+    prints: dict[str, int]
+    received: int
+    injected: dict[str, int] = field(default_factory=lambda: {"offline": 1})
+    windows: list[dict[str, Any]] = field(default_factory=list)
+    display: list[int] = field(default_factory=list)
+
+    def grade(self) -> dict[str, Any]:
+        plan = Plan(seconds=60, kiosks=1, windows=["6", "9"], visitors=len(self.issued))
+        report = check(self.settings, plan, self.issued, self.windows, self.display, 1.0)
+        report.update(check_printing(self.settings, self.issued, self.prints, self.injected, self.received))
+        return report
+
+    def sql(self, statements: Callable[[Connection], object]) -> None:
+        """Run plain SQL on a connection of its own, outside the service's transaction rules."""
+        self.service.db.dispose()
+        with self.service.db.engine.connect() as conn:
+            statements(conn)
+            conn.commit()
+
+
+def failing(report: dict[str, Any]) -> set[str]:
+    return {k for k in HOLDS if not report[k]} | {k for k in ZERO if report[k]}
+
+
+@pytest.fixture
+def day(tmp_path: Path, db_url: str) -> Iterator[Day]:
+    """Four tickets printed on a loopback printer (the last while it is offline), two called at
+    window 6 (one served, one no-show), one at window 9 still called; the display follows."""
+    settings = make_settings(tmp_path, db_url, open_around_the_clock=True)
+    initialise(settings)
+    service = open_service(settings)
+    fake = LoopbackPrinter()
+    printer = TicketPrinter(service, fake.url, timeout=1.0)
+    issued, prints = [], Counter[str]()
+    for n, code in enumerate(["pension-new", "pension-new", "job-register", "pension-new"]):
+        fake.mode = "offline" if n == 3 else "ok"
+        ticket = service.issue(code)
+        issued.append(ticket.ticket.id)
+        prints[printer.submit(ticket).result(timeout=30).reason or "printed"] += 1
+    printer.close()
+    fake.close()
+    service.call_next("6")
+    service.start(window="6")
+    service.finish(window="6")
+    service.call_next("6")
+    service.no_show(window="6")
+    service.call_next("9")
+    windows = [{"window": "6", "served": 1, "no_shows": 1, "transfers": 0}]
+    windows.append({"window": "9", "served": 0, "no_shows": 0, "transfers": 0})
+    display = [e.id for e in EventFollower(service, after=0).poll() if e.kind == "called"]
+    yield Day(settings, service, issued, dict(prints), fake.completed, windows=windows, display=display)
+    service.db.dispose()
+
+
+def test_the_day_as_it_happened_passes(day: Day) -> None:
+    report = day.grade()
+    assert failing(report) == set() and report["ok"] and report["printing_ok"], report
+    assert (report["calls"], report["tickets_printed"], report["print_failures_by_reason"]) == (
+        3,
+        3,
+        {"offline": 1},
+    )
+
+
+def test_a_number_given_twice(day: Day) -> None:
+    """The unique constraint is the first guard; without it, the soak's own count is the second."""
+    first, second = day.issued[:2]
+
+    def duplicate(conn: Connection) -> None:
+        if conn.dialect.name == "postgresql":
+            name = conn.scalar(
+                text(
+                    "SELECT conname FROM pg_constraint WHERE conrelid = 'tickets'::regclass AND contype = 'u'"
+                )
+            )
+            conn.execute(text(f'ALTER TABLE tickets DROP CONSTRAINT "{name}"'))
+        else:  # SQLite cannot drop a table constraint: a copy of the table without it, keys off
+            raw = conn.connection.driver_connection  # in autocommit: PRAGMA foreign_keys takes effect
+            assert raw is not None
+            raw.execute("PRAGMA foreign_keys = OFF")
+            raw.execute("CREATE TABLE tickets_copy AS SELECT * FROM tickets")
+            raw.execute("DROP TABLE tickets")
+            raw.execute("ALTER TABLE tickets_copy RENAME TO tickets")
+        conn.execute(
+            text("UPDATE tickets SET number = (SELECT number FROM tickets WHERE id = :a) WHERE id = :b"),
+            {"a": first, "b": second},
+        )
+        conn.commit()
+
+    day.sql(duplicate)
+    report = day.grade()
+    assert failing(report) == {"duplicate_numbers"} and not report["ok"], report
+
+
+def test_a_ticket_the_database_lost(day: Day) -> None:
+    day.issued.append(max(day.issued) + 1)  # a kiosk reported a ticket that was never saved
+    assert failing(day.grade()) == {"accounted_once", "every_ticket_one_print_outcome"}
+
+
+def test_a_lost_print_outcome(day: Day) -> None:
+    day.sql(
+        lambda conn: conn.execute(
+            text("DELETE FROM events WHERE kind = 'printed' AND ticket_id = :t"), {"t": day.issued[0]}
+        )
+    )
+    assert failing(day.grade()) == {"every_ticket_one_print_outcome", "every_failure_an_event"}
+
+
+def test_a_print_failure_recorded_as_printed(day: Day) -> None:
+    day.sql(lambda conn: conn.execute(text("UPDATE events SET kind = 'printed' WHERE kind = 'print_failed'")))
+    assert failing(day.grade()) == {
+        "every_failure_an_event",
+        "every_fault_kind_seen",
+        "printed_only_if_received",
+    }
+
+
+def test_a_fault_kind_that_never_showed(day: Day) -> None:
+    day.injected["paper_out"] = 1  # injected, but no kiosk ever saw the printer out of paper
+    assert failing(day.grade()) == {"every_fault_kind_seen"}
+
+
+def test_a_failed_ticket_the_front_desk_does_not_see(day: Day) -> None:
+    day.sql(
+        lambda conn: conn.execute(text("UPDATE events SET day = '2000-01-03' WHERE kind = 'print_failed'"))
+    )
+    assert failing(day.grade()) == {"front_desk_sees_every_failed_ticket"}
+
+
+def test_a_call_the_display_missed(day: Day) -> None:
+    day.display.remove(day.display[1])
+    assert failing(day.grade()) == {"display_saw_every_call"}
+
+
+def test_a_ticket_called_while_another_window_held_it(day: Day) -> None:
+    """A second `called` event for the ticket window 9 holds, as if window 3 took it too."""
+    called = day.service.at_window("9")
+    assert called is not None
+
+    def call_again(conn: Connection) -> None:
+        columns = 'at, day, kind, ticket_id, department, "window", staff, state, data'
+        at_window_3 = columns.replace('"window"', "'3'")
+        conn.execute(
+            text(
+                f"INSERT INTO events ({columns}) SELECT {at_window_3} FROM events"
+                " WHERE ticket_id = :t AND kind = 'called'"
+            ),
+            {"t": called.id},
+        )
+
+    day.sql(call_again)
+    new_call = day.service.last_event_id()
+    day.display.append(new_call)  # the display saw it: only the double call is wrong
+    assert failing(day.grade()) == {"called_while_held"}
+
+
+def test_statistics_that_disagree_with_the_tickets(day: Day) -> None:
+    """The statistics count a ticket by its `issued` event: one lost, and they miss a ticket."""
+    waiting = day.issued[3]  # never called, so its history stays consistent otherwise
+    day.sql(
+        lambda conn: conn.execute(
+            text("DELETE FROM events WHERE kind = 'issued' AND ticket_id = :t"), {"t": waiting}
+        )
+    )
+    assert failing(day.grade()) == {"stats_agree"}
