@@ -54,6 +54,11 @@ class WrongWindow(KioskError):
     """A ticket called to a window that does not serve its department."""
 
 
+class PriorityRepeated(PriorityRefused):
+    """The same priority category claimed again at one kiosk terminal within a few minutes: the
+    front desk gives that ticket, after a look at the document."""
+
+
 class ScanRefused(KioskError):
     """A scanned QR code that is forged, from another day, for an unknown ticket, or for a ticket
     that is over (served, cancelled, closed: `reason` is then its state and `number` its number)."""

@@ -38,6 +38,7 @@ from kiosk.errors import (
     KioskError,
     NotFound,
     PriorityRefused,
+    PriorityRepeated,
     QueueEmpty,
     ScanRefused,
     StorageUnavailable,
@@ -245,6 +246,8 @@ class QueueService:
                         f"the priority right '{category.name('en')}' was used today for this service "
                         "already; it may be used once a day"
                     )
+            if category and source == "kiosk":
+                self._check_repeat(s, category.code, category.name("en"), now)
             number = self._next_number(s, dept.code, day)
             ticket = Ticket(
                 day=day,
@@ -264,7 +267,10 @@ class QueueService:
             )
             s.add(ticket)
             s.flush()
-            data: dict[str, Any] = {"service": svc.code, "language": language, "source": source}
+            terminal = self.settings.terminal
+            data: dict[str, Any] = {
+                "service": svc.code, "language": language, "source": source, "terminal": terminal
+            }  # fmt: skip
             if category:
                 data["priority"] = category.code
             if interpreter:
@@ -274,6 +280,32 @@ class QueueService:
             view = self._view(ticket)
         minutes = self.estimate_minutes(dept.code, ahead, svc.typical_minutes)
         return Issued(ticket=view, ahead=ahead, wait_minutes=minutes, qr=self.qr_payload(view))
+
+    def _check_repeat(self, s: Session, category: str, name: str, now: datetime) -> None:
+        """At the kiosk nobody checks a document, so one terminal gives one priority ticket of a
+        category per `priority_repeat_minutes`; a second claim is sent to the front desk. Read from
+        the events, so it holds across processes (textual-serve runs one per browser)."""
+        minutes = self.settings.priority_repeat_minutes
+        if not minutes:
+            return
+        recent = s.scalars(
+            select(Event.data).where(
+                Event.day == self.local(now).date(),
+                Event.kind == Action.ISSUED.value,
+                Event.at > now - timedelta(minutes=minutes),
+            )
+        )
+        terminal = self.settings.terminal
+        for data in recent:
+            if (data.get("source"), data.get("terminal"), data.get("priority")) == (
+                "kiosk",
+                terminal,
+                category,
+            ):
+                raise PriorityRepeated(
+                    f"a '{name}' ticket was given at kiosk {terminal} less than {minutes} min ago: "
+                    "the front desk gives the next one"
+                )
 
     def _next_number(self, s: Session, department: str, day: date) -> int:
         """One upsert on the (department, day) counter row, inside the ticket's own transaction."""
