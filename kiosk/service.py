@@ -296,12 +296,9 @@ class QueueService:
             )
         )
         terminal = self.settings.terminal
+        claim = ("kiosk", terminal, category)
         for data in recent:
-            if (data.get("source"), data.get("terminal"), data.get("priority")) == (
-                "kiosk",
-                terminal,
-                category,
-            ):
+            if (data.get("source"), data.get("terminal"), data.get("priority")) == claim:
                 raise PriorityRepeated(
                     f"a '{name}' ticket was given at kiosk {terminal} less than {minutes} min ago: "
                     "the front desk gives the next one"
@@ -415,7 +412,7 @@ class QueueService:
     def _call(
         self, s: Session, ticket: Ticket, window: str, now: datetime, staff: str | None, data: dict[str, Any]
     ) -> None:
-        self._check(ticket, Action.CALLED, now)
+        """Claim `ticket` (checked by the caller) for `window` with a compare-and-set update."""
         claimed = s.execute(  # type: ignore[attr-defined]
             update(Ticket)
             .where(Ticket.id == ticket.id, Ticket.state == ticket.state)
