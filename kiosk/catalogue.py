@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import unicodedata
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -29,7 +30,21 @@ def _no_brackets(value: str) -> str:
     return value
 
 
-Hint = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(_no_brackets)]
+def _clean_text(value: str) -> str:
+    """Shown on screens, printed and spoken: no control or format characters (an escape sequence, a
+    right-to-left override), nothing blank, no spaces around it."""
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in value):
+        raise ValueError("control or format characters are not allowed")
+    if not value.strip():
+        raise ValueError("must not be blank")
+    if value != value.strip():
+        raise ValueError("must not start or end with spaces")
+    return value
+
+
+Hint = Annotated[
+    str, Field(min_length=1, max_length=120), AfterValidator(_no_brackets), AfterValidator(_clean_text)
+]
 
 
 class _Strict(BaseModel):
@@ -182,12 +197,30 @@ class Catalogue(_Strict):
                     found.append(
                         f"department[{di + 1}].service[{si + 1}]: service {code!r} is on no menu entry"
                     )
+        found.extend(self._window_problems())
         for di, dept in enumerate(self.department):
             if dept.last_ticket and not any(p.start <= dept.last_ticket <= p.end for p in dept.hours):
                 found.append(
                     f"department[{di + 1}].last_ticket: {dept.last_ticket:%H:%M} is outside the hours "
                     f"(department[{di + 1}].hours: {dept.hours_text()})"
                 )
+        return found
+
+    def _window_problems(self) -> list[str]:
+        """A window once per department; one spelling per window (the QR code and the hall's
+        announcements do not tell `a` from `A`). One window serving several departments is fine."""
+        found: list[str] = []
+        spelling: dict[str, tuple[str, str]] = {}  # folded -> (as first written, its key)
+        for di, dept in enumerate(self.department):
+            listed: set[str] = set()
+            for wi, window in enumerate(dept.windows):
+                key = f"department[{di + 1}].windows[{wi + 1}]"
+                if window in listed:
+                    found.append(f"{key}: window {window!r} is listed twice")
+                listed.add(window)
+                first, where = spelling.setdefault(window.casefold(), (window, key))
+                if first != window:
+                    found.append(f"{key}: window {window!r} differs from {first!r} ({where}) only by case")
         return found
 
     # Look-ups -------------------------------------------------------------------------------

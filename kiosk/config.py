@@ -52,6 +52,9 @@ class Settings(BaseModel):
     ticket_failed_seconds: Annotated[int, Field(ge=10, le=1800)] = 90
     stale_call_minutes: Annotated[int, Field(ge=1, le=240)] = 10
     note_days: Annotated[int, Field(ge=1, le=3650)] = 30
+    # A kiosk terminal gives one priority ticket of a category per this many minutes; the next claim
+    # goes to the front desk (0: no limit).
+    priority_repeat_minutes: Annotated[int, Field(ge=0, le=240)] = 5
     # This terminal's name in audit events (wrong exit PINs, priority claims at the kiosk); default:
     # the machine's host name. Give each kiosk of a centre its own.
     terminal_name: (

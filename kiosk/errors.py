@@ -50,11 +50,22 @@ class PriorityRefused(KioskError):
     """A priority right used once already today for this service."""
 
 
-class ScanRefused(KioskError):
-    """A scanned QR code that is forged, from another day or for an unknown ticket."""
+class WrongWindow(KioskError):
+    """A ticket called to a window that does not serve its department."""
 
-    def __init__(self, message: str, reason: str) -> None:
+
+class PriorityRepeated(PriorityRefused):
+    """The same priority category claimed again at one kiosk terminal within a few minutes: the
+    front desk gives that ticket, after a look at the document."""
+
+
+class ScanRefused(KioskError):
+    """A scanned QR code that is forged, from another day, for an unknown ticket, or for a ticket
+    that is over (served, cancelled, closed: `reason` is then its state and `number` its number)."""
+
+    def __init__(self, message: str, reason: str, number: str | None = None) -> None:
         self.reason = reason
+        self.number = number
         super().__init__(message)
 
 

@@ -38,14 +38,16 @@ from kiosk.errors import (
     KioskError,
     NotFound,
     PriorityRefused,
+    PriorityRepeated,
     QueueEmpty,
     ScanRefused,
     StorageUnavailable,
     WindowBusy,
+    WrongWindow,
 )
 from kiosk.stats import DayStats, HourStats, TicketTimes, day_stats, hourly, ticket_times
 from kiosk.storage.db import Database
-from kiosk.storage.models import OPEN_AT_WINDOW, CatalogueVersion, Counter, Event, Ticket
+from kiosk.storage.models import OPEN_AT_WINDOW, OPEN_TICKETS, CatalogueVersion, Counter, Event, Ticket
 
 TicketRef = str | int
 
@@ -58,6 +60,12 @@ CLOSED_REASONS = {
 
 
 DAY_PLAN_EVENTS = ("department_closed", "department_opened", "last_ticket_set")
+
+# Actions that bring a visitor to a window: never for a ticket of a past day.
+CALLS = frozenset({Action.CALLED, Action.RECALLED})
+
+# States no action leads out of: a scanned ticket in one of them is over.
+FINAL_STATES = frozenset(State) - {state for move in MOVES.values() for state in move.sources}
 
 
 @dataclass
@@ -84,6 +92,7 @@ class QueueService:
         self._catalogue = catalogue
         self._catalogue_id: int | None = None
         self._plan_cache: tuple[datetime, date, DayPlan] | None = None
+        self._rolled_over: date | None = None
 
     # Time and catalogue -------------------------------------------------------------------
 
@@ -205,6 +214,7 @@ class QueueService:
         source: str = "kiosk",
     ) -> Issued:
         """Give the next number of the service's department, saved before anything is printed."""
+        self.roll_over()
         svc, dept = self.catalogue.service(service)
         if language not in self.settings.languages:
             raise NotFound(f"language {language!r} is not offered here; offered: {self.settings.languages}")
@@ -236,6 +246,8 @@ class QueueService:
                         f"the priority right '{category.name('en')}' was used today for this service "
                         "already; it may be used once a day"
                     )
+            if category and source == "kiosk":
+                self._check_repeat(s, category.code, category.name("en"), now)
             number = self._next_number(s, dept.code, day)
             ticket = Ticket(
                 day=day,
@@ -255,7 +267,10 @@ class QueueService:
             )
             s.add(ticket)
             s.flush()
-            data: dict[str, Any] = {"service": svc.code, "language": language, "source": source}
+            terminal = self.settings.terminal
+            data: dict[str, Any] = {
+                "service": svc.code, "language": language, "source": source, "terminal": terminal
+            }  # fmt: skip
             if category:
                 data["priority"] = category.code
             if interpreter:
@@ -265,6 +280,29 @@ class QueueService:
             view = self._view(ticket)
         minutes = self.estimate_minutes(dept.code, ahead, svc.typical_minutes)
         return Issued(ticket=view, ahead=ahead, wait_minutes=minutes, qr=self.qr_payload(view))
+
+    def _check_repeat(self, s: Session, category: str, name: str, now: datetime) -> None:
+        """At the kiosk nobody checks a document, so one terminal gives one priority ticket of a
+        category per `priority_repeat_minutes`; a second claim is sent to the front desk. Read from
+        the events, so it holds across processes (textual-serve runs one per browser)."""
+        minutes = self.settings.priority_repeat_minutes
+        if not minutes:
+            return
+        recent = s.scalars(
+            select(Event.data).where(
+                Event.day == self.local(now).date(),
+                Event.kind == Action.ISSUED.value,
+                Event.at > now - timedelta(minutes=minutes),
+            )
+        )
+        terminal = self.settings.terminal
+        claim = ("kiosk", terminal, category)
+        for data in recent:
+            if (data.get("source"), data.get("terminal"), data.get("priority")) == claim:
+                raise PriorityRepeated(
+                    f"a '{name}' ticket was given at kiosk {terminal} less than {minutes} min ago: "
+                    "the front desk gives the next one"
+                )
 
     def _next_number(self, s: Session, department: str, day: date) -> int:
         """One upsert on the (department, day) counter row, inside the ticket's own transaction."""
@@ -301,6 +339,7 @@ class QueueService:
         (the window must start it, mark a no-show or hold it), so nobody is silently dropped.
         """
         departments = self.catalogue.departments_of_window(window)
+        self.roll_over()
         now = self.now()
         day = self.local(now).date()
         with self.db.write() as s:
@@ -343,20 +382,37 @@ class QueueService:
             self._event(s, ticket, Action.CALLED, now, window=window, staff=staff, data={"code": ticket.code})
             return self._view(ticket)
 
-    def call(self, ref: TicketRef, window: str, staff: str | None = None) -> TicketView:
-        """Call one chosen ticket (from hold, or opened by scanning its QR) to `window`."""
+    def call(
+        self, ref: TicketRef, window: str, staff: str | None = None, override: str | None = None
+    ) -> TicketView:
+        """Call one chosen ticket of today (from hold, or opened by scanning its QR) to `window`, which
+        must serve the ticket's department. The front desk may send it to another window with a
+        reason (`override`, for administrators only: the callers check), kept in the call's event."""
         self.catalogue.departments_of_window(window)
+        reason = override.strip() if override is not None else None
+        if override is not None and not reason:
+            raise KioskError("say why the ticket goes to this window")
+        self.roll_over()
         now = self.now()
         with self.db.write() as s:
             ticket = self._load(s, ref)
+            self._check(ticket, Action.CALLED, now)
+            windows = self.catalogue.dept(ticket.department).windows
+            if window not in windows and not reason:
+                raise WrongWindow(
+                    f"{ticket.code} ({ticket.department}) is served at window {', '.join(windows)}, "
+                    f"not at window {window}"
+                )
             current = self._at_window(s, window, ticket.day)
             if current is not None and current.id != ticket.id:
                 raise WindowBusy(f"window {window} is busy with {current.code}: finish it first")
-            self._call(s, ticket, window, now, staff)
+            self._call(s, ticket, window, now, staff, {"override": reason} if reason else {})
             return self._view(ticket)
 
-    def _call(self, s: Session, ticket: Ticket, window: str, now: datetime, staff: str | None) -> None:
-        self._check(ticket, Action.CALLED)
+    def _call(
+        self, s: Session, ticket: Ticket, window: str, now: datetime, staff: str | None, data: dict[str, Any]
+    ) -> None:
+        """Claim `ticket` (checked by the caller) for `window` with a compare-and-set update."""
         claimed = s.execute(  # type: ignore[attr-defined]
             update(Ticket)
             .where(Ticket.id == ticket.id, Ticket.state == ticket.state)
@@ -366,7 +422,9 @@ class QueueService:
         if claimed != 1:  # another window took it between our read and our write
             raise QueueEmpty(f"{ticket.code} was just called by another window; call again")
         s.refresh(ticket)
-        self._event(s, ticket, Action.CALLED, now, window=window, staff=staff, data={"code": ticket.code})
+        self._event(
+            s, ticket, Action.CALLED, now, window=window, staff=staff, data={"code": ticket.code, **data}
+        )
         try:
             s.flush()
         except IntegrityError:
@@ -415,6 +473,7 @@ class QueueService:
         staff: str | None,
         data: dict[str, Any] | None = None,
     ) -> TicketView:
+        self.roll_over()
         now = self.now()
         with self.db.write() as s:
             if ref is not None:
@@ -448,6 +507,7 @@ class QueueService:
             svc, owner = self.catalogue.service(service)
             if owner.code != dept.code:
                 raise NotFound(f"service {service!r} belongs to {owner.code!r}, not to {dept.code!r}")
+        self.roll_over()
         now = self.now()
         with self.db.write() as s:
             ticket = self._load(s, ref)
@@ -455,7 +515,7 @@ class QueueService:
             data: dict[str, Any] = {"from": before, "to": dept.code, "service": svc.code}
             if note:
                 data["note"] = note
-            self._check(ticket, Action.TRANSFERRED)
+            self._check(ticket, Action.TRANSFERRED, now)
             window = ticket.window
             ticket.department = dept.code
             ticket.service = svc.code
@@ -472,6 +532,7 @@ class QueueService:
             raise KioskError("say why the priority changes")
         if category is not None:
             self.catalogue.priority_category(category)
+        self.roll_over()
         now = self.now()
         with self.db.write() as s:
             ticket = self._load(s, ref)
@@ -540,10 +601,11 @@ class QueueService:
         """End-of-day close: every open ticket of `day` is closed with `reason`; history stays."""
         day = day or self.today()
         now = self.now()
+        query = select(Ticket).where(Ticket.day == day, Ticket.state.in_(OPEN_STATES)).order_by(Ticket.id)
+        if self.db.dialect == "postgresql":  # two terminals rolling over at once close each ticket once
+            query = query.with_for_update()
         with self.db.write() as s:
-            open_tickets = s.scalars(
-                select(Ticket).where(Ticket.day == day, Ticket.state.in_(OPEN_STATES)).order_by(Ticket.id)
-            ).all()
+            open_tickets = s.scalars(query).all()
             for ticket in open_tickets:
                 self._move(
                     s,
@@ -608,9 +670,17 @@ class QueueService:
         """Close what earlier days left open (a terminal that was off at closing time)."""
         with self.db.read() as s:
             days = s.scalars(
-                select(Ticket.day).where(Ticket.day < self.today(), Ticket.state.in_(OPEN_STATES)).distinct()
+                select(Ticket.day).where(Ticket.day < self.today(), text(OPEN_TICKETS)).distinct()
             ).all()
         return sum(self.close_day(day, "left open at the end of the day", staff) for day in days)
+
+    def roll_over(self) -> None:
+        """Close past days' open tickets before the first change of each service day in this process
+        (every state-changing method and every terminal's start run it): one query when none is open."""
+        today = self.today()
+        if self._rolled_over != today:
+            self.close_past_days()
+            self._rolled_over = today
 
     # Reading ------------------------------------------------------------------------------
 
@@ -694,7 +764,8 @@ class QueueService:
         return ticket_times(self.ticket_events(day), self._until(day))
 
     def open_scanned(self, text: str) -> TicketView:
-        """The ticket a scanned QR names, or ScanRefused with the reason (forged, stale, unknown)."""
+        """The ticket a scanned QR names, or ScanRefused with the reason (forged, stale, unknown, or
+        over: served, cancelled or closed). A no-show is still valid: it may return to the queue."""
         payload = signing.verify(self.secret, text)
         if payload.day != self.today():
             raise ScanRefused(f"this ticket is from {payload.day:%d.%m.%Y}, not from today", "other_day")
@@ -702,6 +773,9 @@ class QueueService:
             ticket = s.get(Ticket, payload.ticket_id)
             if ticket is None or ticket.code != payload.code or ticket.day != payload.day:
                 raise ScanRefused("no such ticket was issued here today", "unknown")
+            if ticket.state in FINAL_STATES:
+                state = "served" if ticket.state == State.DONE else ticket.state
+                raise ScanRefused(f"{ticket.code} is {state} already", ticket.state, ticket.code)
             return self._view(ticket)
 
     def recent_calls(self, limit: int = 10) -> list[EventView]:
@@ -815,8 +889,12 @@ class QueueService:
             or 0
         )
 
-    @staticmethod
-    def _check(ticket: Ticket, action: Action) -> None:
+    def _check(self, ticket: Ticket, action: Action, now: datetime) -> None:
+        if action in CALLS and ticket.day != self.local(now).date():
+            raise InvalidTransition(
+                f"{ticket.code} is from {ticket.day:%d.%m.%Y}, not from today: a past day's ticket "
+                "cannot be called"
+            )
         if State(ticket.state) not in MOVES[action].sources:
             verb = action.value.replace("_", "-")
             raise InvalidTransition(
@@ -833,7 +911,7 @@ class QueueService:
         staff: str | None = None,
         data: dict[str, Any] | None = None,
     ) -> None:
-        self._check(ticket, action)
+        self._check(ticket, action, now)
         target = MOVES[action].target
         ticket.state = target
         if target in (State.WAITING, State.CANCELLED):

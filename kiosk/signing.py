@@ -12,6 +12,7 @@ import hmac
 import os
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from hashlib import sha256
@@ -78,10 +79,22 @@ def verify(secret: bytes, text: str) -> Payload:
     )
 
 
+# Cyrillic and Greek capitals (and the Turkish dotted İ) that look like Latin ones: a document number
+# typed on a Ukrainian or Greek keyboard (`АВ123456`) is the same document as with Latin letters.
+LOOKALIKES = str.maketrans("АВЕЅІЈКМНОРСТУХҮԚԜΑΒΕΖΗΙΚΜΝΟΡΤΥΧİ", "ABESIJKMHOPCTYXYQWABEZHIKMNOPTYXI")
+
+
+def document_key(document: str) -> str:
+    """One spelling of a document reference: compatibility forms folded (NFKC: full-width letters and
+    digits), upper case, look-alike letters made Latin, digits of any script made ASCII, and spaces,
+    dashes and every other separator dropped."""
+    folded = unicodedata.normalize("NFKC", document).upper().translate(LOOKALIKES)
+    return "".join(str(unicodedata.decimal(c, c)) for c in folded if c.isalnum())
+
+
 def holder_hash(secret: bytes, document: str) -> str:
     """A keyed hash of a priority document's reference: the once-per-day rule without storing it."""
-    normalised = re.sub(r"\s+", "", document).upper()
-    return hmac.new(secret, b"holder:" + normalised.encode(), sha256).hexdigest()[:32]
+    return hmac.new(secret, b"holder:" + document_key(document).encode(), sha256).hexdigest()[:32]
 
 
 def create_secret(path: Path) -> bool:

@@ -293,6 +293,31 @@ def test_issue_json_numbers_and_scan(ready: dict[str, str]) -> None:
     assert "from 23.11.2026, not from today" in fail("scan", qr, env=tomorrow)
 
 
+def test_calls_to_a_wrong_window_a_past_day_or_of_a_ticket_that_is_over(ready: dict[str, str]) -> None:
+    first = issue("pension-new", ready)
+    issue("pension-new", ready)
+    clerk = {**ready, "KIOSK_STAFF": "Ivan", "KIOSK_PIN": CLERK_PIN}
+    assert "P-001 (pensions) is served at window 6, 7, 8, not at window 9" in fail(
+        "call", "P-001", "-w", "9", env=clerk, code=1
+    )
+    override = ("call", "P-001", "-w", "9", "--override", "interpreter at 9")
+    assert "this needs an administrator" in fail(*override, env=clerk, code=1)
+    assert "say why" in fail("call", "P-001", "-w", "9", "--override", " ", env=ready, code=1)
+    assert "--override sends a named TICKET" in fail("call", "-w", "9", "--override", "x", env=ready)
+    assert [t["state"] for t in run_json("queue", env=ready)] == ["waiting", "waiting"], "nothing changed"
+    assert run(*override, env=ready).stdout == "P-001 called at window 9 (pensions, called)\n"
+    called = run_json("show", "P-001", env=ready)["history"][-1]
+    assert (called["staff"], called["data"]["override"]) == ("Olena", "interpreter at 9")
+
+    run("start", "-w", "9", env=clerk)
+    run("finish", "-w", "9", env=clerk)
+    assert fail("scan", first["qr"], env=ready, code=1) == "kiosk: P-001 is served already\n"
+
+    tomorrow = when(clerk, at("10:00", "2026-11-24"))
+    assert "P-002 is from 23.11.2026, not from today" in fail("call", "2", "-w", "6", env=tomorrow, code=1)
+    assert run_json("show", "2", env=tomorrow)["state"] == "closed", "the rollover closed it"
+
+
 def test_priority_ticket_is_called_first(ready: dict[str, str]) -> None:
     plain = issue("pension-new", ready)
     veteran = issue("pension-new", when(ready, at("10:01")), "--priority", "veteran")

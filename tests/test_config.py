@@ -121,3 +121,70 @@ def test_missing_translation_is_refused(tmp_path: Path) -> None:
     path.write_text(text.replace(first_name.group(0), without_uk, 1))
     with pytest.raises(ConfigError, match=r"priority\[1\]\.name\.uk: required key is missing"):
         load_catalogue(path)
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        (
+            [('windows = ["3", "4", "5"]', 'windows = ["3", "4", "3"]')],
+            "department[2].windows[3]: window '3' is listed twice",
+        ),
+        (
+            [('windows = ["1", "2"]', 'windows = ["a", "A"]')],
+            "department[1].windows[2]: window 'A' differs from 'a' (department[1].windows[1]) only by case",
+        ),
+        (
+            [
+                ('windows = ["1", "2"]', 'windows = ["1", "b"]'),
+                ('windows = ["3", "4", "5"]', 'windows = ["3", "B", "5"]'),
+            ],
+            "department[2].windows[2]: window 'B' differs from 'b' (department[1].windows[2]) only by case",
+        ),
+        (
+            [('en = "Pensions"', 'en = "Pensions\\u001b"')],
+            "department[3].name.en: control or format characters",
+        ),
+        ([('uk = "Пенсії"', 'uk = "Пенсії\\u202e"')], "department[3].name.uk: control or format characters"),
+        (
+            [('en = "Pensions"', 'en = "Pen\\u200bsions"')],
+            "department[3].name.en: control or format characters",
+        ),
+        ([('en = "Pensions"', 'en = "   "')], "department[3].name.en: must not be blank"),
+        ([('en = "Pensions"', 'en = ""')], "department[3].name.en: String should have at least 1 character"),
+        (
+            [('en = "Pensions"', 'en = " Pensions"')],
+            "department[3].name.en: must not start or end with spaces",
+        ),
+        ([('ro = "Pensii"', 'ro = "Pensii\\t"')], "department[3].name.ro: control or format characters"),
+        (
+            [('en = "First pension, or', 'en = "\\u0007First pension, or')],
+            "department[3].service[1].hint.en: control or format characters",
+        ),
+        ([('en = "Aged 80 or over"', 'en = "\\u00a0"')], "priority[3].name.en: must not be blank"),
+    ],
+)
+def test_catalogue_refuses_bad_windows_and_text(
+    tmp_path: Path, changes: list[tuple[str, str]], expected: str
+) -> None:
+    text = CATALOGUE.read_text()
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / "catalogue.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_catalogue(path)
+    assert expected in str(caught.value)
+    assert len(caught.value.problems) == 1, caught.value.problems
+
+
+def test_one_window_may_serve_several_departments(tmp_path: Path) -> None:
+    path = _broken(tmp_path, 'windows = ["3", "4", "5"]', 'windows = ["3", "4", "5", "6"]')
+    catalogue = load_catalogue(path)
+    assert catalogue.departments_of_window("6") == ["social-policy", "pensions"]
+
+
+def test_demo_configuration_loads_with_the_shipped_catalogue() -> None:
+    settings = load_settings(bundled_data() / "demo.toml", environ={})
+    assert load_catalogue(settings.catalogue_path).department

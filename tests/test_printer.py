@@ -142,7 +142,9 @@ def test_the_hard_letters_are_drawn_not_boxed() -> None:
 def test_sample_ticket_in_each_language_prints_and_scans(service: QueueService) -> None:
     printer = TicketPrinter(service)
     for lang in LANGUAGES:
-        issued = service.issue("housing-subsidy", language=lang, priority="bereaved", interpreter=True)
+        issued = service.issue(
+            "housing-subsidy", language=lang, priority="bereaved", interpreter=True, source="desk"
+        )
         content = printer.content_of(issued.ticket, 3, 12, issued.qr)
         assert content.language == lang
         image = render(content, 576)

@@ -58,12 +58,12 @@ def test_priority_first_then_first_come(service: QueueService, clock: FixedClock
 
 
 def test_priority_right_once_a_day_per_service(service: QueueService) -> None:
-    service.issue("pension-new", priority="veteran", holder="AB 123456")
+    service.issue("pension-new", priority="veteran", holder="AB 123456", source="cli")
     with pytest.raises(PriorityRefused):
-        service.issue("pension-new", priority="veteran", holder="ab123456")
+        service.issue("pension-new", priority="veteran", holder="ab123456", source="cli")
     # another service, or another document, is fine
-    service.issue("pension-recalc", priority="veteran", holder="AB 123456")
-    service.issue("pension-new", priority="veteran", holder="CD 999")
+    service.issue("pension-recalc", priority="veteran", holder="AB 123456", source="cli")
+    service.issue("pension-new", priority="veteran", holder="CD 999", source="cli")
 
 
 def test_priority_right_works_again_the_next_day(service: QueueService, clock: FixedClock) -> None:
@@ -79,9 +79,9 @@ def test_priority_right_works_again_the_next_day(service: QueueService, clock: F
 
 
 def test_cancelled_priority_ticket_frees_the_right(service: QueueService) -> None:
-    first = service.issue("pension-new", priority="disability", holder="X1")
+    first = service.issue("pension-new", priority="disability", holder="X1", source="desk")
     service.cancel(first.ticket.code)
-    service.issue("pension-new", priority="disability", holder="X1")
+    service.issue("pension-new", priority="disability", holder="X1", source="desk")
 
 
 def test_unknown_names_are_refused(service: QueueService) -> None:

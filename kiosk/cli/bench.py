@@ -245,6 +245,7 @@ def measure_printing(data_dir: Path, count: int) -> dict[str, float]:
                 language=LANGUAGES[index % len(LANGUAGES)],
                 priority="veteran" if index % 5 == 0 else None,
                 interpreter=index % 7 == 0,
+                source="bench",
             )
             content = printer.content_of(issued.ticket, issued.ahead, issued.wait_minutes, issued.qr)
             started = time.perf_counter()

@@ -138,7 +138,9 @@ def cmd_issue(ctx: Context) -> None:
 def cmd_call(ctx: Context) -> None:
     a = ctx.args
     if a.ticket:
-        ticket = ctx.service.call(a.ticket, a.window, staff=a.staff)
+        ticket = ctx.service.call(a.ticket, a.window, staff=a.staff, override=a.override)
+    elif a.override is not None:
+        raise KioskError("--override sends a named TICKET: `kiosk call TICKET --window W --override REASON`")
     else:
         ticket = ctx.service.call_next(a.window, staff=a.staff)
     ctx.ticket_out(ticket, "called")
@@ -314,6 +316,7 @@ def cmd_window(ctx: Context) -> None:
 
 
 def cmd_scan(ctx: Context) -> None:
+    """A valid ticket is shown (exit 0); a forged, stale or finished one is refused with why (exit 1)."""
     ctx.ticket_out(ctx.service.open_scanned(ctx.args.payload), "scanned: valid ticket")
 
 

@@ -79,6 +79,7 @@ def _kiosk(values: dict[str, Any], plan: Plan, seed: int, start: StartSignal) ->
                 language=rng.choice(["uk", "ru", "en", "tr", "ro", "ms", "vi"]),
                 priority=rng.choice(priorities) if rng.random() < 0.1 else None,
                 interpreter=rng.random() < 0.02,
+                source="soak",  # a compressed day: the kiosk's few-minute priority limit would be hours
             )
         except KioskError:
             continue

@@ -14,6 +14,12 @@ from kiosk.cli.commands import Context
 __all__ = ["Context", "cmd_admin", "cmd_counter", "cmd_display", "cmd_lobby", "log_to_file", "serve_web"]
 
 
+def start_terminal(ctx: Context, name: str) -> None:
+    """Logs to a file, and what past days left open closed before the first screen."""
+    log_to_file(ctx, name)
+    ctx.service.roll_over()
+
+
 def log_to_file(ctx: Context, name: str) -> None:
     path = ctx.settings.data_dir / f"{name}.log"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -48,8 +54,7 @@ def cmd_lobby(ctx: Context) -> None:
         return
     from screens.lobby.app import create_app
 
-    log_to_file(ctx, "lobby")
-    ctx.service.close_past_days()
+    start_terminal(ctx, "lobby")
     create_app(ctx.settings, ctx.service).run()
 
 
@@ -61,7 +66,7 @@ def cmd_counter(ctx: Context) -> None:
         return
     from screens.counter.app import create_app
 
-    log_to_file(ctx, f"counter-{window}")
+    start_terminal(ctx, f"counter-{window}")
     create_app(ctx.settings, window, ctx.service, lang=ctx.args.lang).run()
 
 
@@ -71,7 +76,7 @@ def cmd_display(ctx: Context) -> None:
         return
     from screens.display.app import create_app
 
-    log_to_file(ctx, "display")
+    start_terminal(ctx, "display")
     create_app(ctx.settings, ctx.service, lang=ctx.args.lang).run()
 
 
@@ -81,5 +86,5 @@ def cmd_admin(ctx: Context) -> None:
         return
     from screens.admin.app import create_app
 
-    log_to_file(ctx, "admin")
+    start_terminal(ctx, "admin")
     create_app(ctx.settings, ctx.service, lang=ctx.args.lang).run()

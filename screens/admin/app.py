@@ -23,7 +23,7 @@ from kiosk.runtime import open_service, open_staff
 from kiosk.service import QueueService
 from kiosk.staff import Member
 from printer.printing import TicketPrinter
-from screens.admin.dialogs import IssueDialog, PriorityDialog, ReasonDialog
+from screens.admin.dialogs import IssueDialog, PriorityDialog, ReasonDialog, SendDialog
 from screens.admin.panes import AuditPane, DayPane, StaffPane, StatsPane
 from screens.admin.queue import QueueTable
 from screens.common.live import ConnectionChanged, EventsArrived, LiveApp, to_ui, while_running
@@ -38,6 +38,7 @@ ACTIONS = [
     ("cancel", "f5", N_("Cancel")),
     ("reprint", "f6", N_("Reprint")),
     ("quick", "f7", N_("Quick answer")),
+    ("send", "f8", N_("Send to window")),
 ]
 
 
@@ -164,6 +165,8 @@ class AdminApp(LiveApp):
         elif name == "cancel":
             title = self.gettext("Cancel {number}").format(number=ticket.code)
             self.push_screen(ReasonDialog(self.lang, title, self.gettext("Cancel the ticket")), self._cancel)
+        elif name == "send":
+            self.push_screen(SendDialog(self.lang, ticket.code, catalogue.windows), self._send)
         elif name == "reprint":
             self._run(lambda: self.printer.reprint(ticket, staff=self.who).result(timeout=30))
 
@@ -188,6 +191,12 @@ class AdminApp(LiveApp):
         ticket = self.chosen
         if reason and ticket:
             self._run(lambda: self.service.cancel(ticket.id, staff=self.who, reason=reason))
+
+    def _send(self, choice: tuple[str, str] | None) -> None:
+        ticket = self.chosen
+        if choice and ticket:
+            window, reason = choice
+            self._run(lambda: self.service.call(ticket.id, window, staff=self.who, override=reason))
 
     def _issue(self, values: Any) -> None:
         if values:

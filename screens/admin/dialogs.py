@@ -1,5 +1,5 @@
-"""The front desk's dialogs: issue a ticket by hand, change a priority, give a reason, move today's last
-ticket, add staff."""
+"""The front desk's dialogs: issue a ticket by hand, change a priority, give a reason, send a ticket to a
+window, move today's last ticket, add staff."""
 
 from __future__ import annotations
 
@@ -143,6 +143,36 @@ class ReasonDialog(Dialog):
             self.query_one("#dialog-error", Label).update(self.gettext("Say why"))
             return None
         return reason
+
+
+class SendDialog(Dialog):
+    """(window, reason): call a ticket to any window, even one outside its department; the reason is
+    kept with the call."""
+
+    def __init__(self, lang: str, number: str, windows: list[str]) -> None:
+        t = translations(lang)
+        super().__init__(
+            lang, t.gettext("Send {number} to a window").format(number=number), t.gettext("Send")
+        )
+        self.windows = windows
+
+    def fields(self) -> ComposeResult:
+        choices = [(self.gettext("Window {window}").format(window=w), w) for w in self.windows]
+        yield Select(choices, prompt=self.gettext("Window"), id="window")
+        yield Input(placeholder=self.gettext("Reason"), id="reason", max_length=200)
+        yield Label("", id="dialog-error", classes="error", markup=False)
+
+    def result(self) -> tuple[str, str] | None:
+        window = self.query_one("#window", Select).value
+        reason = self.query_one("#reason", Input).value.strip()
+        error = self.query_one("#dialog-error", Label)
+        if window is Select.NULL:
+            error.update(self.gettext("Choose a window"))
+            return None
+        if not reason:
+            error.update(self.gettext("Say why"))
+            return None
+        return (str(window), reason)
 
 
 class LastTicketDialog(Dialog):

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from kiosk.domain import State, TicketView, parse_ticket_code
-from kiosk.errors import KioskError
+from kiosk.errors import KioskError, ScanRefused, WrongWindow
 from kiosk.i18n import N_, translations
 from kiosk.languages import NATIVE_NAMES
 from screens.common.live import to_ui
@@ -186,18 +186,30 @@ class CounterScreen(Screen[None]):
             if ticket.state == State.CALLED and ticket.window == counter.window:
                 ticket = service.start(ticket.id, staff=staff)
             elif ticket.state in (State.WAITING, State.ON_HOLD):
-                ticket = service.call(ticket.id, counter.window, staff=staff)
+                ticket = self.call_here(ticket, staff)
             elif ticket.state != State.SERVING or ticket.window != counter.window:
-                raise KioskError(
-                    self.gettext("{number} is {state}").format(
-                        number=ticket.code, state=self.gettext(STATE_WORDS[ticket.state])
-                    )
-                )
+                raise KioskError(self.state_text(ticket.code, ticket.state))
+        except ScanRefused as exc:  # a ticket that is over: its state, in the clerk's language
+            text = self.state_text(exc.number, State(exc.reason)) if exc.number else str(exc)
+            to_ui(self.app, self.say, text, True)
+            return
         except KioskError as exc:
             to_ui(self.app, self.say, problem_text(exc, self.gettext), True)
             return
         to_ui(self.app, self.say, f"{ticket.code}: {self.gettext(STATE_WORDS[ticket.state])}")
         to_ui(self.app, self.refresh_view)
+
+    def call_here(self, ticket: TicketView, staff: str | None) -> TicketView:
+        try:
+            return self.counter.service.call(ticket.id, self.counter.window, staff=staff)
+        except WrongWindow:
+            text = self.gettext("{number} is served at window {windows}, not here")
+            raise KioskError(text.format(number=ticket.code, windows=", ".join(ticket.windows))) from None
+
+    def state_text(self, number: str, state: State) -> str:
+        return self.gettext("{number} is {state}").format(
+            number=number, state=self.gettext(STATE_WORDS[state])
+        )
 
     # The picture ------------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from textual.events import Event, InputEvent
 
 from kiosk.clock import Clock, SystemClock
 from kiosk.config import Settings
-from kiosk.errors import DepartmentClosed, KioskError, StorageUnavailable
+from kiosk.errors import DepartmentClosed, KioskError, PriorityRepeated, StorageUnavailable
 from kiosk.exit_pin import ExitGuard
 from kiosk.i18n import translations
 from kiosk.runtime import open_service, open_staff
@@ -30,7 +30,7 @@ from screens.common.live import to_ui
 from screens.common.pin import PinScreen
 from screens.common.words import problem_text
 from screens.lobby.base import VisitorScreen
-from screens.lobby.dialogs import IdleScreen, NoticeScreen
+from screens.lobby.dialogs import IdleScreen, NoticeScreen, OfferScreen
 from screens.lobby.language import LanguageScreen
 from screens.lobby.messages import IssueFailed, PrintDone, TicketIssued
 from screens.lobby.need import NeedScreen
@@ -124,6 +124,8 @@ class LobbyApp(App[None], inherit_bindings=False):
             self.post_message(IssueFailed("closed", str(exc)))
         except StorageUnavailable as exc:
             self.post_message(IssueFailed("unavailable", str(exc)))
+        except PriorityRepeated as exc:
+            self.post_message(IssueFailed("priority_repeat", str(exc), service_code))
         except KioskError as exc:
             self.post_message(IssueFailed("refused", str(exc)))
         else:
@@ -147,6 +149,9 @@ class LobbyApp(App[None], inherit_bindings=False):
         self.issuing = False
         log.warning("no ticket issued: %s", message.detail)
         t = translations(self.lang)
+        if message.reason == "priority_repeat":
+            self.offer_normal_ticket(message.service)
+            return
         if message.reason == "closed":
             text = t.gettext("This service has just closed for today. Please ask at the front desk.")
         elif message.reason == "unavailable":
@@ -156,6 +161,22 @@ class LobbyApp(App[None], inherit_bindings=False):
         else:
             text = t.gettext("This ticket cannot be given. Please ask at the front desk.")
         self.push_screen(NoticeScreen(text, t.gettext("OK")))
+
+    def offer_normal_ticket(self, service_code: str) -> None:
+        """A priority right claimed again at this kiosk too soon: the front desk gives it (after a
+        look at the document); a normal ticket can be taken here at once."""
+        t = translations(self.lang)
+        text = t.gettext(
+            "A priority ticket of this kind was just given at this kiosk. For your priority ticket, "
+            "please ask at the front desk and show your document. You can take a normal ticket now."
+        )
+
+        def chosen(take: bool | None) -> None:
+            if take:
+                self.priority = None
+                self.issue_ticket(service_code)
+
+        self.push_screen(OfferScreen(text, t.gettext("Take a normal ticket"), t.gettext("Back")), chosen)
 
     # Time -------------------------------------------------------------------------------------
 

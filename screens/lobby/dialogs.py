@@ -1,4 +1,5 @@
-"""The kiosk's dialogs: "are you still there?" before a reset, and calm notices."""
+"""The kiosk's dialogs: "are you still there?" before a reset, calm notices, and a notice with an
+offer."""
 
 from __future__ import annotations
 
@@ -51,3 +52,27 @@ class NoticeScreen(ModalScreen[None]):
     @on(Button.Pressed, "#ok")
     def _ok(self) -> None:
         self.dismiss(None)
+
+
+class OfferScreen(ModalScreen[bool]):
+    """A short message with an offer: dismisses True when the visitor takes it, False to go back."""
+
+    def __init__(self, message: str, offer: str, back: str) -> None:
+        super().__init__()
+        self.message = message
+        self.offer = offer
+        self.back = back
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.message, id="notice", markup=False)
+            yield Button(self.offer, id="offer", variant="success")
+            yield Button(self.back, id="decline", variant="primary")
+
+    @on(Button.Pressed, "#offer")
+    def _take(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#decline")
+    def _decline(self) -> None:
+        self.dismiss(False)

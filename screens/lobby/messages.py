@@ -21,10 +21,12 @@ class TicketIssued(Message):
 
 @dataclass
 class IssueFailed(Message):
-    """Nothing was saved: `reason` is "closed", "unavailable" or "refused"; `detail` for the log."""
+    """Nothing was saved: `reason` is "closed", "unavailable", "priority_repeat" or "refused";
+    `detail` for the log; `service` the one asked for."""
 
     reason: str
     detail: str
+    service: str = ""
 
 
 @dataclass

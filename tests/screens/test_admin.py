@@ -13,6 +13,7 @@ from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
 
 from kiosk import loadgen
 from screens.admin.app import AdminApp, AdminScreen, create_app
+from screens.admin.dialogs import SendDialog
 from screens.admin.panes import StatsPane
 from screens.admin.queue import QueueTable
 from screens.counter.signin import SignInScreen
@@ -135,6 +136,35 @@ async def test_every_action_on_a_ticket(centre: Centre) -> None:
     assert quick.state == "done"
     staff = {e.staff for t in service.day_view() for e in service.history(t.id) if e.kind != "issued"}
     assert staff == {"Olena"}, "every action carries the administrator's name"
+
+
+async def test_send_a_ticket_to_a_window_outside_its_department(centre: Centre) -> None:
+    service = centre.service
+    ticket = service.issue("pension-new").ticket  # pensions: windows 6, 7, 8
+    app = admin(centre, lang="uk")
+    async with app.run_test(size=SIZE) as pilot:
+        queue = await sign_in(pilot)
+        await until(pilot, lambda: table(queue).row_count == 1)
+        await pilot.press("f8")
+        await shown(pilot, SendDialog, "#window")
+        assert "Направити P-001 до вікна" in str(app.screen.query_one(".dialog-title", Label).content)
+        await tap(pilot, "#confirm")
+        await until(
+            pilot, lambda: "Виберіть вікно" in str(app.screen.query_one("#dialog-error", Label).content)
+        )
+        app.screen.query_one("#window", Select).value = "9"
+        reason = app.screen.query_one("#reason", Input)
+        reason.focus()
+        await pilot.press("enter")  # Enter in the last field confirms
+        await until(
+            pilot, lambda: "Вкажіть причину" in str(app.screen.query_one("#dialog-error", Label).content)
+        )
+        assert service.ticket(ticket.id).state == "waiting", "nothing is sent without a reason"
+        await pilot.press(*"interpreter", "enter")
+        await until(pilot, lambda: service.ticket(ticket.id).window == "9", seconds=5)
+        await until(pilot, lambda: cell(queue, ticket.id, "window") == "9", seconds=3)
+    last = service.history(ticket.id)[-1]
+    assert (last.kind, last.staff, last.data["override"]) == ("called", "Olena", "interpreter")
 
 
 async def test_filters_search_and_marks(centre: Centre) -> None:

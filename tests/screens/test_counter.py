@@ -174,6 +174,30 @@ async def test_scan_field_good_and_bad_codes(centre: Centre) -> None:
     assert service.ticket(waiting.ticket.id).state == "serving"
 
 
+async def test_scan_refuses_a_ticket_of_another_department_or_over_in_the_clerks_language(
+    centre: Centre,
+) -> None:
+    service = centre.service
+    job_seeker = service.issue("job-register")  # employment: windows 9, 10
+    cancelled = service.issue("pension-new")
+    service.cancel(cancelled.ticket.id, reason="left")
+    app = counter(centre, lang="uk")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await sign_in(pilot)
+
+        async def scan(text: str, expect: str) -> None:
+            screen.query_one("#scan", Input).value = text
+            await tap(pilot, "#scan")
+            await pilot.press("enter")
+            await settle(pilot, screen, expect)
+
+        await scan(job_seeker.qr, "E-001 обслуговують у вікні 9, 10, не тут")
+        await scan("E-001", "E-001 обслуговують у вікні 9, 10, не тут")  # a typed number too
+        await scan(cancelled.qr, "P-001 скасовано")
+        assert "problem" in screen.query_one("#status", Label).classes
+    assert service.ticket(job_seeker.ticket.id).state == "waiting"
+
+
 async def test_other_terminals_tickets_show_up(centre: Centre) -> None:
     """Tickets issued elsewhere reach the window through its event follower. How fast is a figure
     of `kiosk bench` (call to display, goal 1 s), not a bound here: `until` only guards a hang."""

@@ -18,7 +18,7 @@ from kiosk.runtime import open_staff
 from kiosk.staff import SignInRefused
 from printer.decode import decode_job
 from printer.loopback import LoopbackPrinter
-from screens.lobby.dialogs import IdleScreen
+from screens.lobby.dialogs import IdleScreen, OfferScreen
 from screens.lobby.language import LanguageScreen
 from screens.lobby.need import NeedScreen, ServiceScreen
 from screens.lobby.ticket import TicketScreen
@@ -119,6 +119,29 @@ async def test_priority_and_interpreter_reach_the_ticket(centre: Centre) -> None
         assert any("Veteran" in m for m in marks) and len(marks) == 2
     ticket = centre.service.ticket(screen.issued.ticket.id)
     assert (ticket.priority, ticket.interpreter, ticket.language) == ("veteran", True, "ro")
+
+
+async def test_a_second_priority_claim_at_this_kiosk_goes_to_the_front_desk(centre: Centre) -> None:
+    first = centre.service.issue("pension-new", priority="aged-80", source="kiosk")  # this terminal
+    app = centre.lobby()
+    async with app.run_test(size=SIZE) as pilot:
+        await choose_service(pilot, "uk", "pension", "pension-recalc", priority="aged-80")
+        await tap(pilot, "#service-pension-recalc")
+        await shown(pilot, OfferScreen, "#offer")
+        notice = str(app.screen.query_one("#notice", Label).content)
+        assert notice.startswith("Такий пріоритетний талон щойно видано в цьому кіоску.")
+        assert "Взяти звичайний талон" in str(app.screen.query_one("#offer", Button).label)
+        await tap(pilot, "#decline")  # back to the services: nothing issued
+        await shown(pilot, ServiceScreen, "#service-pension-recalc")
+        assert [t.id for t in centre.service.day_view()] == [first.ticket.id]
+        await tap(pilot, "#service-pension-recalc")
+        await shown(pilot, OfferScreen, "#offer")
+        await tap(pilot, "#offer")
+        await shown(pilot, TicketScreen, "#print-status")
+        screen = app.screen
+        assert isinstance(screen, TicketScreen)
+    ticket = centre.service.ticket(screen.issued.ticket.id)
+    assert (ticket.service, ticket.priority, ticket.language) == ("pension-recalc", None, "uk")
 
 
 async def test_keyboard_alone_gets_a_ticket(centre: Centre) -> None:
