@@ -31,10 +31,13 @@ class PinKeyMismatch(KioskError):
 
 @dataclass(frozen=True)
 class PinKey:
-    """The PIN key and its short public id (stored beside each hash, to tell a wrong key file)."""
+    """The PIN key and its short public id (stored beside each hash, to tell a wrong key file).
+    `previous` is the key it replaced (`pin-key.previous`), still accepted for checking while
+    members sign in and their hashes move to the new key."""
 
     secret: bytes
     path: Path
+    previous: PinKey | None = None
 
     @property
     def id(self) -> str:
@@ -42,15 +45,21 @@ class PinKey:
 
 
 def load_pin_key(path: Path) -> PinKey:
-    """The PIN key from `path`, made (0600) when the file does not exist yet."""
+    """The PIN key from `path`, made (0600) when the file does not exist yet, with the key it
+    replaced when `<path>.previous` exists."""
     create_secret(path)
+    previous = path.with_name(path.name + ".previous")
+    return PinKey(_read_key(path), path, PinKey(_read_key(previous), previous) if previous.exists() else None)
+
+
+def _read_key(path: Path) -> bytes:
     try:
         text = path.read_text().strip()
     except OSError as exc:
         raise KioskError(f"the PIN key {path} cannot be read: {exc.strerror or exc}") from None
     if len(text) < 32:
         raise KioskError(f"the PIN key {path} is too short: restore it from a backup")
-    return PinKey(text.encode(), path)
+    return text.encode()
 
 
 def valid_pin(pin: str) -> str:
@@ -81,7 +90,9 @@ def check_pin(pin: str, stored: str, key: PinKey) -> bool:
     try:
         if parts[0] == KEYED and len(parts) == 7:
             _, key_id, n, r, p, salt, digest = parts
-            if key_id != key.id:
+            if key.previous is not None and key_id == key.previous.id:
+                key = key.previous
+            elif key_id != key.id:
                 raise PinKeyMismatch(
                     f"this PIN was set on a machine with another PIN key: copy the `pin-key` file of the "
                     f"first terminal to {key.path} (as with `qr-secret`)"

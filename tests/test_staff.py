@@ -160,3 +160,25 @@ def test_disabled_member_cannot_sign_in(staff: StaffDirectory) -> None:
     staff.set_active("Ivan", True)
     staff.set_pin("Ivan", "777777")
     assert staff.sign_in("Ivan", "777777").active
+
+
+def test_a_new_pin_key_takes_over_as_members_sign_in(service: QueueService) -> None:
+    """After a theft the installer moves `pin-key` to `pin-key.previous` and `kiosk init` makes a new
+    one: PINs still work, and each member's hash moves to the new key at their next sign-in."""
+    old = open_staff(service)
+    old.add("Olena", "admin", "482913")
+    old.add("Ivan", "staff", "5555")
+    path = service.settings.pin_key_path
+    path.rename(path.with_name("pin-key.previous"))
+    new = open_staff(service)
+    assert new.key.previous is not None and new.key.id != old.key.id
+    assert new.administrator_with("482913") is not None  # the kiosk's exit, before any sign-in
+    assert new.sign_in("Olena", "482913").name == "Olena"
+    with service.db.read() as s:
+        hashes = {name: pin_hash for name, pin_hash in s.execute(select(StaffMember.name, StaffMember.pin_hash))}
+    assert hashes["Olena"].startswith(f"scrypt-k1${new.key.id}$")
+    assert hashes["Ivan"].startswith(f"scrypt-k1${old.key.id}$"), "moves only at Ivan's own sign-in"
+    path.with_name("pin-key.previous").unlink()
+    assert open_staff(service).sign_in("Olena", "482913").name == "Olena"
+    with pytest.raises(PinKeyMismatch):
+        open_staff(service).sign_in("Ivan", "5555")
