@@ -175,7 +175,8 @@ def test_a_new_pin_key_takes_over_as_members_sign_in(service: QueueService) -> N
     assert new.administrator_with("482913") is not None  # the kiosk's exit, before any sign-in
     assert new.sign_in("Olena", "482913").name == "Olena"
     with service.db.read() as s:
-        hashes = {name: pin_hash for name, pin_hash in s.execute(select(StaffMember.name, StaffMember.pin_hash))}
+        rows = s.execute(select(StaffMember.name, StaffMember.pin_hash))
+        hashes = {name: pin_hash for name, pin_hash in rows}
     assert hashes["Olena"].startswith(f"scrypt-k1${new.key.id}$")
     assert hashes["Ivan"].startswith(f"scrypt-k1${old.key.id}$"), "moves only at Ivan's own sign-in"
     path.with_name("pin-key.previous").unlink()
