@@ -20,8 +20,8 @@ from kiosk.domain import Issued, TicketView
 from kiosk.errors import KioskError
 from kiosk.service import QueueService
 from kiosk.ticket import TicketContent, ticket_content
-from printer.layout import render
-from printer.raster import encode
+from printer.layout import ticket_rows
+from printer.raster import encode_rows, picture
 from printer.transports import PrintFault, open_transport
 
 log = logging.getLogger(__name__)
@@ -49,10 +49,18 @@ class PrintResult:
 
 @dataclass(frozen=True)
 class Job:
+    """A ticket's print job: `data` the bytes for the printer, `rows` its picture as packed rows."""
+
     ticket: TicketView
-    image: Image.Image
+    rows: bytes
+    width: int
     data: bytes
     stem: str
+
+    @property
+    def image(self) -> Image.Image:
+        """The picture, made when a transport asks (the preview writes it as a PNG)."""
+        return picture(self.rows, self.width)
 
 
 class TicketPrinter:
@@ -91,8 +99,10 @@ class TicketPrinter:
         )
 
     def prepare(self, ticket: TicketView, content: TicketContent, stem: str | None = None) -> Job:
-        image = render(content, self.service.settings.paper_width)
-        return Job(ticket, image, encode(image), stem or f"{ticket.day.isoformat()}_{ticket.code}")
+        width = self.service.settings.paper_width
+        rows = ticket_rows(content, width)
+        stem = stem or f"{ticket.day.isoformat()}_{ticket.code}"
+        return Job(ticket, rows, width, encode_rows(rows, width), stem)
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)
