@@ -13,18 +13,42 @@ import logging
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from PIL import Image
 
+from kiosk.catalogue import Catalogue
+from kiosk.config import Settings
 from kiosk.domain import Issued, TicketView
 from kiosk.errors import KioskError
-from kiosk.service import QueueService
 from kiosk.ticket import TicketContent, ticket_content
 from printer.layout import ticket_rows
 from printer.raster import encode_rows, picture
 from printer.transports import PrintFault, open_transport
 
 log = logging.getLogger(__name__)
+
+
+class TicketSource(Protocol):
+    """What the printer needs from the queue service (`kiosk.service.QueueService` is one): the
+    settings and catalogue a ticket is drawn with, a ticket's place in the line and its QR payload for
+    a reprint, and where a print's outcome is written. The printer never imports the service."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def catalogue(self) -> Catalogue: ...
+
+    def ahead_of(self, ref: int) -> int: ...
+
+    def estimate_minutes(self, department: str, ahead: int) -> int: ...
+
+    def qr_payload(self, ticket: TicketView) -> str: ...
+
+    def record_notice(
+        self, kind: str, ticket_id: int | None, data: dict[str, Any], staff: str | None = None
+    ) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -64,7 +88,7 @@ class Job:
 
 
 class TicketPrinter:
-    def __init__(self, service: QueueService, url: str | None = None, timeout: float = 3.0) -> None:
+    def __init__(self, service: TicketSource, url: str | None = None, timeout: float = 3.0) -> None:
         self.service = service
         self.url = url or service.settings.printer
         self.timeout = timeout
