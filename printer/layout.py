@@ -1,5 +1,12 @@
 """Draw a ticket as one black-and-white image the width of the paper: text in DejaVu Sans (every
-script the centre serves), the number very large, and the QR code with a 4-module quiet zone."""
+script the centre serves), the number very large, and the QR code with a 4-module quiet zone.
+
+The ticket is a stack of bands, each the width of the paper, kept as packed raster rows (one bit a
+dot, 1 = black, the bytes GS v 0 prints). The bands that never change for a service and language
+(the centre, the department, windows and service, the priority and interpreter marks, the footer)
+are drawn once and reused; only the number, the line ahead, the time and the QR are drawn for each
+ticket. Every band is thresholded on its own, never dithered, exactly as the whole picture would be.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +20,20 @@ from PIL import Image, ImageDraw, ImageFont
 
 from kiosk.paths import bundled_data
 from kiosk.ticket import TicketContent
+from printer.raster import BLACK_IS_ONE, picture, row_bytes
 
 FontT = ImageFont.FreeTypeFont
+# The standard lets the encoder use any of the eight masks; scoring all eight was half the drawing time.
+# Mask 2 is the one that search picked most often for ticket payloads, and on average the closest to it.
+QR_MASK = 2
+# The shortest payload (`kiosk.signing`) is 40 characters, more than version 2 holds at level M (38):
+# starting the fit at 3 skips two sizes that never fit; a longer payload still gets a larger version.
+QR_SMALLEST_VERSION = 3
+# Bands drawn once: about 50 services x 7 languages, their marks and footers fit for one paper width
+# (a band is 7 KB packed at 576 dots on average, 17 KB at most: well under 20 MB in all).
+FIXED_BANDS = 1024
+RECENT_BANDS = 64
+_DARK_TO_BLACK = bytes.maketrans(b"\x00\x01", b"\xff\x00")  # a QR matrix row (1 = dark) as "L" pixels
 
 
 def font_path(bold: bool = False) -> Path:
@@ -33,6 +52,7 @@ class Line:
     bold: bool = False
     gap: int = 6  # space below, in dots
     inverted: bool = False
+    whole: bool = False  # never wrapped: shrunk to fit one line (the number)
 
 
 def wrap(text: str, face: FontT, width: int) -> Iterator[str]:
@@ -60,16 +80,21 @@ def fitted(text: str, size: int, bold: bool, width: int) -> FontT:
 
 @lru_cache(maxsize=32)
 def qr_modules(payload: str) -> Image.Image:
-    """The QR code at one pixel a module, with the 4-module quiet zone the standard asks for.
-    Cached: the kiosk draws the same code on paper and on screen (choosing the mask is the slow part)."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4, box_size=1)
+    """The QR code at one pixel a module, with the 4-module quiet zone the standard asks for; error
+    correction M (a crumpled or smudged ticket still reads) at the smallest version that holds it.
+    Cached: the kiosk draws the same code on paper and on screen."""
+    code = qrcode.QRCode(
+        version=QR_SMALLEST_VERSION,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        border=4,
+        box_size=1,
+        mask_pattern=QR_MASK,
+    )
     code.add_data(payload)
     code.make(fit=True)
     matrix = code.get_matrix()
     size = len(matrix)
-    small = Image.new("L", (size, size), 255)
-    small.putdata([0 if cell else 255 for row in matrix for cell in row])
-    return small
+    return Image.frombytes("L", (size, size), b"".join(map(bytes, matrix)).translate(_DARK_TO_BLACK))
 
 
 def qr_image(payload: str, module: int) -> Image.Image:
@@ -78,58 +103,112 @@ def qr_image(payload: str, module: int) -> Image.Image:
     return small.resize((small.width * module, small.height * module), Image.Resampling.NEAREST)
 
 
-def lines_of(content: TicketContent, scale: float) -> list[Line]:
-    def s(points: int) -> int:
-        return max(12, round(points * scale))
+def _size(points: int, scale: float) -> int:
+    return max(12, round(points * scale))
 
-    lines = [Line(content.centre, s(24), bold=True, gap=s(14))]
+
+def _margin(width: int) -> int:
+    return max(8, round(16 * (width / 576)))
+
+
+def heading(content: TicketContent, scale: float) -> tuple[Line, ...]:
+    """The centre's name, and the reprint mark."""
+    lines = [Line(content.centre, _size(24, scale), bold=True, gap=_size(14, scale))]
     if content.reprint:
-        lines.append(Line(content.reprint, s(24), bold=True, inverted=True, gap=s(8)))
-    lines.append(Line(content.number, s(150), bold=True, gap=s(10)))
-    lines.append(Line(content.department, s(32), bold=True, gap=s(4)))
+        lines.append(Line(content.reprint, _size(24, scale), bold=True, inverted=True, gap=_size(8, scale)))
+    return tuple(lines)
+
+
+def details(content: TicketContent, scale: float) -> tuple[Line, ...]:
+    """Department (and in the main language), windows and service."""
+    lines = [Line(content.department, _size(32, scale), bold=True, gap=_size(4, scale))]
     if content.department_main:
-        lines.append(Line(content.department_main, s(24), gap=s(4)))
-    lines.append(Line(content.windows, s(40), bold=True, gap=s(10)))
-    lines.append(Line(content.service, s(26), gap=s(10)))
-    if content.priority:
-        lines.append(Line(content.priority, s(26), bold=True, inverted=True, gap=s(6)))
-    if content.interpreter:
-        lines.append(Line(content.interpreter, s(26), bold=True, inverted=True, gap=s(6)))
-    lines.append(Line(content.queue, s(26), gap=s(6)))
-    lines.append(Line(content.issued, s(22), gap=s(8)))
-    return lines
+        lines.append(Line(content.department_main, _size(24, scale), gap=_size(4, scale)))
+    lines.append(Line(content.windows, _size(40, scale), bold=True, gap=_size(10, scale)))
+    lines.append(Line(content.service, _size(26, scale), gap=_size(10, scale)))
+    return tuple(lines)
+
+
+def marks(content: TicketContent, scale: float) -> tuple[Line, ...]:
+    """The priority and interpreter marks, white on black."""
+    return tuple(
+        Line(text, _size(26, scale), bold=True, inverted=True, gap=_size(6, scale))
+        for text in (content.priority, content.interpreter)
+        if text
+    )
 
 
 def render(content: TicketContent, width: int = 576) -> Image.Image:
     """The whole ticket as a mode "1" image (thresholded, never dithered), `width` dots wide."""
+    return picture(ticket_rows(content, width), width)
+
+
+def ticket_rows(content: TicketContent, width: int) -> bytes:
+    """The whole ticket as packed raster rows, `width` dots wide (what `render` shows)."""
     scale = width / 576
-    margin = max(8, round(16 * scale))
-    inner = width - 2 * margin
-    blocks: list[tuple[Image.Image, int]] = []
-    for line in lines_of(content, scale):
+    margin = _margin(width)
+    number = Line(content.number, _size(150, scale), bold=True, gap=_size(10, scale), whole=True)
+    queue = Line(content.queue, _size(26, scale), gap=_size(6, scale))
+    issued = Line(content.issued, _size(22, scale), gap=_size(8, scale))
+    footer = Line(content.footer, _size(22, scale), gap=2)
+    data = b"".join(
+        (
+            _blank(width, margin // 2),
+            fixed_band(heading(content, scale), width),
+            band((number,), width),
+            fixed_band(details(content, scale), width),
+            fixed_band(marks(content, scale), width),
+            recent_band((queue, issued), width),
+            _qr_band(content.qr, width, max(4, round(6 * scale)), round(8 * scale)),
+            fixed_band((footer,), width),
+            _blank(width, margin - margin // 2),
+        )
+    )
+    return data
+
+
+@lru_cache(maxsize=FIXED_BANDS)
+def fixed_band(lines: tuple[Line, ...], width: int) -> bytes:
+    """`band`, drawn once for each run of lines and paper width and then reused. Keyed on the text and
+    its sizes, so a renamed department or another width is drawn anew, never taken from the cache."""
+    return band(lines, width)
+
+
+@lru_cache(maxsize=RECENT_BANDS)
+def recent_band(lines: tuple[Line, ...], width: int) -> bytes:
+    """`band` for the lines that change from ticket to ticket but repeat within a while (the time of
+    issue, the line ahead), kept apart so they never push the fixed bands out."""
+    return band(lines, width)
+
+
+def band(lines: tuple[Line, ...], width: int) -> bytes:
+    """`lines` centred on paper `width` dots wide, each wrapped to the margins (a word that is too
+    long, and a `whole` line, shrunk instead), with their gaps below, as packed raster rows."""
+    inner = width - 2 * _margin(width)
+    rows: list[bytes] = []
+    for line in lines:
         face = font(line.size, line.bold)
-        parts = list(wrap(line.text, face, inner)) or [""]
-        if len(parts) > 1 and line.size >= round(100 * scale):  # the number: shrink, never wrap
-            face, parts = fitted(line.text, line.size, line.bold, inner), [line.text]
+        parts = [line.text] if line.whole else list(wrap(line.text, face, inner)) or [""]
         for index, part in enumerate(parts):
-            face_here = fitted(part, int(face.size), line.bold, inner)
-            blocks.append(
-                (
-                    _text_block(part, face_here, width, line.inverted),
-                    line.gap if index == len(parts) - 1 else 2,
-                )
-            )
-    module = max(4, round(6 * scale))
-    blocks.append((_centred(qr_image(content.qr, module), width), round(8 * scale)))
-    for part in wrap(content.footer, font(max(12, round(22 * scale))), inner):
-        blocks.append((_text_block(part, font(max(12, round(22 * scale))), width, False), 2))
-    height = sum(img.height + gap for img, gap in blocks) + margin
-    canvas = Image.new("L", (width, height), 255)
-    y = margin // 2
-    for img, gap in blocks:
-        canvas.paste(img, (0, y))
-        y += img.height + gap
-    return canvas.convert("1", dither=Image.Dither.NONE)
+            block = _text_block(part, fitted(part, int(face.size), line.bold, inner), width, line.inverted)
+            rows.append(_packed(block))
+            rows.append(_blank(width, line.gap if index == len(parts) - 1 else 2))
+    return b"".join(rows)
+
+
+def _qr_band(payload: str, width: int, module: int, gap: int) -> bytes:
+    code = qr_image(payload, module)
+    block = Image.new("L", (width, code.height), 255)
+    block.paste(code, ((width - code.width) // 2, 0))
+    return _packed(block) + _blank(width, gap)
+
+
+def _packed(block: Image.Image) -> bytes:
+    return block.convert("1", dither=Image.Dither.NONE).tobytes(*BLACK_IS_ONE)
+
+
+def _blank(width: int, rows: int) -> bytes:
+    return bytes(row_bytes(width) * rows)
 
 
 def _text_block(text: str, face: FontT, width: int, inverted: bool) -> Image.Image:
@@ -140,10 +219,4 @@ def _text_block(text: str, face: FontT, width: int, inverted: bool) -> Image.Ima
     draw = ImageDraw.Draw(block)
     x = (width - (right - left)) // 2 - left
     draw.text((x, 4 if inverted else 0), text, font=face, fill=255 if inverted else 0)
-    return block
-
-
-def _centred(img: Image.Image, width: int) -> Image.Image:
-    block = Image.new("L", (width, img.height), 255)
-    block.paste(img, ((width - img.width) // 2, 0))
     return block

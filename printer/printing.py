@@ -13,18 +13,42 @@ import logging
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from PIL import Image
 
+from kiosk.catalogue import Catalogue
+from kiosk.config import Settings
 from kiosk.domain import Issued, TicketView
 from kiosk.errors import KioskError
-from kiosk.service import QueueService
 from kiosk.ticket import TicketContent, ticket_content
-from printer.layout import render
-from printer.raster import encode
+from printer.layout import ticket_rows
+from printer.raster import encode_rows, picture
 from printer.transports import PrintFault, open_transport
 
 log = logging.getLogger(__name__)
+
+
+class TicketSource(Protocol):
+    """What the printer needs from the queue service (`kiosk.service.QueueService` is one): the
+    settings and catalogue a ticket is drawn with, a ticket's place in the line and its QR payload for
+    a reprint, and where a print's outcome is written. The printer never imports the service."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def catalogue(self) -> Catalogue: ...
+
+    def ahead_of(self, ref: int) -> int: ...
+
+    def estimate_minutes(self, department: str, ahead: int) -> int: ...
+
+    def qr_payload(self, ticket: TicketView) -> str: ...
+
+    def record_notice(
+        self, kind: str, ticket_id: int | None, data: dict[str, Any], staff: str | None = None
+    ) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -49,14 +73,22 @@ class PrintResult:
 
 @dataclass(frozen=True)
 class Job:
+    """A ticket's print job: `data` the bytes for the printer, `rows` its picture as packed rows."""
+
     ticket: TicketView
-    image: Image.Image
+    rows: bytes
+    width: int
     data: bytes
     stem: str
 
+    @property
+    def image(self) -> Image.Image:
+        """The picture, made when a transport asks (the preview writes it as a PNG)."""
+        return picture(self.rows, self.width)
+
 
 class TicketPrinter:
-    def __init__(self, service: QueueService, url: str | None = None, timeout: float = 3.0) -> None:
+    def __init__(self, service: TicketSource, url: str | None = None, timeout: float = 3.0) -> None:
         self.service = service
         self.url = url or service.settings.printer
         self.timeout = timeout
@@ -91,8 +123,10 @@ class TicketPrinter:
         )
 
     def prepare(self, ticket: TicketView, content: TicketContent, stem: str | None = None) -> Job:
-        image = render(content, self.service.settings.paper_width)
-        return Job(ticket, image, encode(image), stem or f"{ticket.day.isoformat()}_{ticket.code}")
+        width = self.service.settings.paper_width
+        rows = ticket_rows(content, width)
+        stem = stem or f"{ticket.day.isoformat()}_{ticket.code}"
+        return Job(ticket, rows, width, encode_rows(rows, width), stem)
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)

@@ -48,7 +48,10 @@ def test_quick_bench_reports_every_figure_as_json() -> None:
     assert sqlite["concurrent_processes"] == 8
     assert sqlite["concurrent_tickets"] == 8 * 40
     assert report["cold_start_help_ms"] > 0
-    assert report["printing"]["render_encode_p50_ms"] > 0 and report["printing"]["job_bytes_max"] > 10_000
+    printing = report["printing"]
+    assert printing["render_encode_p50_ms"] > 0 and printing["job_bytes_max"] > 10_000
+    assert 0 < printing["issue_to_job_saving_p50_ms"] < printing["issue_to_job_p50_ms"]
+    assert printing["issue_to_job_p50_ms"] <= printing["issue_to_job_p95_ms"]
     lobby = report["lobby"]
     assert lobby["taps"] == 10 and 0 < lobby["tap_to_print_p50_ms"] <= lobby["tap_to_print_p95_ms"]
     assert lobby["lobby_first_frame_s"] > 0

@@ -3,6 +3,7 @@ of every language, and drive a loopback TCP printer through refusals, hangs, dro
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
 import time
@@ -22,7 +23,7 @@ from kiosk.runtime import initialise, open_service
 from kiosk.service import QueueService
 from kiosk.ticket import TicketContent
 from printer.decode import decode_job, image_of
-from printer.layout import font_path, render
+from printer.layout import QR_MASK, fixed_band, font_path, render
 from printer.loopback import LoopbackPrinter
 from printer.printing import TicketPrinter
 from printer.raster import encode
@@ -40,11 +41,15 @@ def service(tmp_path: Path, sqlite_url: str) -> Iterator[QueueService]:
     svc.db.dispose()
 
 
-def read_qr(image: Image.Image) -> str:
+def the_qr(image: Image.Image) -> zxingcpp.Barcode:
     found = zxingcpp.read_barcodes(image.convert("L"))
     assert len(found) == 1, f"expected one code, found {len(found)}"
     assert found[0].format == zxingcpp.BarcodeFormat.QRCode
-    return str(found[0].text)
+    return found[0]
+
+
+def read_qr(image: Image.Image) -> str:
+    return str(the_qr(image).text)
 
 
 def events_of(service: QueueService, ticket_id: int) -> list[tuple[str, dict[str, object]]]:
@@ -268,3 +273,43 @@ def test_content_has_the_main_language_department(service: QueueService) -> None
     assert content.department_main == service.catalogue.dept("pensions").name("uk")
     same = service.issue("pension-new", language="uk")
     assert TicketPrinter(service).content_of(same.ticket, 0, 0, same.qr).department_main is None
+
+
+@pytest.mark.parametrize("width", [576, 384])
+def test_the_qr_has_its_fixed_mask_big_modules_and_a_quiet_zone(service: QueueService, width: int) -> None:
+    """Mask fixed (not searched), error correction M, at least 4 dots a module, 4 white modules around."""
+    printer = TicketPrinter(service)
+    for lang in ("uk", "ro", "vi"):
+        issued = service.issue("pension-new", language=lang, interpreter=True)
+        image = render(printer.content_of(issued.ticket, 12, 40, issued.qr), width).convert("L")
+        found = the_qr(image)
+        assert found.text == issued.qr
+        assert found.extra["DataMask"] == QR_MASK and found.ec_level == "M"
+        corner, far = found.position.top_left, found.position.bottom_right
+        size = far.x - corner.x
+        module, rest = divmod(size, 17 + 4 * int(found.extra["Version"]))
+        assert module >= 4 and rest == 0 and far.y - corner.y == size
+        zone = 4 * module
+        around = image.crop((corner.x - zone, corner.y - zone, far.x + zone, far.y + zone))
+        around.paste(255, (zone, zone, zone + size, zone + size))
+        assert around.getextrema() == (255, 255), "the quiet zone has ink"
+    printer.close()
+
+
+def test_drawn_once_bands_follow_their_text_and_the_width(service: QueueService) -> None:
+    """A ticket drawn after others (bands taken from the cache) is the ticket drawn from nothing; a
+    renamed centre or department, or another paper width, is drawn anew, never an old picture."""
+    issued = service.issue("pension-new", language="ro", interpreter=True)
+    content = TicketPrinter(service).content_of(issued.ticket, 3, 12, issued.qr)
+    renamed = dataclasses.replace(content, centre="Centrul nou", department="Alt departament")
+
+    def cold(ticket: TicketContent, width: int) -> bytes:
+        fixed_band.cache_clear()
+        return render(ticket, width).tobytes()
+
+    wide, narrow, other = cold(content, 576), cold(content, 384), cold(renamed, 576)
+    assert wide != other
+    in_turn = [(content, 576, wide), (renamed, 576, other), (content, 384, narrow), (content, 576, wide)]
+    for ticket, width, expected in in_turn:
+        assert render(ticket, width).tobytes() == expected
+    assert fixed_band.cache_info().hits > 0
