@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import hmac
-import os
 import re
 import secrets
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from hashlib import sha256
 from pathlib import Path
 
 from kiosk.errors import KioskError, ScanRefused
+from kiosk.private import open_private, private_folder
 
 VERSION = "K1"
 _PAYLOAD = re.compile(
@@ -86,12 +86,12 @@ def holder_hash(secret: bytes, document: str) -> str:
 
 def create_secret(path: Path) -> bool:
     """Write a new random secret readable by the owner only; False when one exists already."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        handle = open_private(path, "x")
     except FileExistsError:
         return False
-    with os.fdopen(fd, "w") as handle:
+    with handle:
         handle.write(secrets.token_hex(32) + "\n")
     return True
 

@@ -17,6 +17,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from PIL import Image
 
+from kiosk.private import open_private, private_folder
+
 log = logging.getLogger(__name__)
 
 DLE_EOT = b"\x10\x04"
@@ -62,8 +64,8 @@ def _escpos_printer_module() -> Any:
 
 
 class Preview:
-    """Writes `<dir>/<day>/<stem>.bin` (the exact job) and `<stem>.png`; a second print of the same
-    ticket gets `-2`, `-3`, ... so nothing is overwritten."""
+    """Writes `<dir>/<day>/<stem>.bin` (the exact job) and `<stem>.png`, readable by their owner only;
+    a second print of the same ticket gets `-2`, `-3`, ... so nothing is overwritten."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
@@ -73,14 +75,16 @@ class Preview:
         day = stem.split("_", 1)[0]
         folder = self.directory / day
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            private_folder(folder)
             path = folder / f"{stem}.bin"
             copy = 2
             while path.exists():
                 path = folder / f"{stem}-{copy}.bin"
                 copy += 1
-            path.write_bytes(job)
-            image.save(path.with_suffix(".png"), compress_level=1)
+            with open_private(path, "wb") as out:
+                out.write(job)
+            with open_private(path.with_suffix(".png"), "wb") as out:
+                image.save(out, format="PNG", compress_level=1)
         except OSError as exc:
             raise PrintFault("error", f"cannot write {folder}: {exc.strerror}") from exc
         return str(path)

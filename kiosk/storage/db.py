@@ -17,6 +17,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from kiosk.errors import KioskError, StorageUnavailable
+from kiosk.private import private_file, private_folder
 
 BUSY_TIMEOUT_MS = 30_000
 EXAMPLES = " (e.g. sqlite:////var/lib/lobby-kiosk/kiosk.sqlite3 or postgresql://kiosk@db.local/kiosk)"
@@ -47,7 +48,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
                 " (or PostgreSQL)"
             )
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _private_database(Path(parsed.database))
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **kwargs)
         _tune_sqlite(engine)
         return engine
@@ -62,6 +63,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         "tcp_user_timeout": 10_000,
     }
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+
+
+def _private_database(path: Path) -> None:
+    """The database file 0600 before SQLite opens it (its -wal and -shm then get the same rights);
+    an older install's wider database, -wal and -shm are tightened."""
+    private_folder(path.parent)
+    private_file(path)
+    for suffix in ("-wal", "-shm"):
+        if path.with_name(path.name + suffix).exists():
+            private_file(path.with_name(path.name + suffix))
 
 
 def _tune_sqlite(engine: Engine) -> None:
