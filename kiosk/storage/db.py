@@ -20,6 +20,7 @@ from kiosk.errors import KioskError, StorageUnavailable
 from kiosk.private import private_file, private_folder
 
 BUSY_TIMEOUT_MS = 30_000
+SQLITE_HEADER = b"SQLite format 3\x00"
 EXAMPLES = " (e.g. sqlite:////var/lib/lobby-kiosk/kiosk.sqlite3 or postgresql://kiosk@db.local/kiosk)"
 
 
@@ -67,12 +68,25 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 def _private_database(path: Path) -> None:
     """The database file 0600 before SQLite opens it (its -wal and -shm then get the same rights);
-    an older install's wider database, -wal and -shm are tightened."""
-    private_folder(path.parent)
-    private_file(path)
-    for suffix in ("-wal", "-shm"):
-        if path.with_name(path.name + suffix).exists():
-            private_file(path.with_name(path.name + suffix))
+    an older install's wider database, -wal and -shm are tightened. SQLite takes a file shorter than
+    its header for a new database and would write over it: a file that is neither empty nor begins
+    with SQLite's header is refused, and so is a folder or a device."""
+    try:
+        private_folder(path.parent)
+        private_file(path)
+        for suffix in ("-wal", "-shm"):
+            if path.with_name(path.name + suffix).exists():
+                private_file(path.with_name(path.name + suffix))
+        if not path.is_file():
+            raise StorageUnavailable(f"the database file {path} is not a regular file")
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StorageUnavailable(
+            f"the database file {path} cannot be opened: {exc.strerror or exc}"
+        ) from None
+    if head and head != SQLITE_HEADER:
+        raise damaged_file(path, "file is not a database")
 
 
 def _tune_sqlite(engine: Engine) -> None:
@@ -136,6 +150,8 @@ class Database:
         except DBAPIError as exc:
             if exc.connection_invalidated:
                 raise StorageUnavailable(f"the database connection was lost: {_first_line(exc)}") from exc
+            if _damaged(exc):
+                raise damaged_file(self.engine.url.database, _first_line(exc)) from exc
             raise
 
     def schema_revision(self) -> str | None:
@@ -149,6 +165,22 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def damaged_file(path: object, reason: str) -> StorageUnavailable:
+    return StorageUnavailable(
+        f"the database file {path} is damaged or is not a SQLite database ({reason}):"
+        " restore it from a backup or move it away and run `kiosk init`"
+    )
+
+
+def _damaged(exc: DBAPIError) -> bool:
+    """SQLite's SQLITE_CORRUPT ("database disk image is malformed") or SQLITE_NOTADB ("file is not a
+    database"): the file itself is broken, and no retry will help."""
+    import sqlite3
+
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 
 
 def _first_line(exc: DBAPIError) -> str:
