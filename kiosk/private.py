@@ -2,7 +2,8 @@
 
 Folders we make are 0700 and files we create 0600 (set again with chmod after creation, so that no
 umask can widen them). Rights are only ever taken away, and only from a regular file or a folder that
-this user owns: a device, another user's file or a folder the user made elsewhere is left as it is.
+this user owns: a device, another user's file, a shared folder with the sticky bit (such as /tmp) or a
+folder the user made elsewhere is left as it is.
 """
 
 from __future__ import annotations
@@ -62,5 +63,6 @@ def _tighten(path: Path, allowed: int, kind: Callable[[int], bool]) -> None:
     except OSError:  # gone, or a link to nowhere: nothing of ours to tighten
         return
     bits = stat.S_IMODE(info.st_mode)
-    if kind(info.st_mode) and info.st_uid == os.geteuid() and bits & ~allowed:
+    shared = bits & stat.S_ISVTX  # a folder meant for everyone, such as /tmp, is never narrowed
+    if kind(info.st_mode) and info.st_uid == os.geteuid() and bits & ~allowed and not shared:
         path.chmod(bits & allowed)

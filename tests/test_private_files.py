@@ -161,10 +161,15 @@ def test_tightening_only_takes_rights_away(tmp_path: Path) -> None:
     assert mode(folder) == 0o700
 
 
-def test_devices_are_never_touched(tmp_path: Path) -> None:
+def test_devices_and_shared_folders_are_never_touched(tmp_path: Path) -> None:
     before = mode(Path("/dev/null"))
     private_file(Path("/dev/null"))
     assert mode(Path("/dev/null")) == before
+    shared = tmp_path / "shared"  # like /tmp: a data_dir pointed there must not lock everyone out
+    shared.mkdir()
+    shared.chmod(0o1777)
+    private_folder(shared, tighten=True)
+    assert mode(shared) == 0o1777
 
 
 @pytest.mark.parametrize("umask", UMASKS, ids=oct)
