@@ -22,7 +22,8 @@ from kiosk.private import open_private, private_folder
 VERSION = "K1"
 _PAYLOAD = re.compile(
     r"^K1:(?P<id>\d{1,12}):(?P<day>\d{8}):(?P<code>[A-Z]{1,2}-\d{3,5}):(?P<dept>[A-Z][A-Z0-9-]{0,31}):"
-    r"(?P<windows>[A-Z0-9]{1,8}(?:\+[A-Z0-9]{1,8})*):(?P<sig>[A-Z2-7]{16})$"
+    r"(?P<windows>[A-Z0-9]{1,8}(?:\+[A-Z0-9]{1,8})*):(?P<sig>[A-Z2-7]{16})$",
+    re.ASCII,  # \d is 0-9 only: '١' (Arabic-Indic one) is no digit of a ticket code
 )
 
 

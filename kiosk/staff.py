@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.clock import Clock
-from kiosk.errors import KioskError, NotFound
+from kiosk.errors import KioskError, NotFound, quoted
 from kiosk.storage.db import Database
 from kiosk.storage.models import Event, StaffMember
 
@@ -79,7 +79,7 @@ class StaffDirectory:
         now = self.clock.now()
         with self.db.write() as s:
             if s.scalar(select(StaffMember).where(StaffMember.name == name)) is not None:
-                raise KioskError(f"a staff member called {name!r} exists already")
+                raise KioskError(f"a staff member called {quoted(name)} exists already")
             row = StaffMember(
                 name=name, role=role, pin_hash=pin_hash, active=True, failures=0, created_at=now
             )
@@ -145,7 +145,7 @@ class StaffDirectory:
 def _get(s: Session, name: str) -> StaffMember:
     row = s.scalar(select(StaffMember).where(StaffMember.name == name))
     if row is None:
-        raise NotFound(f"no staff member called {name!r}")
+        raise NotFound(f"no staff member called {quoted(name)}")
     return row
 
 

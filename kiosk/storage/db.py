@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
-from kiosk.errors import KioskError, StorageUnavailable
+from kiosk.errors import KioskError, StorageUnavailable, clipped, quoted
 from kiosk.private import private_file, private_folder
 
 BUSY_TIMEOUT_MS = 30_000
@@ -29,9 +29,9 @@ def normalise_url(url: str) -> str:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise KioskError(f"{url!r} is not a database URL{EXAMPLES}") from None
+        raise KioskError(f"{quoted(url)} is not a database URL{EXAMPLES}") from None
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
-        raise KioskError(f"{url!r}: only SQLite and PostgreSQL are supported{EXAMPLES}")
+        raise KioskError(f"{quoted(url)}: only SQLite and PostgreSQL are supported{EXAMPLES}")
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed.render_as_string(hide_password=False)
@@ -78,12 +78,12 @@ def _private_database(path: Path) -> None:
             if path.with_name(path.name + suffix).exists():
                 private_file(path.with_name(path.name + suffix))
         if not path.is_file():
-            raise StorageUnavailable(f"the database file {path} is not a regular file")
+            raise StorageUnavailable(f"the database file {clipped(str(path))} is not a regular file")
         with path.open("rb") as handle:
             head = handle.read(len(SQLITE_HEADER))
     except OSError as exc:
         raise StorageUnavailable(
-            f"the database file {path} cannot be opened: {exc.strerror or exc}"
+            f"the database file {clipped(str(path))} cannot be opened: {exc.strerror or exc}"
         ) from None
     if head and head != SQLITE_HEADER:
         raise damaged_file(path, "file is not a database")
@@ -169,7 +169,7 @@ class Database:
 
 def damaged_file(path: object, reason: str) -> StorageUnavailable:
     return StorageUnavailable(
-        f"the database file {path} is damaged or is not a SQLite database ({reason}):"
+        f"the database file {clipped(str(path))} is damaged or is not a SQLite database ({reason}):"
         " restore it from a backup or move it away and run `kiosk init`"
     )
 
