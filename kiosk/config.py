@@ -67,6 +67,15 @@ class Settings(BaseModel):
             raise ValueError("expected an IANA time zone such as 'Europe/Kyiv'") from None
         return value
 
+    @field_validator("data_dir", "catalogue", "secret_file", mode="before")
+    @classmethod
+    def _a_path(cls, value: object) -> object:
+        if value == "":  # would be the current folder
+            raise ValueError("expected a path, found an empty text")
+        if "\x00" in str(value):  # TOML can write one ("\u0000"); no file name can hold it
+            raise ValueError("a path cannot contain a NUL character")
+        return value
+
     @field_validator("printer_url")
     @classmethod
     def _printer_url(cls, value: str | None) -> str | None:

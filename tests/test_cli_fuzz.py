@@ -329,3 +329,15 @@ def test_real_processes_print_no_traceback(
     assert result.returncode in (1, 2, 3), result.stderr
     assert result.stderr.startswith("kiosk: ") and "Traceback" not in result.stderr, result.stderr
     assert dump(tmp_path / "data") == before
+
+
+def test_a_path_that_is_not_utf8_prints_on_a_strict_stdout(pristine: Path, tmp_path: Path) -> None:
+    """An export folder named with bytes that are not UTF-8 (`--dir $'\\xff'`) is printed, not a crash,
+    on a terminal whose stdout encodes strictly (e.g. LANG=en_US.UTF-8)."""
+    shutil.copytree(pristine, tmp_path / "data")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+    env.update(KIOSK_DATA_DIR=str(tmp_path / "data"), KIOSK_NOW=MONDAY_10.isoformat(), KIOSK_STAFF=ADMIN,
+               KIOSK_PIN=PIN, PYTHONIOENCODING="utf-8:strict")  # fmt: skip
+    result = kiosk_process(["export", "--dir", bytes(tmp_path) + b"/\xff"], env)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[0].endswith(f"\\udcff/tickets-{MONDAY_10.date()}.csv")

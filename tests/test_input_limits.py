@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 
 from kiosk.catalogue import load_catalogue
 from kiosk.config import load_settings
-from kiosk.errors import ConfigError, quoted
+from kiosk.errors import ConfigError, KioskError, quoted
 from kiosk.paths import bundled_data
 from kiosk.printer_url import parse_printer_url
+from kiosk.storage.db import Database
 from kiosk.tomlfile import MAX_BYTES
 from printer.transports import PrintFault, open_transport
 
@@ -258,3 +259,21 @@ def test_a_time_zone_that_is_no_zone_file(tmp_path: Path, zone: str) -> None:
     assert refused.value.problems == [
         f"timezone: expected an IANA time zone such as 'Europe/Kyiv' (found {quoted(zone)})"
     ]
+
+
+@pytest.mark.parametrize("key", ["data_dir", "catalogue", "secret_file"])
+@pytest.mark.parametrize(("value", "said"), [("a\\u0000b", "a path cannot contain a NUL character"),
+                                             ("", "expected a path, found an empty text")])  # fmt: skip
+def test_a_path_in_the_settings_that_no_file_can_have(
+    tmp_path: Path, key: str, value: str, said: str
+) -> None:
+    path = tmp_path / "centre.toml"
+    path.write_text(f'{key} = "{value}"\n')
+    with pytest.raises(ConfigError) as refused:
+        load_settings(path, environ={})
+    assert refused.value.problems[0].startswith(f"{key}: {said}")
+
+
+def test_a_database_url_with_a_nul() -> None:
+    with pytest.raises(KioskError, match="a database name cannot contain a NUL character"):
+        Database("sqlite:////tmp/a%00b")

@@ -30,6 +30,8 @@ def normalise_url(url: str) -> str:
         parsed = make_url(url)
     except ArgumentError:
         raise KioskError(f"{quoted(url)} is not a database URL{EXAMPLES}") from None
+    if "\x00" in (parsed.database or ""):
+        raise KioskError(f"{quoted(url)}: a database name cannot contain a NUL character")
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise KioskError(f"{quoted(url)}: only SQLite and PostgreSQL are supported{EXAMPLES}")
     if parsed.drivername in ("postgresql", "postgres"):
