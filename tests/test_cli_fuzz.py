@@ -31,7 +31,7 @@ from kiosk.cli import build_parser, main
 from kiosk.clock import FixedClock
 from kiosk.runtime import initialise, open_service
 from kiosk.staff import StaffDirectory
-from kiosk.storage.db import Database
+from kiosk.storage.db import EXAMPLES, Database
 from kiosk.storage.models import Base
 from tests.conftest import MONDAY_10, make_settings
 
@@ -70,13 +70,23 @@ TEXT = st.text(
     max_size=40,
 )
 LONG = st.integers(61, 100_000).map(lambda n: "x" * n)
+DB_URLS = st.builds(  # database URLs on this machine only: no traffic to any other address
+    "{}://{}{}/{}{}".format,
+    st.sampled_from(
+        ["postgresql", "postgresql+asyncpg", "postgres", "sqlite", "sqlite+pysqlcipher", "mysql", ""]
+    ),
+    st.sampled_from(["127.0.0.1", "postgres@127.0.0.1", "[::1", "[::1]", ""]),
+    st.just("") | DIGITS.map(lambda port: f":{port}"),
+    st.sampled_from(["x", "a%00b", "", "file:x"]),
+    st.sampled_from(["", "?uri=true", "?mode=ro", "?sslmode=zzz", "?connect_timeout=abc"]),
+)
 QR_SHAPED = st.builds(  # a ticket code with digits of any script in its id or day
     "K1:{}:{}:P-001:PENSIONS:6:AAAAAAAAAAAAAAAA".format, DIGITS, DIGITS | st.just("20261123")
 )
 
 
 def values(paths: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
-    return st.one_of(PLAUSIBLE, PLAUSIBLE, PLAUSIBLE, TEXT, DIGITS, TIMES, paths, LONG, QR_SHAPED)
+    return st.one_of(PLAUSIBLE, PLAUSIBLE, PLAUSIBLE, TEXT, DIGITS, TIMES, paths, LONG, QR_SHAPED, DB_URLS)
 
 
 # A small centre, copied for each example -----------------------------------------------------------
@@ -263,6 +273,14 @@ def test_terminals_refuse_bad_arguments_before_any_screen(centre: Centre, argv: 
         (["show", "١"], 1, "kiosk: '١' is not a ticket number (like P-007) or a ticket id\n"),
         (["show", "P-١"], 1, "kiosk: 'P-١' is not a ticket number (like P-007) or a ticket id\n"),
         (["cancel", "١"], 1, "kiosk: '١' is not a ticket number (like P-007) or a ticket id\n"),
+        (["--db", "postgresql://h:abc/db", "queue"], 1,
+         f"kiosk: 'postgresql://h:abc/db' is not a database URL{EXAMPLES}\n"),
+        (["--db", "sqlite://0", "queue"], 1, f"kiosk: 'sqlite://0' is not a database URL{EXAMPLES}\n"),
+        (["--db", "postgresql+asyncpg://x/y", "queue"], 1,
+         "kiosk: 'postgresql+asyncpg://x/y': the kiosk ships the drivers"
+         f" sqlite, sqlite+pysqlite, postgresql, postgresql+psycopg only{EXAMPLES}\n"),
+        (["--db", "postgresql://?=0", "queue"], 3,
+         'kiosk: the database is unavailable: invalid connection option ""\n'),
         (["scan", "K1:١:20261123:P-001:PENSIONS:6:AAAAAAAAAAAAAAAA"], 1,
          "kiosk: this is not a ticket code of this centre\n"),
         (["department", "pensions", "--last-ticket", "17:30+05:00"], 1,

@@ -21,6 +21,7 @@ from kiosk.private import private_file, private_folder
 
 BUSY_TIMEOUT_MS = 30_000
 SQLITE_HEADER = b"SQLite format 3\x00"
+DRIVERS = ("sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg")
 EXAMPLES = " (e.g. sqlite:////var/lib/lobby-kiosk/kiosk.sqlite3 or postgresql://kiosk@db.local/kiosk)"
 
 
@@ -28,12 +29,16 @@ def normalise_url(url: str) -> str:
     """Plain `postgresql://` URLs use psycopg 3, the driver this project ships with."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is no number
         raise KioskError(f"{quoted(url)} is not a database URL{EXAMPLES}") from None
     if "\x00" in (parsed.database or ""):
         raise KioskError(f"{quoted(url)}: a database name cannot contain a NUL character")
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise KioskError(f"{quoted(url)}: only SQLite and PostgreSQL are supported{EXAMPLES}")
+    if parsed.drivername not in DRIVERS:
+        raise KioskError(f"{quoted(url)}: the kiosk ships the drivers {', '.join(DRIVERS)} only{EXAMPLES}")
+    if parsed.query.get("uri"):  # SQLite would open another file than the one made private here
+        raise KioskError(f"{quoted(url)}: give the SQLite file's path, not a URI filename{EXAMPLES}")
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed.render_as_string(hide_password=False)
@@ -50,9 +55,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
                 f"this Python's SQLite is {sqlite3.sqlite_version}; the kiosk needs SQLite 3.35 or newer"
                 " (or PostgreSQL)"
             )
-        if parsed.database and parsed.database != ":memory:":
+        try:
+            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **kwargs)
+        except ArgumentError:  # e.g. sqlite://0: a host where SQLite wants a path
+            raise KioskError(f"{quoted(url)} is not a database URL{EXAMPLES}") from None
+        if parsed.database and parsed.database != ":memory:":  # connecting is what creates the file
             _private_database(Path(parsed.database))
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **kwargs)
         _tune_sqlite(engine)
         return engine
     # A cable pulled between a terminal and the server must not leave a query waiting for ever:
@@ -143,8 +151,10 @@ class Database:
     def connection(self, write: bool = False) -> Iterator[Connection]:
         """A connection (not yet in a transaction); driver errors of an unreachable or lost
         database become StorageUnavailable, with the driver's first line as the reason."""
+        connected = False
         try:
             with self.engine.connect() as conn:
+                connected = True
                 conn.execution_options(kiosk_write=write)
                 yield conn
         except OperationalError as exc:
@@ -154,6 +164,8 @@ class Database:
                 raise StorageUnavailable(f"the database connection was lost: {_first_line(exc)}") from exc
             if _damaged(exc):
                 raise damaged_file(self.engine.url.database, _first_line(exc)) from exc
+            if not connected:  # the driver refused the URL, e.g. an option it does not know
+                raise StorageUnavailable(f"the database is unavailable: {_first_line(exc)}") from exc
             raise
 
     def schema_revision(self) -> str | None:
@@ -186,4 +198,5 @@ def _damaged(exc: DBAPIError) -> bool:
 
 
 def _first_line(exc: DBAPIError) -> str:
-    return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    lines = str(exc.orig or exc).strip().splitlines()
+    return clipped(lines[0]) if lines else type(exc.orig or exc).__name__  # a driver may quote a whole value
