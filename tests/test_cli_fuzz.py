@@ -226,6 +226,7 @@ def arguments(command: str, value: st.SearchStrategy[str]) -> st.SearchStrategy[
     return build()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", COMMANDS)
 @given(data=st.data(), stdin=TEXT)
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
