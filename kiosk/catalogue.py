@@ -16,7 +16,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from kiosk.errors import ConfigError, NotFound
+from kiosk.clock import TimeOfDay, time_of_day
+from kiosk.errors import ConfigError, NotFound, quoted
 from kiosk.tomlfile import read_toml, validate
 
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,31}$")]
@@ -69,8 +70,8 @@ class Text(_Strict):
 class Period(_Strict):
     """One opening period of a day, e.g. 08:00-14:00 (end not included)."""
 
-    start: time
-    end: time
+    start: TimeOfDay
+    end: TimeOfDay
 
     @model_validator(mode="before")
     @classmethod
@@ -87,7 +88,7 @@ def _period(value: object) -> object:
         if len(parts) != 2:
             raise ValueError("expected 'HH:MM-HH:MM', e.g. '08:00-14:00'")
         try:
-            start, end = (time.fromisoformat(p.strip()) for p in parts)
+            start, end = (time_of_day(p) for p in parts)
         except ValueError:
             raise ValueError("expected 'HH:MM-HH:MM', e.g. '08:00-14:00'") from None
         if end <= start:
@@ -115,7 +116,7 @@ class Department(_Strict):
     windows: Annotated[list[Annotated[str, Field(pattern=r"^[A-Za-z0-9]{1,8}$")]], Field(min_length=1)]
     hours: Annotated[list[Period], Field(min_length=1)]
     days: Annotated[list[Day], Field(min_length=1)] = list(DAYS[:5])
-    last_ticket: time | None = None
+    last_ticket: TimeOfDay | None = None
     typical_minutes: Annotated[int, Field(ge=1, le=240)] = 10
     sla_minutes: Annotated[int, Field(ge=1, le=600)] | None = None  # else the centre's sla_minutes
     name: Text
@@ -230,26 +231,26 @@ class Catalogue(_Strict):
             return self._departments[code]
         except KeyError:
             known = ", ".join(self._departments)
-            raise NotFound(f"unknown department {code!r}; known: {known}") from None
+            raise NotFound(f"unknown department {quoted(code)}; known: {known}") from None
 
     def service(self, code: str) -> tuple[Service, Department]:
         try:
             return self._services[code]
         except KeyError:
-            raise NotFound(f"unknown service {code!r}; `kiosk catalogue` lists them") from None
+            raise NotFound(f"unknown service {quoted(code)}; `kiosk catalogue` lists them") from None
 
     def priority_category(self, code: str) -> Priority:
         try:
             return self._priorities[code]
         except KeyError:
             known = ", ".join(self._priorities) or "none"
-            raise NotFound(f"unknown priority category {code!r}; known: {known}") from None
+            raise NotFound(f"unknown priority category {quoted(code)}; known: {known}") from None
 
     def departments_of_window(self, window: str) -> list[str]:
         try:
             return self._windows[window]
         except KeyError:
-            raise NotFound(f"unknown window {window!r}; known: {', '.join(self.windows)}") from None
+            raise NotFound(f"unknown window {quoted(window)}; known: {', '.join(self.windows)}") from None
 
     @property
     def windows(self) -> list[str]:

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime, timedelta
-from typing import Protocol
+import re
+from datetime import UTC, datetime, time, timedelta
+from typing import Annotated, Protocol
+
+from pydantic import BeforeValidator
+
+_TIME_OF_DAY = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9]))?")
 
 
 class Clock(Protocol):
@@ -54,3 +59,20 @@ def clock_from_env(environ: dict[str, str] | None = None) -> Clock:
     if moment.tzinfo is None:
         raise ValueError(f"KIOSK_NOW={value!r} needs a UTC offset, e.g. 2026-11-24T09:00:00+02:00")
     return FixedClock(moment)
+
+
+def time_of_day(text: str) -> time:
+    """'17:30' (or '17:30:00') -> a time on the centre's own clock, with no UTC offset; anything else,
+    an offset or digits of another script included, is a ValueError."""
+    match = _TIME_OF_DAY.fullmatch(text.strip())
+    if match is None:
+        raise ValueError("expected a time of day like 17:30, with no UTC offset")
+    return time(int(match[1]), int(match[2]), int(match[3] or 0))
+
+
+def _time_of_day_value(value: object) -> object:
+    return time_of_day(value) if isinstance(value, str) else value
+
+
+TimeOfDay = Annotated[time, BeforeValidator(_time_of_day_value)]
+"""A pydantic field for a time of day written as text: `time_of_day`'s rules."""

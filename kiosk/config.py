@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kiosk.languages import LANGUAGES, Lang
 from kiosk.paths import bundled_data, default_data_dir
+from kiosk.printer_url import parse_printer_url
 from kiosk.tomlfile import read_toml, validate
 
 ENV_KEYS = {
@@ -66,8 +67,24 @@ class Settings(BaseModel):
     def _known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" (a folder), a name too long
             raise ValueError("expected an IANA time zone such as 'Europe/Kyiv'") from None
+        return value
+
+    @field_validator("data_dir", "catalogue", "secret_file", mode="before")
+    @classmethod
+    def _a_path(cls, value: object) -> object:
+        if value == "":  # would be the current folder
+            raise ValueError("expected a path, found an empty text")
+        if "\x00" in str(value):  # TOML can write one ("\u0000"); no file name can hold it
+            raise ValueError("a path cannot contain a NUL character")
+        return value
+
+    @field_validator("printer_url")
+    @classmethod
+    def _printer_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_printer_url(value)  # its ValueError names the part that is wrong
         return value
 
     @field_validator("languages")
@@ -124,9 +141,11 @@ def load_settings(
             value = data.get(key)
             if isinstance(value, str) and value:
                 data[key] = str(base / Path(value).expanduser())
-    for env_key, field in ENV_KEYS.items():
-        if env.get(env_key):
-            data[field] = env[env_key]
+    from_env = [env_key for env_key in ENV_KEYS if env.get(env_key)]
+    for env_key in from_env:
+        data[ENV_KEYS[env_key]] = env[env_key]
+    if from_env:
+        source = f"{source} (with ${', $'.join(from_env)})"
     if database_url:
         data["database_url"] = database_url
     return validate(Settings, data, source)

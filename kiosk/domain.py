@@ -74,7 +74,7 @@ def spoken_number(code: str) -> str:
     return f"{prefix} {int(number)}" if number.isdigit() else code
 
 
-_CODE = re.compile(r"^\s*([A-Za-z]{1,2})\s*-?\s*(\d{1,5})\s*$")
+_CODE = re.compile(r"^\s*([A-Za-z]{1,2})\s*-?\s*([0-9]{1,5})\s*$")
 
 
 def parse_ticket_code(text: str) -> str | None:

@@ -18,7 +18,7 @@ class ConfigError(KioskError):
         self.path = str(path)
         self.problems = problems
         lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(f"{self.path}: {len(problems)} problem(s)\n{lines}")
+        super().__init__(f"{clipped(self.path)}: {len(problems)} problem(s)\n{lines}")
 
 
 class NotFound(KioskError):
@@ -73,3 +73,16 @@ class StorageUnavailable(KioskError):
     """The database cannot be reached or is not initialised; nothing was saved."""
 
     exit_code = 3
+
+
+def clipped(text: str, limit: int = 200) -> str:
+    """`text` (a path, a message) cut to `limit` characters, then "…" and its whole length."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+
+
+def quoted(value: object, limit: int = 60) -> str:
+    """A value the user gave, quoted for an error message and cut to a readable length: a 10 MB
+    value shows as its first `limit` characters, then "…" and its length."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]!r}… ({len(value)} characters)"
+    return clipped(repr(value), limit)

@@ -8,6 +8,7 @@ when they count none, e.g. a ticket cancelled before any call) and whether its l
 `kiosk stats --csv` (which shares `STATS_COLUMNS` and `stats_rows` from here).
 
 Each file is written next to its final name and then renamed, so a reader never sees half a file.
+The files are readable by their owner only; a folder made for them too (a folder that exists is left).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kiosk.private import open_private, private_folder
 from kiosk.stats import DayStats
 
 if TYPE_CHECKING:
@@ -125,7 +127,7 @@ def export_day(service: QueueService, day: date | None, folder: Path) -> tuple[P
     """Write the tickets and the summary of `day` (default today) into `folder` (made if missing);
     an export of the same day again replaces both files. Returns their paths."""
     day = day or service.today()
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     tickets = folder / f"tickets-{day.isoformat()}.csv"
     summary = folder / f"summary-{day.isoformat()}.csv"
     _write(tickets, TICKET_COLUMNS, ticket_rows(service, day))
@@ -136,7 +138,7 @@ def export_day(service: QueueService, day: date | None, folder: Path) -> tuple[P
 def _write(path: Path, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with partial.open("w", encoding="utf-8", newline="") as out:
+        with open_private(partial, "w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(header)
             writer.writerows(rows)

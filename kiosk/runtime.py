@@ -11,6 +11,7 @@ from kiosk.clock import Clock, SystemClock
 from kiosk.config import Settings
 from kiosk.errors import StorageUnavailable
 from kiosk.pins import load_pin_key
+from kiosk.private import private_folder
 from kiosk.service import QueueService
 from kiosk.signing import create_secret, read_secret
 from kiosk.staff import StaffDirectory
@@ -36,6 +37,7 @@ def initialise(settings: Settings, clock: Clock | None = None) -> InitReport:
 
     clock = clock or SystemClock()
     catalogue = load_catalogue(settings.catalogue_path)  # refuse a broken file before touching the DB
+    private_folder(settings.data_dir, tighten=True)
     db = Database(settings.db_url)
     try:
         before = db.schema_revision()

@@ -7,6 +7,7 @@ when. Screens never see SQL or ORM objects, only the frozen views from `kiosk.do
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -44,12 +45,15 @@ from kiosk.errors import (
     StorageUnavailable,
     WindowBusy,
     WrongWindow,
+    quoted,
 )
 from kiosk.stats import DayStats, HourStats, TicketTimes, day_stats, hourly, ticket_times
 from kiosk.storage.db import Database
 from kiosk.storage.models import OPEN_AT_WINDOW, OPEN_TICKETS, CatalogueVersion, Counter, Event, Ticket
 
 TicketRef = str | int
+TICKET_ID = re.compile(r"[0-9]+")  # ASCII digits only: str.isdigit() also takes '²' and '١'
+MAX_TICKET_ID = 2**31 - 1  # tickets.id is an INTEGER column: 32 bits on PostgreSQL
 
 CLOSED_REASONS = {
     "closed_today": "is closed today",
@@ -217,7 +221,8 @@ class QueueService:
         self.roll_over()
         svc, dept = self.catalogue.service(service)
         if language not in self.settings.languages:
-            raise NotFound(f"language {language!r} is not offered here; offered: {self.settings.languages}")
+            offered = ", ".join(self.settings.languages)
+            raise NotFound(f"language {quoted(language)} is not offered here; offered: {offered}")
         category = self.catalogue.priority_category(priority) if priority else None
         state = self.opening(dept.code)
         if not state.open:
@@ -506,7 +511,7 @@ class QueueService:
         else:
             svc, owner = self.catalogue.service(service)
             if owner.code != dept.code:
-                raise NotFound(f"service {service!r} belongs to {owner.code!r}, not to {dept.code!r}")
+                raise NotFound(f"service {quoted(service)} belongs to {owner.code!r}, not to {dept.code!r}")
         self.roll_over()
         now = self.now()
         with self.db.write() as s:
@@ -851,18 +856,21 @@ class QueueService:
     def _load(self, s: Session, ref: TicketRef, day: date | None = None, lock: bool = True) -> Ticket:
         query = select(Ticket)
         text = str(ref).strip()
-        if isinstance(ref, int) or text.isdigit():
+        by_id = isinstance(ref, int) or TICKET_ID.fullmatch(text) is not None
+        if by_id:
+            if len(text) > len(str(MAX_TICKET_ID)) or not 0 < int(text) <= MAX_TICKET_ID:
+                raise NotFound(f"no ticket {quoted(text)}")
             query = query.where(Ticket.id == int(text))
         else:
             code = parse_ticket_code(text)
             if code is None:
-                raise NotFound(f"{text!r} is not a ticket number (like P-007) or a ticket id")
+                raise NotFound(f"{quoted(text)} is not a ticket number (like P-007) or a ticket id")
             query = query.where(Ticket.day == (day or self.today()), Ticket.code == code)
         if lock and self.db.dialect == "postgresql":
             query = query.with_for_update()
         ticket = s.scalars(query).first()
         if ticket is None:
-            raise NotFound(f"no ticket {text} {'today' if not text.isdigit() else ''}".strip())
+            raise NotFound(f"no ticket {text}" if by_id else f"no ticket {text} today")
         return ticket
 
     def _at_window(self, s: Session, window: str, day: date) -> Ticket | None:

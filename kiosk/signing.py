@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import hmac
-import os
 import re
 import secrets
 import unicodedata
@@ -19,11 +18,13 @@ from hashlib import sha256
 from pathlib import Path
 
 from kiosk.errors import KioskError, ScanRefused
+from kiosk.private import open_private, private_folder
 
 VERSION = "K1"
 _PAYLOAD = re.compile(
     r"^K1:(?P<id>\d{1,12}):(?P<day>\d{8}):(?P<code>[A-Z]{1,2}-\d{3,5}):(?P<dept>[A-Z][A-Z0-9-]{0,31}):"
-    r"(?P<windows>[A-Z0-9]{1,8}(?:\+[A-Z0-9]{1,8})*):(?P<sig>[A-Z2-7]{16})$"
+    r"(?P<windows>[A-Z0-9]{1,8}(?:\+[A-Z0-9]{1,8})*):(?P<sig>[A-Z2-7]{16})$",
+    re.ASCII,  # \d is 0-9 only: '١' (Arabic-Indic one) is no digit of a ticket code
 )
 
 
@@ -99,12 +100,12 @@ def holder_hash(secret: bytes, document: str) -> str:
 
 def create_secret(path: Path) -> bool:
     """Write a new random secret readable by the owner only; False when one exists already."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        handle = open_private(path, "x")
     except FileExistsError:
         return False
-    with os.fdopen(fd, "w") as handle:
+    with handle:
         handle.write(secrets.token_hex(32) + "\n")
     return True
 

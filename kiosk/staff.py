@@ -13,7 +13,7 @@ from sqlalchemy import Row, case, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.clock import Clock
-from kiosk.errors import KioskError, NotFound
+from kiosk.errors import KioskError, NotFound, quoted
 from kiosk.pins import PinKey, PinKeyMismatch, check_pin, hash_pin, is_keyed, valid_pin, waste_a_check
 from kiosk.storage.db import Database
 from kiosk.storage.models import Event, StaffMember
@@ -76,7 +76,7 @@ class StaffDirectory:
         now = self.clock.now()
         with self.db.write() as s:
             if s.scalar(select(StaffMember).where(StaffMember.name == name)) is not None:
-                raise KioskError(f"a staff member called {name!r} exists already")
+                raise KioskError(f"a staff member called {quoted(name)} exists already")
             row = StaffMember(
                 name=name, role=role, pin_hash=pin_hash, active=True, failures=0, created_at=now
             )
@@ -216,7 +216,7 @@ def _keep_an_administrator(s: Session, row: StaffMember, verb: str) -> None:
 def _get(s: Session, name: str) -> StaffMember:
     row = s.scalar(select(StaffMember).where(StaffMember.name == name))
     if row is None:
-        raise NotFound(f"no staff member called {name!r}")
+        raise NotFound(f"no staff member called {quoted(name)}")
     return row
 
 

@@ -8,26 +8,36 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from kiosk.errors import ConfigError
+from kiosk.errors import ConfigError, quoted
 
 M = TypeVar("M", bound=BaseModel)
+MAX_BYTES = 1024 * 1024  # a centre's settings or catalogue are a few kB
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file, turning a missing file or a syntax error into a ConfigError."""
+    """Parse a TOML file, turning a missing, unreadable, oversized, too deeply nested or malformed
+    file into a ConfigError. At most MAX_BYTES are read, so even /dev/zero is refused at once."""
     try:
         with path.open("rb") as handle:
-            return tomllib.load(handle)
+            blob = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise ConfigError(path, ["file not found"]) from None
     except IsADirectoryError:
         raise ConfigError(path, ["is a folder, expected a TOML file"]) from None
     except PermissionError:
         raise ConfigError(path, ["cannot be read (permission denied)"]) from None
+    except OSError as exc:  # a symlink loop, a name too long, a device that fails
+        raise ConfigError(path, [f"cannot be read ({exc.strerror or exc})"]) from None
+    if len(blob) > MAX_BYTES:
+        raise ConfigError(path, [f"is larger than {MAX_BYTES // 1024} KiB: not a settings or catalogue file"])
+    try:
+        return tomllib.loads(blob.decode())
     except UnicodeDecodeError as exc:
         raise ConfigError(path, [f"is not UTF-8 text ({exc.reason})"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, [f"not valid TOML: {exc}"]) from None
+    except RecursionError:
+        raise ConfigError(path, ["not valid TOML: nested too deeply"]) from None
 
 
 def key_path(loc: tuple[int | str, ...]) -> str:
@@ -56,7 +66,7 @@ def problems_of(exc: ValidationError) -> list[str]:
         found = err.get("input")
         detail = ""
         if err["type"] not in ("missing", "extra_forbidden") and not isinstance(found, dict | list):
-            detail = f" (found {found!r})"
+            detail = f" (found {quoted(found)})"
         lines.append(f"{key_path(loc)}: {message}{detail}")
     return lines
 

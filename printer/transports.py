@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import logging
 import socket
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import parse_qs, unquote, urlsplit
 
 from PIL import Image
+
+from kiosk.errors import quoted
+from kiosk.printer_url import PrinterUrl, parse_printer_url
+from kiosk.private import open_private, private_folder
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +64,8 @@ def _escpos_printer_module() -> Any:
 
 
 class Preview:
-    """Writes `<dir>/<day>/<stem>.bin` (the exact job) and `<stem>.png`; a second print of the same
-    ticket gets `-2`, `-3`, ... so nothing is overwritten."""
+    """Writes `<dir>/<day>/<stem>.bin` (the exact job) and `<stem>.png`, readable by their owner only;
+    a second print of the same ticket gets `-2`, `-3`, ... so nothing is overwritten."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
@@ -73,14 +75,16 @@ class Preview:
         day = stem.split("_", 1)[0]
         folder = self.directory / day
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            private_folder(folder)
             path = folder / f"{stem}.bin"
             copy = 2
             while path.exists():
                 path = folder / f"{stem}-{copy}.bin"
                 copy += 1
-            path.write_bytes(job)
-            image.save(path.with_suffix(".png"), compress_level=1)
+            with open_private(path, "wb") as out:
+                out.write(job)
+            with open_private(path.with_suffix(".png"), "wb") as out:
+                image.save(out, format="PNG", compress_level=1)
         except OSError as exc:
             raise PrintFault("error", f"cannot write {folder}: {exc.strerror}") from exc
         return str(path)
@@ -179,20 +183,11 @@ def _classify(exc: Exception) -> PrintFault:
     return PrintFault("error", f"{type(exc).__name__}: {exc}")
 
 
-@dataclass(frozen=True)
-class PrinterUrl:
-    scheme: str
-    target: str
-    options: dict[str, str]
-
-
 def parse_url(url: str) -> PrinterUrl:
-    parts = urlsplit(url)
-    options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-    target = parts.netloc if parts.scheme in ("tcp", "usb") else unquote(parts.netloc + parts.path)
-    if parts.scheme not in ("tcp", "usb", "serial", "file", "preview") or not target:
-        raise PrintFault("bad_url", f"{url!r}: expected tcp://, usb://, serial://, file:// or preview://")
-    return PrinterUrl(parts.scheme, target, options)
+    try:
+        return parse_printer_url(url)
+    except ValueError as exc:
+        raise PrintFault("bad_url", f"{quoted(url)}: {exc}") from None
 
 
 def open_transport(url: str, timeout: float = 3.0) -> Transport:
@@ -202,27 +197,17 @@ def open_transport(url: str, timeout: float = 3.0) -> Transport:
         return Preview(Path(spec.target).expanduser())
     printers = _escpos_printer_module()
     if spec.scheme == "tcp":
-        host, _, port = spec.target.rpartition(":") if ":" in spec.target else (spec.target, "", "9100")
-        try:
-            port_number = int(port)
-        except ValueError:
-            raise PrintFault("bad_url", f"{url!r}: the port must be a number") from None
-        return EscposDevice(url, lambda: printers.Network(host, port_number, timeout=timeout), True, timeout)
-    if spec.scheme == "usb":
-        try:
-            vendor, product = (int(part, 16) for part in spec.target.split(":"))
-        except ValueError:
-            raise PrintFault(
-                "bad_url", f"{url!r}: expected usb://VID:PID in hex, e.g. usb://04b8:0202"
-            ) from None
         return EscposDevice(
-            url, lambda: printers.Usb(vendor, product, timeout=int(timeout * 1000)), True, timeout
+            url, lambda: printers.Network(spec.target, spec.port, timeout=timeout), True, timeout
+        )
+    if spec.scheme == "usb":
+        return EscposDevice(
+            url, lambda: printers.Usb(spec.vendor, spec.product, timeout=int(timeout * 1000)), True, timeout
         )
     if spec.scheme == "serial":
-        baud = int(spec.options.get("baudrate", "9600"))
         return EscposDevice(
             url,
-            lambda: _one_byte_answers(printers.Serial(spec.target, baudrate=baud, timeout=timeout)),
+            lambda: _one_byte_answers(printers.Serial(spec.target, baudrate=spec.baudrate, timeout=timeout)),
             True,
             timeout,
         )

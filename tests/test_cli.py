@@ -95,9 +95,10 @@ def when(env: dict[str, str], moment: str) -> dict[str, str]:
 
 
 def run(
-    *args: str, env: dict[str, str], check: bool = True, input: str | None = None
+    *args: str, env: dict[str, str], check: bool = True, input: str | None = None, umask: int = -1
 ) -> subprocess.CompletedProcess[str]:
-    """Run `python -m kiosk ARGS`; with check, a non-zero exit fails the test showing both streams."""
+    """Run `python -m kiosk ARGS` (with `umask`, if given); with check, a non-zero exit fails the test
+    showing both streams."""
     result = subprocess.run(
         [sys.executable, "-m", "kiosk", *args],
         env=env,
@@ -106,6 +107,7 @@ def run(
         text=True,
         timeout=60,
         check=False,
+        umask=umask,
     )
     if check and result.returncode != 0:
         pytest.fail(

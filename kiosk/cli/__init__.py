@@ -7,19 +7,29 @@ The parser imports nothing heavy; each command's module is imported only when it
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from collections.abc import Sequence
 from importlib import import_module
-from typing import Any
+from typing import Any, NoReturn
+
+from kiosk.errors import clipped
 
 TICKET_HELP = "ticket number (P-007, today's) or ticket id"
 
 
-def _common(suppress: bool) -> argparse.ArgumentParser:
+class Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors (which quote the bad value whole) cut to a readable length."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(clipped(message))
+
+
+def _common(suppress: bool) -> Parser:
     """Options every command takes, before or after its name (`kiosk --json issue` = `kiosk issue --json`)."""
     default = argparse.SUPPRESS if suppress else None
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument(
         "--config",
         metavar="PATH",
@@ -42,7 +52,7 @@ def _common(suppress: bool) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="kiosk",
         description="Lobby kiosk, counters, front desk and lobby display of a one-stop social centre.",
         parents=[_common(suppress=False)],
@@ -235,6 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a path or name that is not UTF-8 is shown, not a crash
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     module_name, _, function = args.handler.partition(":")

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.cli import render
-from kiosk.clock import Clock, clock_from_env
+from kiosk.clock import Clock, clock_from_env, time_of_day
 from kiosk.config import Settings, load_settings
 from kiosk.domain import Issued, TicketView
-from kiosk.errors import KioskError
+from kiosk.errors import KioskError, clipped, quoted
 from kiosk.service import QueueService
 from kiosk.staff import Member
 
@@ -267,7 +267,9 @@ def cmd_export(ctx: Context) -> None:
     try:
         tickets, summary = export_day(ctx.service, day, folder)
     except OSError as exc:
-        raise KioskError(f"cannot write the export to {folder}: {exc.strerror or exc}") from None
+        raise KioskError(
+            f"cannot write the export to {clipped(str(folder))}: {exc.strerror or exc}"
+        ) from None
     if ctx.json:
         render.emit_json({"day": day.isoformat(), "tickets": str(tickets), "summary": str(summary)})
     else:
@@ -388,11 +390,11 @@ def _day(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise KioskError(f"--day {text!r}: expected a date like 2026-11-24") from None
+        raise KioskError(f"--day {quoted(text)}: expected a date like 2026-11-24") from None
 
 
 def _time(text: str) -> time:
     try:
-        return time.fromisoformat(text)
+        return time_of_day(text)
     except ValueError:
-        raise KioskError(f"--last-ticket {text!r}: expected a time like 17:30") from None
+        raise KioskError(f"--last-ticket {quoted(text)}: expected a time like 17:30") from None

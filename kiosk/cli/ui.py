@@ -10,6 +10,7 @@ import shlex
 import sys
 
 from kiosk.cli.commands import Context
+from kiosk.private import private_file, private_folder
 
 __all__ = ["Context", "cmd_admin", "cmd_counter", "cmd_display", "cmd_lobby", "log_to_file", "serve_web"]
 
@@ -22,7 +23,8 @@ def start_terminal(ctx: Context, name: str) -> None:
 
 def log_to_file(ctx: Context, name: str) -> None:
     path = ctx.settings.data_dir / f"{name}.log"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent, tighten=True)
+    private_file(path)
     root = logging.getLogger()
     for handler in root.handlers[:]:
         root.removeHandler(handler)

@@ -16,9 +16,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
-from kiosk.errors import KioskError, StorageUnavailable
+from kiosk.errors import KioskError, StorageUnavailable, clipped, quoted
+from kiosk.private import private_file, private_folder
 
 BUSY_TIMEOUT_MS = 30_000
+SQLITE_HEADER = b"SQLite format 3\x00"
+DRIVERS = ("sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg")
 EXAMPLES = " (e.g. sqlite:////var/lib/lobby-kiosk/kiosk.sqlite3 or postgresql://kiosk@db.local/kiosk)"
 
 
@@ -26,10 +29,16 @@ def normalise_url(url: str) -> str:
     """Plain `postgresql://` URLs use psycopg 3, the driver this project ships with."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
-        raise KioskError(f"{url!r} is not a database URL{EXAMPLES}") from None
+    except (ArgumentError, ValueError):  # ValueError: a port that is no number
+        raise KioskError(f"{quoted(url)} is not a database URL{EXAMPLES}") from None
+    if "\x00" in (parsed.database or ""):
+        raise KioskError(f"{quoted(url)}: a database name cannot contain a NUL character")
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
-        raise KioskError(f"{url!r}: only SQLite and PostgreSQL are supported{EXAMPLES}")
+        raise KioskError(f"{quoted(url)}: only SQLite and PostgreSQL are supported{EXAMPLES}")
+    if parsed.drivername not in DRIVERS:
+        raise KioskError(f"{quoted(url)}: the kiosk ships the drivers {', '.join(DRIVERS)} only{EXAMPLES}")
+    if parsed.query.get("uri"):  # SQLite would open another file than the one made private here
+        raise KioskError(f"{quoted(url)}: give the SQLite file's path, not a URI filename{EXAMPLES}")
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed.render_as_string(hide_password=False)
@@ -46,9 +55,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
                 f"this Python's SQLite is {sqlite3.sqlite_version}; the kiosk needs SQLite 3.35 or newer"
                 " (or PostgreSQL)"
             )
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **kwargs)
+        try:
+            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **kwargs)
+        except ArgumentError:  # e.g. sqlite://0: a host where SQLite wants a path
+            raise KioskError(f"{quoted(url)} is not a database URL{EXAMPLES}") from None
+        if parsed.database and parsed.database != ":memory:":  # connecting is what creates the file
+            _private_database(Path(parsed.database))
         _tune_sqlite(engine)
         return engine
     # A cable pulled between a terminal and the server must not leave a query waiting for ever:
@@ -62,6 +74,29 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         "tcp_user_timeout": 10_000,
     }
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+
+
+def _private_database(path: Path) -> None:
+    """The database file 0600 before SQLite opens it (its -wal and -shm then get the same rights);
+    an older install's wider database, -wal and -shm are tightened. SQLite takes a file shorter than
+    its header for a new database and would write over it: a file that is neither empty nor begins
+    with SQLite's header is refused, and so is a folder or a device."""
+    try:
+        private_folder(path.parent)
+        private_file(path)
+        for suffix in ("-wal", "-shm"):
+            if path.with_name(path.name + suffix).exists():
+                private_file(path.with_name(path.name + suffix))
+        if not path.is_file():
+            raise StorageUnavailable(f"the database file {clipped(str(path))} is not a regular file")
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StorageUnavailable(
+            f"the database file {clipped(str(path))} cannot be opened: {exc.strerror or exc}"
+        ) from None
+    if head and head != SQLITE_HEADER:
+        raise damaged_file(path, "file is not a database")
 
 
 def _tune_sqlite(engine: Engine) -> None:
@@ -116,8 +151,10 @@ class Database:
     def connection(self, write: bool = False) -> Iterator[Connection]:
         """A connection (not yet in a transaction); driver errors of an unreachable or lost
         database become StorageUnavailable, with the driver's first line as the reason."""
+        connected = False
         try:
             with self.engine.connect() as conn:
+                connected = True
                 conn.execution_options(kiosk_write=write)
                 yield conn
         except OperationalError as exc:
@@ -125,6 +162,10 @@ class Database:
         except DBAPIError as exc:
             if exc.connection_invalidated:
                 raise StorageUnavailable(f"the database connection was lost: {_first_line(exc)}") from exc
+            if _damaged(exc):
+                raise damaged_file(self.engine.url.database, _first_line(exc)) from exc
+            if not connected:  # the driver refused the URL, e.g. an option it does not know
+                raise StorageUnavailable(f"the database is unavailable: {_first_line(exc)}") from exc
             raise
 
     def schema_revision(self) -> str | None:
@@ -140,5 +181,22 @@ class Database:
         self.engine.dispose()
 
 
+def damaged_file(path: object, reason: str) -> StorageUnavailable:
+    return StorageUnavailable(
+        f"the database file {clipped(str(path))} is damaged or is not a SQLite database ({reason}):"
+        " restore it from a backup or move it away and run `kiosk init`"
+    )
+
+
+def _damaged(exc: DBAPIError) -> bool:
+    """SQLite's SQLITE_CORRUPT ("database disk image is malformed") or SQLITE_NOTADB ("file is not a
+    database"): the file itself is broken, and no retry will help."""
+    import sqlite3
+
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
 def _first_line(exc: DBAPIError) -> str:
-    return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    lines = str(exc.orig or exc).strip().splitlines()
+    return clipped(lines[0]) if lines else type(exc.orig or exc).__name__  # a driver may quote a whole value
