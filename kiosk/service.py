@@ -687,6 +687,15 @@ class QueueService:
             self.close_past_days()
             self._rolled_over = today
 
+    def housekeeping(self) -> list[TicketView]:
+        """The centre's periodic chores, safe to run from any number of terminals at once (each is
+        idempotent): past days closed, stale calls back to the queue, old notes purged. Returns the
+        calls released."""
+        self.roll_over()
+        released = self.release_stale_calls(staff="housekeeping")
+        self.purge_notes()
+        return released
+
     # Reading ------------------------------------------------------------------------------
 
     def ticket(self, ref: TicketRef, day: date | None = None) -> TicketView:
