@@ -29,8 +29,7 @@ from sqlalchemy import select
 
 from kiosk.cli import build_parser, main
 from kiosk.clock import FixedClock
-from kiosk.runtime import initialise, open_service
-from kiosk.staff import StaffDirectory
+from kiosk.runtime import initialise, open_service, open_staff
 from kiosk.storage.db import EXAMPLES, Database
 from kiosk.storage.models import Base
 from tests.conftest import MONDAY_10, make_settings
@@ -100,7 +99,7 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     clock = FixedClock(MONDAY_10)
     initialise(settings_, clock)
     service = open_service(settings_, clock)
-    directory = StaffDirectory(service.db, clock, settings_.zone)
+    directory = open_staff(service)
     directory.add(ADMIN, "admin", PIN)
     directory.add("Ivan", "staff", "5555")
     for code in ("pension-new", "pension-new", "info-general"):
