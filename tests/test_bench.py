@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from kiosk import loadgen
+from harness import loadgen
 from kiosk.service import QueueService
 
 SQLITE_FIGURES = [

@@ -1,11 +1,15 @@
-"""`kiosk bench`: speed figures on a scratch SQLite file and, when a server is at hand, a scratch
-PostgreSQL database: issue latency, issue throughput with 8 processes, call-next latency with 10,000
-waiting, and the cold start of `kiosk --help`. It prints figures beside their goals and never fails on
-a slow figure. Nothing is left behind: temporary folders, and PostgreSQL databases dropped at the end.
+"""`kiosk bench` and `python -m bench.core`: speed figures on a scratch SQLite file and, when a server
+is at hand, a scratch PostgreSQL database: issue latency, issue throughput with 8 processes, call-next
+latency with 10,000 waiting, printing, the terminals' screens, and the cold start of `kiosk --help`.
+It prints figures beside their goals and never fails on a slow figure. Nothing is left behind:
+temporary folders, and PostgreSQL databases dropped at the end.
+
+Usage: python -m bench.core [--quick] [--json] [--pg URL|none] (the options of `kiosk bench`)
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -21,14 +25,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk import loadgen
-from kiosk.cli import render
-from kiosk.cli.commands import Context
+from bench.terminals import admin_figures, measure_display, measure_lobby
+from harness import loadgen
+from kiosk.cli import main, render
 from kiosk.config import Settings
 from kiosk.errors import KioskError
 from kiosk.runtime import initialise, open_service
-
-__all__ = ["Context", "cmd_bench"]
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 SKIP_PG = ("", "none")
@@ -203,8 +205,6 @@ def run(quick: bool, pg_option: str | None) -> dict[str, Any]:
             report["postgresql"] = measure("postgresql", url, Path(tmp), sizes)
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
         report["printing"] = measure_printing(Path(tmp), sizes.sequential)
-    from kiosk.cli.bench_screens import measure_display, measure_lobby
-
     _progress("lobby kiosk: first frame, tap to print job")
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
         report["lobby"] = measure_lobby(Path(tmp), 10 if quick else 50)
@@ -213,8 +213,6 @@ def run(quick: bool, pg_option: str | None) -> dict[str, Any]:
         report["display"] = measure_display(Path(tmp), 5 if quick else 30, 3.0 if quick else 10.0)
     _progress("front desk: open over 5,000 tickets, apply one change")
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
-        from screens.admin.bench import admin_figures
-
         settings = Settings(data_dir=Path(tmp), open_around_the_clock=True, speech=False)
         initialise(settings)
         report["admin"] = admin_figures(settings, 5000, 5 if quick else 20)
@@ -364,9 +362,13 @@ def text_report(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def cmd_bench(ctx: Context) -> None:
-    report = run(bool(ctx.args.quick), ctx.args.pg)
-    if ctx.json:
+def cmd_bench(args: argparse.Namespace) -> None:
+    report = run(bool(args.quick), args.pg)
+    if args.json:
         print(json.dumps(report, indent=2))
     else:
         print(text_report(report))
+
+
+if __name__ == "__main__":  # worker processes are spawned and import this file again
+    sys.exit(main(["bench", *sys.argv[1:]]))

@@ -4,27 +4,39 @@ end every ticket is accounted for exactly once, no number was given twice, no ti
 another window held it, the display saw every call, and the statistics agree with the events.
 With `Plan.printer_faults` every kiosk prints on a loopback ESC/POS printer that goes offline, runs out
 of paper, hangs and drops a job mid-stream at random moments: every ticket must still be saved, every
-print outcome recorded, and every fault an event. `python bench/soak.py` runs it and prints the figures.
+print outcome recorded, and every fault an event.
+
+    python -m bench.soak [--seconds 120] [--visitors N] [--pg postgresql://postgres@127.0.0.1:5432/test]
+
+runs a day on SQLite (2 kiosks, 4 windows) and one on PostgreSQL (4 kiosks, 12 windows), and prints
+the figures and whether every check held. By default the windows are busy about 80 % of the day
+(see `day_plan`); --visitors overloads them on purpose, for a stress run.
 """
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
+import json
 import random
+import sys
+import tempfile
 import time
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
+from harness.loadgen import START_TIMEOUT, StartSignal, run_together
+from harness.loopback import REASON_OF, FaultSchedule
 from kiosk.config import Settings
 from kiosk.errors import KioskError
 from kiosk.follow import EventFollower
-from kiosk.loadgen import START_TIMEOUT, StartSignal, run_together
 from kiosk.runtime import initialise, open_service
 from kiosk.storage.models import Event, Ticket
-from printer.loopback import REASON_OF, FaultSchedule
 from printer.printing import TicketPrinter
 
 # Share of the day's visitors arriving in each of its 12 hours (08:00 to 20:00): a morning peak.
@@ -296,3 +308,46 @@ def check(
         and report["stats_agree"]
     )
     return report
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.soak", description=__doc__)
+    parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--visitors", type=int, help="tickets in the day (default: a realistic day)")
+    args = parser.parse_args()
+    more = {"visitors": args.visitors} if args.visitors else {}
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        sqlite = {
+            "data_dir": tmp,
+            "database_url": f"sqlite:///{Path(tmp) / 's.sqlite3'}",
+            "open_around_the_clock": True,
+        }
+        report = run(sqlite, day_plan(args.seconds, 2, ["1", "3", "6", "9"], printer_faults=True, **more))
+        print("sqlite (2 kiosks, 4 windows, 1 display):", json.dumps(report, indent=1))
+        ok &= bool(report["ok"])
+    if args.pg and args.pg != "none":
+        import psycopg
+
+        name = f"kiosk_soak_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(args.pg, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = args.pg.rsplit("/", 1)[0] + f"/{name}"
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                windows = [str(w) for w in range(1, 13)]
+                report = run(
+                    {"data_dir": tmp, "database_url": url, "open_around_the_clock": True},
+                    day_plan(args.seconds, 4, windows, printer_faults=True, **more),
+                )
+                print("postgresql (4 kiosks, 12 windows, 1 display):", json.dumps(report, indent=1))
+                ok &= bool(report["ok"])
+        finally:
+            with psycopg.connect(args.pg, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
