@@ -1,11 +1,374 @@
-"""Core speed figures (issue, call-next, concurrency, cold start): the same as `kiosk bench`.
+"""`kiosk bench` and `python -m bench.core`: speed figures on a scratch SQLite file and, when a server
+is at hand, a scratch PostgreSQL database: issue latency, issue throughput with 8 processes, call-next
+latency with 10,000 waiting, printing, the terminals' screens, and the cold start of `kiosk --help`.
+It prints figures beside their goals and never fails on a slow figure. Nothing is left behind:
+temporary folders, and PostgreSQL databases dropped at the end.
 
-Usage: python bench/core.py [--quick] [--json] [--pg URL|none]
+Usage: python -m bench.core [--quick] [--json] [--pg URL|none] (the options of `kiosk bench`)
 """
 
-import sys
+from __future__ import annotations
 
-from kiosk.cli import main
+import argparse
+import json
+import os
+import platform
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.terminals import admin_figures, measure_display, measure_lobby
+from harness import loadgen
+from kiosk.cli import main, render
+from kiosk.config import Settings
+from kiosk.errors import KioskError
+from kiosk.runtime import initialise, open_service
+
+DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
+SKIP_PG = ("", "none")
+# Services of four departments for the issue figures; pensions is kept for the call-next figure.
+ISSUE_SERVICES = ["info-general", "housing-subsidy", "job-register", "care-at-home"]
+CALL_SERVICE = "pension-new"
+CALL_WINDOW = "6"
+GOALS = {"issue_p50_ms": 5.0, "call_next_p50_ms": 5.0, "pg_issue_throughput_per_s": 200.0}
+COLD_RUNS = 5
+
+
+@dataclass(frozen=True)
+class Sizes:
+    sequential: int
+    processes: int
+    per_process: int
+    waiting: int
+    cycles: int
+
+
+FULL = Sizes(sequential=500, processes=8, per_process=250, waiting=10_000, cycles=200)
+QUICK = Sizes(sequential=100, processes=8, per_process=40, waiting=10_000, cycles=50)
+
+
+def _progress(text: str) -> None:
+    print(f"bench: {text}", file=sys.stderr, flush=True)
+
+
+def _ms(seconds: list[float]) -> tuple[float, float]:
+    """p50 and p95 in milliseconds."""
+    p95 = statistics.quantiles(seconds, n=100, method="inclusive")[94] if len(seconds) > 1 else seconds[0]
+    return round(statistics.median(seconds) * 1000, 3), round(p95 * 1000, 3)
+
+
+def _timed(action: Callable[[], object]) -> float:
+    began = time.perf_counter()
+    action()
+    return time.perf_counter() - began
+
+
+def measure(name: str, url: str, data_dir: Path, sizes: Sizes) -> dict[str, Any]:
+    """All database figures on one empty database."""
+    settings = Settings(data_dir=data_dir, database_url=url, open_around_the_clock=True)
+    initialise(settings)
+    service = open_service(settings)
+    try:
+        for i in range(5):  # warm-up: connection, statements, catalogue
+            service.issue(ISSUE_SERVICES[i % len(ISSUE_SERVICES)], source="bench")
+
+        _progress(f"{name}: issuing {sizes.sequential} tickets one by one")
+        sequential = []
+        for i in range(sizes.sequential):
+            began = time.perf_counter()
+            service.issue(ISSUE_SERVICES[i % len(ISSUE_SERVICES)], source="bench")
+            sequential.append(time.perf_counter() - began)
+        issue_p50, issue_p95 = _ms(sequential)
+
+        total = sizes.processes * sizes.per_process
+        _progress(f"{name}: {sizes.processes} processes issuing {sizes.per_process} tickets each")
+        jobs = [
+            (settings.model_dump(), sizes.per_process, ISSUE_SERVICES[p % 4 :] + ISSUE_SERVICES[: p % 4])
+            for p in range(sizes.processes)
+        ]
+        results, elapsed = loadgen.run_together(loadgen.issue_many, jobs)
+        concurrent_p50, concurrent_p95 = _ms([row[3] for rows in results for row in rows])
+
+        _progress(f"{name}: filling {sizes.waiting} waiting tickets, then {sizes.cycles} call-next cycles")
+        fill = _timed(lambda: loadgen.add_waiting(service, CALL_SERVICE, sizes.waiting, source="bench"))
+        calls = []
+        for _ in range(sizes.cycles):
+            began = time.perf_counter()
+            ticket = service.call_next(CALL_WINDOW, staff="bench")
+            calls.append(time.perf_counter() - began)
+            service.start(ticket.id, window=CALL_WINDOW, staff="bench")
+            service.finish(ticket.id, window=CALL_WINDOW, staff="bench")
+        call_p50, call_p95 = _ms(calls)
+        return {
+            "issue_count": sizes.sequential,
+            "issue_p50_ms": issue_p50,
+            "issue_p95_ms": issue_p95,
+            "concurrent_processes": sizes.processes,
+            "concurrent_tickets": total,
+            "concurrent_seconds": round(elapsed, 3),
+            "issue_throughput_per_s": round(total / elapsed, 1),
+            "concurrent_issue_p50_ms": concurrent_p50,
+            "concurrent_issue_p95_ms": concurrent_p95,
+            "waiting": sizes.waiting,
+            "fill_seconds": round(fill, 3),
+            "call_next_count": sizes.cycles,
+            "call_next_p50_ms": call_p50,
+            "call_next_p95_ms": call_p95,
+        }
+    finally:
+        service.db.dispose()
+
+
+def cold_start(runs: int = COLD_RUNS) -> float:
+    """Median milliseconds of `python -m kiosk --help` in a fresh interpreter."""
+    command = [sys.executable, "-m", "kiosk", "--help"]
+    times = [
+        _timed(lambda: subprocess.run(command, check=True, stdout=subprocess.DEVNULL, timeout=60))
+        for _ in range(runs)
+    ]
+    return round(statistics.median(times) * 1000, 1)
+
+
+def _libpq(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _safe(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def pg_server(option: str | None) -> tuple[str | None, str]:
+    """The PostgreSQL server to measure on, or None and why not.
+
+    No option (and no KIOSK_BENCH_PG_URL): the default local server when it answers. "none" or an
+    empty string: skip. A URL given explicitly must answer."""
+    import psycopg
+
+    if option is not None and option.strip().lower() in SKIP_PG:
+        return None, "skipped (--pg none)"
+    url = option.strip() if option is not None else DEFAULT_PG
+    try:
+        psycopg.connect(_libpq(url), connect_timeout=3).close()
+    except psycopg.Error as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if option is not None:
+            raise KioskError(f"--pg {_safe(url)}: cannot connect: {reason}") from None
+        return None, f"skipped (no server at {_safe(url)}: {reason})"
+    return url, f"on {_safe(url)}"
+
+
+@contextmanager
+def scratch_database(server: str) -> Iterator[str]:
+    """A new database with a random name on `server`, dropped (WITH (FORCE)) afterwards."""
+    import psycopg
+    from psycopg import sql
+    from sqlalchemy.engine import make_url
+
+    name = f"kiosk_bench_{secrets.token_hex(6)}"
+    with psycopg.connect(_libpq(server), autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(_libpq(server), autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def run(quick: bool, pg_option: str | None) -> dict[str, Any]:
+    sizes = QUICK if quick else FULL
+    report: dict[str, Any] = {
+        "quick": quick,
+        "sizes": asdict(sizes),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "goals": GOALS,
+    }
+    server, note = pg_server(pg_option)
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
+        report["sqlite"] = measure("sqlite", f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", Path(tmp), sizes)
+    report["postgresql"] = None
+    report["postgresql_note"] = note
+    if server is not None:
+        with scratch_database(server) as url, tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
+            report["postgresql"] = measure("postgresql", url, Path(tmp), sizes)
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
+        report["printing"] = measure_printing(Path(tmp), sizes.sequential)
+    _progress("lobby kiosk: first frame, tap to print job")
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
+        report["lobby"] = measure_lobby(Path(tmp), 10 if quick else 50)
+    _progress("lobby display: call to display across processes, idle CPU")
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
+        report["display"] = measure_display(Path(tmp), 5 if quick else 30, 3.0 if quick else 10.0)
+    _progress("front desk: open over 5,000 tickets, apply one change")
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
+        settings = Settings(data_dir=Path(tmp), open_around_the_clock=True, speech=False)
+        initialise(settings)
+        report["admin"] = admin_figures(settings, 5000, 5 if quick else 20)
+    _progress(f"cold start: `kiosk --help` {COLD_RUNS} times")
+    report["cold_start_help_ms"] = cold_start()
+    return report
+
+
+def measure_printing(data_dir: Path, count: int) -> dict[str, float]:
+    """Render + encode of real tickets in every language (the printer's own second is not ours), and
+    issue to ready print job: from the call to `issue()` (saving) to the job's bytes, made as the
+    kiosk makes them (content, drawing, encoding)."""
+    from kiosk.languages import LANGUAGES
+    from printer.printing import TicketPrinter
+
+    _progress(f"printing: issue, render + encode {count} tickets")
+    settings = Settings(data_dir=data_dir, open_around_the_clock=True)
+    initialise(settings)
+    service = open_service(settings)
+    printer = TicketPrinter(service)
+    codes = [s.code for d in service.catalogue.department for s in d.service]
+    seconds: list[float] = []
+    saving: list[float] = []
+    to_job: list[float] = []
+    sizes: list[int] = []
+    try:
+        for index in range(count):
+            began = time.perf_counter()
+            issued = service.issue(
+                codes[index % len(codes)],
+                language=LANGUAGES[index % len(LANGUAGES)],
+                priority="veteran" if index % 5 == 0 else None,
+                interpreter=index % 7 == 0,
+                source="bench",
+            )
+            saved = time.perf_counter()
+            content = printer.content_of(issued.ticket, issued.ahead, issued.wait_minutes, issued.qr)
+            started = time.perf_counter()
+            job = printer.prepare(issued.ticket, content)
+            ready = time.perf_counter()
+            seconds.append(ready - started)
+            saving.append(saved - began)
+            to_job.append(ready - began)
+            sizes.append(len(job.data))
+    finally:
+        printer.close()
+        service.db.dispose()
+    p50, p95 = _ms(seconds)
+    job_p50, job_p95 = _ms(to_job)
+    return {
+        "render_encode_p50_ms": p50,
+        "render_encode_p95_ms": p95,
+        "issue_to_job_p50_ms": job_p50,
+        "issue_to_job_p95_ms": job_p95,
+        "issue_to_job_saving_p50_ms": _ms(saving)[0],
+        "job_bytes_median": float(statistics.median(sizes)),
+        "job_bytes_max": float(max(sizes)),
+        "share_of_one_second_print": p50 / 1000,
+    }
+
+
+def _verdict(value: float, goal: float, at_most: bool) -> str:
+    return "met" if (value <= goal if at_most else value >= goal) else "MISSED"
+
+
+def text_report(report: dict[str, Any]) -> str:
+    sizes = Sizes(**report["sizes"])
+    backends = [b for b in ("sqlite", "postgresql") if report.get(b)]
+    figures: list[tuple[str, str, str, str | None]] = [
+        # (label, key, unit, goal text)
+        (f"issue p50 (one by one, {sizes.sequential})", "issue_p50_ms", "ms", "<= 5 ms"),
+        ("issue p95 (one by one)", "issue_p95_ms", "ms", None),
+        (
+            f"issue throughput ({sizes.processes} processes x {sizes.per_process})",
+            "issue_throughput_per_s",
+            "/s",
+            ">= 200/s on PostgreSQL",
+        ),
+        (f"issue p50 under {sizes.processes} processes", "concurrent_issue_p50_ms", "ms", None),
+        (f"issue p95 under {sizes.processes} processes", "concurrent_issue_p95_ms", "ms", None),
+        (f"call-next p50 ({sizes.waiting:,} waiting)", "call_next_p50_ms", "ms", "<= 5 ms"),
+        (f"call-next p95 ({sizes.cycles} calls)", "call_next_p95_ms", "ms", None),
+        (f"filling {sizes.waiting:,} waiting (issued one by one)", "fill_seconds", "s", None),
+    ]
+    checks: dict[str, tuple[float, bool, set[str]]] = {
+        "issue_p50_ms": (GOALS["issue_p50_ms"], True, {"sqlite", "postgresql"}),
+        "call_next_p50_ms": (GOALS["call_next_p50_ms"], True, {"sqlite", "postgresql"}),
+        "issue_throughput_per_s": (GOALS["pg_issue_throughput_per_s"], False, {"postgresql"}),
+    }
+    rows: list[list[str]] = []
+    for label, key, unit, goal in figures:
+        row = [label]
+        verdicts = []
+        for backend in backends:
+            value = float(report[backend][key])
+            row.append(f"{value:,.1f} {unit}" if unit == "/s" else f"{value:.2f} {unit}")
+            if key in checks and backend in checks[key][2]:
+                target, at_most, _ = checks[key]
+                verdicts.append(f"{backend} {_verdict(value, target, at_most)}")
+        row.append(f"{goal} ({', '.join(verdicts)})" if goal and verdicts else goal or "")
+        rows.append(row)
+    title = "quick run" if report["quick"] else "full run"
+    lines = [
+        f"kiosk bench ({title}; Python {report['python']}, {report['cpus']} CPUs)",
+        f"PostgreSQL: {report['postgresql_note']}",
+        "",
+        render.table(["figure", *backends, "goal"], rows),
+        "",
+        f"cold start of `kiosk --help`: {report['cold_start_help_ms']:.0f} ms (median of {COLD_RUNS} runs)",
+    ]
+    lobby = report["lobby"]
+    lines.append(
+        f"lobby kiosk: first frame {lobby['lobby_first_frame_s']:.2f} s "
+        f"(goal <= 1.0 s, {_verdict(lobby['lobby_first_frame_s'], 1.0, True)}); tap to print job "
+        f"p50 {lobby['tap_to_print_p50_ms']:.0f} ms, p95 {lobby['tap_to_print_p95_ms']:.0f} ms "
+        f"(goal p95 <= 50 ms, {_verdict(lobby['tap_to_print_p95_ms'], 50, True)}; {lobby['taps']} taps)"
+    )
+    shown = report["display"]
+    lines.append(
+        f"lobby display: call to display p50 {shown['call_to_display_p50_s']:.2f} s, p95 "
+        f"{shown['call_to_display_p95_s']:.2f} s (goal p95 <= 1 s at a 0.5 s follow interval, "
+        f"{_verdict(shown['call_to_display_p95_s'], 1.0, True)}; {shown['calls']} calls); idle CPU "
+        f"{shown['display_idle_cpu_percent']:.1f} % of a core "
+        f"(goal < 2 %, {_verdict(shown['display_idle_cpu_percent'], 2.0, True)})"
+    )
+    desk = report["admin"]
+    lines.append(
+        f"front desk with {desk['tickets']:,} tickets: opens in {desk['open_seconds']:.2f} s; "
+        f"one change applied in {desk['apply_change_ms_p50']:.1f} ms "
+        f"(max {desk['apply_change_ms_max']:.1f} ms; goal <= 100 ms, "
+        f"{_verdict(desk['apply_change_ms_max'], 100, True)})"
+    )
+    printing = report["printing"]
+    lines += [
+        f"ticket render + encode: p50 {printing['render_encode_p50_ms']:.1f} ms "
+        f"(goal <= 10 ms, {_verdict(printing['render_encode_p50_ms'], 10, True)}), "
+        f"p95 {printing['render_encode_p95_ms']:.1f} ms "
+        f"(goal <= 40 ms, {_verdict(printing['render_encode_p95_ms'], 40, True)}); "
+        f"job {printing['job_bytes_median'] / 1024:.1f} KiB median, "
+        f"{printing['job_bytes_max'] / 1024:.1f} KiB max; "
+        f"{printing['share_of_one_second_print'] * 100:.1f} % of a 1 s print (goal < 5 %)",
+        f"issue to ready print job (SQLite): p50 {printing['issue_to_job_p50_ms']:.1f} ms "
+        f"(goal <= 5 ms, {_verdict(printing['issue_to_job_p50_ms'], 5, True)}), "
+        f"p95 {printing['issue_to_job_p95_ms']:.1f} ms; saving p50 "
+        f"{printing['issue_to_job_saving_p50_ms']:.1f} ms",
+    ]
+    return "\n".join(lines)
+
+
+def cmd_bench(args: argparse.Namespace) -> None:
+    report = run(bool(args.quick), args.pg)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(text_report(report))
+
 
 if __name__ == "__main__":  # worker processes are spawned and import this file again
     sys.exit(main(["bench", *sys.argv[1:]]))

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from kiosk import loadgen
+from harness import loadgen
 from kiosk.service import QueueService
 
 SQLITE_FIGURES = [
@@ -59,8 +59,8 @@ def test_quick_bench_reports_every_figure_as_json() -> None:
 
 
 def test_add_waiting_fills_the_line_like_issue_would(service: QueueService) -> None:
-    """The bench's fast filler: numbers follow the counter, each ticket has its `issued` event, and
-    the next real ticket continues the numbering."""
+    """The bench's filler issues through the service: numbers follow the counter, each ticket has its
+    `issued` event, and the next real ticket continues the numbering."""
     first = service.issue("pension-new").ticket
     ids = loadgen.add_waiting(service, "pension-recalc", 50, source="test")
     assert len(ids) == 50 == len(set(ids))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from kiosk import loadgen
+from harness import loadgen
 from kiosk.config import Settings
 from kiosk.runtime import initialise, open_service
 from kiosk.service import QueueService

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from harness.loadgen import StartSignal, run_together
 from kiosk import exit_pin
 from kiosk.clock import FixedClock
 from kiosk.config import Settings
 from kiosk.exit_pin import ExitGuard, wait_after
-from kiosk.loadgen import StartSignal, run_together
 from kiosk.runtime import initialise, open_service, open_staff
 from kiosk.service import QueueService
 from kiosk.staff import MAX_FAILURES, SignInRefused, StaffDirectory

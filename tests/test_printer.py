@@ -14,6 +14,8 @@ import zxingcpp
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw
 
+from harness.decode import decode_job, image_of
+from harness.loopback import LoopbackPrinter
 from kiosk.clock import FixedClock
 from kiosk.domain import Issued
 from kiosk.i18n import translations
@@ -21,9 +23,7 @@ from kiosk.languages import LANGUAGES
 from kiosk.runtime import initialise, open_service
 from kiosk.service import QueueService
 from kiosk.ticket import TicketContent
-from printer.decode import decode_job, image_of
 from printer.layout import QR_MASK, fixed_band, font_path, render
-from printer.loopback import LoopbackPrinter
 from printer.printing import TicketPrinter
 from printer.raster import encode
 from printer.transports import EscposDevice, PrintFault, open_transport, parse_url

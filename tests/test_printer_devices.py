@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from harness.decode import decode_job, image_of, parse
+from harness.loopback import STATUS
 from kiosk import signing
 from kiosk.config import Settings
 from kiosk.service import QueueService
-from printer.decode import decode_job, image_of, parse
-from printer.loopback import STATUS
 from printer.printing import TicketPrinter
 from tests import test_printer
 from tests.conftest import MONDAY_10
@@ -31,7 +31,7 @@ service = test_printer.service  # on a SQLite file, as the other printer tests
 
 class SerialPrinter:
     """The printer's end of a pseudo-terminal: keeps what arrives and answers each status query
-    with the byte of its `mode` (printer.loopback.STATUS)."""
+    with the byte of its `mode` (harness.loopback.STATUS)."""
 
     def __init__(self, mode: str = "ok") -> None:
         self.mode = mode

@@ -1,4 +1,4 @@
-"""A short simulated day with real kiosk, window and display processes (the full one: bench/soak.py):
+"""A short simulated day with real kiosk, window and display processes (the full one: python -m bench.soak):
 every ticket accounted for once, no number twice, no ticket called while held, the display saw
 every call, the statistics agree with the events, and a printer failing in four ways at random
 moments loses no ticket and leaves every fault as an event."""
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.cli.soak import day_plan, run
+from bench.soak import day_plan, run
 
 
 @pytest.mark.slow

@@ -14,12 +14,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from kiosk.cli.soak import Plan, check, check_printing
+from bench.soak import Plan, check, check_printing
+from harness.loopback import LoopbackPrinter
 from kiosk.config import Settings
 from kiosk.follow import EventFollower
 from kiosk.runtime import initialise, open_service
 from kiosk.service import QueueService
-from printer.loopback import LoopbackPrinter
 from printer.printing import TicketPrinter
 from tests.conftest import make_settings
 

@@ -233,7 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-kiosk", action="store_true", help="prepare the demo centre but do not open the kiosk"
     )
-    p = command("bench", "bench:cmd_bench", "measure speed: issue, call-next, concurrency, cold start")
+    p = command("bench", "checkout:cmd_bench", "measure speed: issue, call-next, concurrency, cold start")
     p.add_argument("--quick", action="store_true", help="smaller runs (for a smoke check)")
     p.add_argument(
         "--pg",

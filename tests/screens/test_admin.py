@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
 
-from kiosk import loadgen
+from harness import loadgen
 from screens.admin.app import AdminApp, AdminScreen, create_app
 from screens.admin.dialogs import SendDialog
 from screens.admin.panes import StatsPane

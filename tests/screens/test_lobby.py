@@ -13,11 +13,11 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Button, Label
 
+from harness.decode import decode_job
+from harness.loopback import LoopbackPrinter
 from kiosk.i18n import translations
 from kiosk.runtime import open_staff
 from kiosk.staff import SignInRefused
-from printer.decode import decode_job
-from printer.loopback import LoopbackPrinter
 from screens.lobby.dialogs import IdleScreen, OfferScreen
 from screens.lobby.language import LanguageScreen
 from screens.lobby.need import NeedScreen, ServiceScreen

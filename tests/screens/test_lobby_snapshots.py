@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from textual.pilot import Pilot
 
-from printer.loopback import LoopbackPrinter
+from harness.loopback import LoopbackPrinter
 from screens.lobby.dialogs import IdleScreen
 from screens.lobby.need import NeedScreen, ServiceScreen
 from tests.screens.conftest import Centre, tap

@@ -12,7 +12,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from printer.decode import Command, parse
+from harness.decode import Command, parse
 
 OK = 0x12  # the fixed bits of every status byte: nothing wrong
 STATUS = {
