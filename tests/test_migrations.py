@@ -12,8 +12,7 @@ from sqlalchemy import func, inspect, select
 
 from kiosk.clock import FixedClock
 from kiosk.config import Settings
-from kiosk.runtime import initialise, open_service
-from kiosk.staff import StaffDirectory
+from kiosk.runtime import initialise, open_service, open_staff
 from kiosk.storage.db import Database
 from kiosk.storage.migrate import alembic_config, head_revision, schema_differences, upgrade
 from kiosk.storage.models import Base, CatalogueVersion
@@ -71,7 +70,7 @@ def _a_day_of_data(tmp_path: Path, clock: FixedClock) -> dict[str, list[dict[str
     service.transfer(1, "employment", note="needs the job centre")
     service.call_next("6")
     service.no_show(window="6")
-    StaffDirectory(service.db, clock, settings.zone).add("Olena", "admin", "482913")
+    open_staff(service).add("Olena", "admin", "482913")
     with service.db.read() as s:
         rows = {t.name: [dict(r._mapping) for r in s.execute(select(t))] for t in Base.metadata.sorted_tables}
     service.db.dispose()
@@ -111,7 +110,7 @@ def test_upgrade_from_the_first_revision_keeps_the_data(
     try:
         assert service.issue("pension-new").ticket.code == "P-003", "the day's counters are kept"
         assert service.call_next("9").code == "P-001", "the transferred ticket kept its place"
-        assert [m.name for m in StaffDirectory(service.db, clock, service.settings.zone).members()] == [
+        assert [m.name for m in open_staff(service).members()] == [
             "Olena"
         ]
     finally:
