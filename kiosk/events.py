@@ -61,7 +61,7 @@ class Kind(StrEnum):
 # The sets readers take --------------------------------------------------------------------------
 
 TICKET_MOVES = frozenset(Kind(action.value) for action in Action)
-CALLS = frozenset({Kind.CALLED, Kind.RECALLED})
+CALLS = frozenset({Kind.CALLED, Kind.RECALLED})  # bring a visitor to a window
 PRINT_OUTCOMES = frozenset({Kind.PRINTED, Kind.REPRINTED, Kind.PRINT_FAILED})
 DAY_PLAN = frozenset({Kind.DEPARTMENT_CLOSED, Kind.DEPARTMENT_OPENED, Kind.LAST_TICKET_SET})
 WINDOW_PAUSES = frozenset({Kind.WINDOW_PAUSED, Kind.WINDOW_RESUMED})
@@ -71,11 +71,6 @@ WAITING_CHANGES = frozenset(
     {Kind.ISSUED, Kind.CALLED, Kind.RETURNED, Kind.TRANSFERRED, Kind.CANCELLED, Kind.CLOSED, Kind.NO_SHOW}
 )
 COUNTED = frozenset({Kind.ISSUED, Kind.FINISHED, Kind.NO_SHOW, Kind.CANCELLED})  # the day's counts
-STAFF_CHANGES = frozenset(
-    {Kind.STAFF_ADDED, Kind.STAFF_PIN_CHANGED, Kind.STAFF_ENABLED, Kind.STAFF_DISABLED}
-    | {Kind.STAFF_ROLE_CHANGED}
-)
-EXIT_TRIES = frozenset({Kind.EXIT_PIN_REFUSED, Kind.EXIT_PIN_TOO_SOON, Kind.KIOSK_CLOSED})
 
 
 # Payloads ---------------------------------------------------------------------------------------

@@ -45,7 +45,6 @@ class QueueCore:
         self.clock = clock
         self.secret = secret
         self._catalogue = catalogue
-        self._catalogue_id: int | None = None
         self._plan_cache: tuple[datetime, date, DayPlan] | None = None
         self._rolled_over: date | None = None
 
@@ -74,7 +73,6 @@ class QueueCore:
         if row is None:
             raise StorageUnavailable("the database has no catalogue yet: run `kiosk init`")
         self._catalogue = parse_catalogue(row.body, f"catalogue version {row.id} in the database")
-        self._catalogue_id = row.id
         return self._catalogue
 
     def sla_seconds(self, department: str) -> int:

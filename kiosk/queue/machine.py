@@ -9,19 +9,16 @@ from sqlalchemy.orm import Session
 
 from kiosk.domain import MOVES, Action, State
 from kiosk.errors import InvalidTransition
-from kiosk.events import Called, Kind, Payload
+from kiosk.events import CALLS, Called, Kind, Payload
 from kiosk.storage.journal import record
 from kiosk.storage.models import Ticket
-
-# Actions that bring a visitor to a window: never for a ticket of a past day.
-CALLS = frozenset({Action.CALLED, Action.RECALLED})
 
 # States no action leads out of: a scanned ticket in one of them is over.
 FINAL_STATES = frozenset(State) - {state for move in MOVES.values() for state in move.sources}
 
 
 def check(ticket: Ticket, action: Action, today: date) -> None:
-    if action in CALLS and ticket.day != today:
+    if Kind(action) in CALLS and ticket.day != today:  # never a past day's ticket
         raise InvalidTransition(
             f"{ticket.code} is from {ticket.day:%d.%m.%Y}, not from today: a past day's ticket "
             "cannot be called"
