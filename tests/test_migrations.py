@@ -110,9 +110,7 @@ def test_upgrade_from_the_first_revision_keeps_the_data(
     try:
         assert service.issue("pension-new").ticket.code == "P-003", "the day's counters are kept"
         assert service.call_next("9").code == "P-001", "the transferred ticket kept its place"
-        assert [m.name for m in open_staff(service).members()] == [
-            "Olena"
-        ]
+        assert [m.name for m in open_staff(service).members()] == ["Olena"]
     finally:
         service.db.dispose()
 
