@@ -10,7 +10,7 @@ import hashlib
 import itertools
 import json
 import unicodedata
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -286,7 +286,6 @@ class Opening(BaseModel):
     reason: Literal["open", "closed_today", "before_opening", "break", "after_cutoff"]
     hours: str
     cutoff: time
-    opens_at: datetime | None = None
 
 
 def opening(dept: Department, local: datetime, cutoff: time | None = None) -> Opening:
@@ -296,27 +295,11 @@ def opening(dept: Department, local: datetime, cutoff: time | None = None) -> Op
     last = cutoff or dept.cutoff
     today = DAYS[local.weekday()]
     if today not in dept.days:
-        return Opening(
-            open=False, reason="closed_today", hours=hours, cutoff=last, opens_at=_next_open(dept, local)
-        )
+        return Opening(open=False, reason="closed_today", hours=hours, cutoff=last)
     now = local.time()
     if now >= last:
-        return Opening(
-            open=False, reason="after_cutoff", hours=hours, cutoff=last, opens_at=_next_open(dept, local)
-        )
+        return Opening(open=False, reason="after_cutoff", hours=hours, cutoff=last)
     if any(p.start <= now < p.end for p in dept.hours):
         return Opening(open=True, reason="open", hours=hours, cutoff=last)
     reason: Literal["before_opening", "break"] = "before_opening" if now < dept.hours[0].start else "break"
-    return Opening(open=False, reason=reason, hours=hours, cutoff=last, opens_at=_next_open(dept, local))
-
-
-def _next_open(dept: Department, local: datetime) -> datetime | None:
-    for offset in range(8):
-        day = (local + timedelta(days=offset)).date()
-        if DAYS[day.weekday()] not in dept.days:
-            continue
-        for period in dept.hours:
-            start = datetime.combine(day, period.start, tzinfo=local.tzinfo)
-            if start > local:
-                return start
-    return None
+    return Opening(open=False, reason=reason, hours=hours, cutoff=last)

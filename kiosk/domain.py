@@ -107,6 +107,17 @@ class TicketView:
     windows: tuple[str, ...] = ()
 
 
+def rank_of(priority: str | None) -> int:
+    """A ticket's rank in the queue: 0 with a priority right, 1 for everyone else."""
+    return 1 if priority is None else 0
+
+
+def queue_order(ticket: TicketView) -> tuple[int, datetime, int]:
+    """The calling order: priority rights first, then by place in the line (`queued_at`), then id.
+    The queries sort by the same columns (`kiosk.queue.sql.QUEUE_ORDER`)."""
+    return rank_of(ticket.priority), ticket.queued_at, ticket.id
+
+
 @dataclass(frozen=True)
 class Issued:
     """The result of issuing: the ticket, how many are ahead, the estimated wait and the QR payload."""

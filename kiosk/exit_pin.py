@@ -10,12 +10,14 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from kiosk.events import AtTerminal, ExitTry, Kind
 from kiosk.staff import Member, StaffDirectory
+from kiosk.storage.journal import record
 from kiosk.storage.models import Event
 
-REFUSED = "exit_pin_refused"
-TOO_SOON = "exit_pin_too_soon"  # a try while the terminal waits: recorded, its PIN not looked at
-CLOSED = "kiosk_closed"
+REFUSED = Kind.EXIT_PIN_REFUSED
+TOO_SOON = Kind.EXIT_PIN_TOO_SOON  # a try while the terminal waits: recorded, its PIN not looked at
+CLOSED = Kind.KIOSK_CLOSED
 FREE_TRIES = 3  # wrong tries in a row before the terminal starts to wait
 FIRST_WAIT = 5  # seconds after the first try past the free ones; doubles with each further one
 LONGEST_WAIT = 300
@@ -54,14 +56,14 @@ class ExitGuard:
         if last is not None:
             left = wait_after(wrong) - int((now - last).total_seconds())
             if left > 0:
-                self._record(TOO_SOON, now, None, {"wrong_in_a_row": wrong})
+                self._record(TOO_SOON, now, None, ExitTry(self.terminal, wrong))
                 return ExitAnswer(None, left, checked=False, wrong_in_a_row=wrong)
         member = self.staff.administrator_with(pin)
         if member is not None:
-            self._record(CLOSED, now, member.name, {})
+            self._record(CLOSED, now, member.name, AtTerminal(self.terminal))
             return ExitAnswer(member)
         wrong += 1
-        self._record(REFUSED, now, None, {"wrong_in_a_row": wrong})
+        self._record(REFUSED, now, None, ExitTry(self.terminal, wrong))
         return ExitAnswer(None, wait_after(wrong), wrong_in_a_row=wrong)
 
     def _wrong_in_a_row(self) -> tuple[int, datetime | None]:
@@ -76,7 +78,7 @@ class ExitGuard:
         wrong, last = 0, None
         with self.staff.db.read() as s:
             for kind, at, data in s.execute(query):
-                if (data or {}).get("terminal") != self.terminal:
+                if AtTerminal.from_data(data or {}).terminal != self.terminal:
                     continue
                 if kind == CLOSED:
                     break
@@ -84,7 +86,7 @@ class ExitGuard:
                 last = last or at
         return wrong, last
 
-    def _record(self, kind: str, now: datetime, staff: str | None, data: dict[str, object]) -> None:
+    def _record(self, kind: Kind, now: datetime, staff: str | None, payload: AtTerminal) -> None:
         day = now.astimezone(self.staff.zone).date()
         with self.staff.db.write() as s:
-            s.add(Event(at=now, day=day, kind=kind, staff=staff, data={"terminal": self.terminal, **data}))
+            record(s, kind, payload, now, day, staff=staff)

@@ -10,6 +10,7 @@ from kiosk.catalogue import load_catalogue
 from kiosk.clock import Clock, SystemClock
 from kiosk.config import Settings
 from kiosk.errors import StorageUnavailable
+from kiosk.events import CatalogueLoaded, Kind
 from kiosk.pins import load_pin_key
 from kiosk.private import private_folder
 from kiosk.service import QueueService
@@ -17,7 +18,8 @@ from kiosk.signing import create_secret, read_secret
 from kiosk.staff import StaffDirectory
 from kiosk.storage import SCHEMA_REVISION
 from kiosk.storage.db import Database
-from kiosk.storage.models import CatalogueVersion, Event
+from kiosk.storage.journal import record
+from kiosk.storage.models import CatalogueVersion
 
 
 @dataclass(frozen=True)
@@ -56,14 +58,8 @@ def initialise(settings: Settings, clock: Clock | None = None) -> InitReport:
                 )
                 s.add(latest)
                 s.flush()
-                s.add(
-                    Event(
-                        at=now,
-                        day=now.astimezone(settings.zone).date(),
-                        kind="catalogue_loaded",
-                        data={"catalogue": latest.id, "digest": digest},
-                    )
-                )
+                day = now.astimezone(settings.zone).date()
+                record(s, Kind.CATALOGUE_LOADED, CatalogueLoaded(latest.id, digest), now, day)
             assert latest is not None
             catalogue_id = latest.id
         created = create_secret(settings.secret_path)

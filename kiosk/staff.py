@@ -14,9 +14,11 @@ from sqlalchemy.orm import Session
 
 from kiosk.clock import Clock
 from kiosk.errors import KioskError, NotFound, quoted
+from kiosk.events import Kind, Payload, StaffNamed, StaffWithRole
 from kiosk.pins import PinKey, PinKeyMismatch, check_pin, hash_pin, is_keyed, valid_pin, waste_a_check
 from kiosk.storage.db import Database
-from kiosk.storage.models import Event, StaffMember
+from kiosk.storage.journal import record
+from kiosk.storage.models import StaffMember
 
 ROLES = ("staff", "admin")
 MAX_FAILURES = 5
@@ -82,7 +84,7 @@ class StaffDirectory:
             )
             s.add(row)
             s.flush()
-            s.add(self._audit("staff_added", now, by, {"name": name, "role": role}))
+            self._audit(s, Kind.STAFF_ADDED, now, by, StaffWithRole(name, role))
             return _member(row)
 
     def set_pin(self, name: str, pin: str, by: str | None = None) -> None:
@@ -91,7 +93,7 @@ class StaffDirectory:
         with self.db.write() as s:
             row = _get(s, name)
             row.pin_hash, row.failures, row.locked_until = pin_hash, 0, None
-            s.add(self._audit("staff_pin_changed", now, by, {"name": name}))
+            self._audit(s, Kind.STAFF_PIN_CHANGED, now, by, StaffNamed(name))
 
     def set_active(self, name: str, active: bool, by: str | None = None) -> None:
         now = self.clock.now()
@@ -100,7 +102,8 @@ class StaffDirectory:
             if not active:
                 _keep_an_administrator(s, row, "disable")
             row.active = active
-            s.add(self._audit("staff_enabled" if active else "staff_disabled", now, by, {"name": name}))
+            kind = Kind.STAFF_ENABLED if active else Kind.STAFF_DISABLED
+            self._audit(s, kind, now, by, StaffNamed(name))
 
     def set_role(self, name: str, role: str, by: str | None = None) -> None:
         if role not in ROLES:
@@ -111,7 +114,7 @@ class StaffDirectory:
             if role != "admin":
                 _keep_an_administrator(s, row, "take the administrator role from")
             row.role = role
-            s.add(self._audit("staff_role_changed", now, by, {"name": name, "role": role}))
+            self._audit(s, Kind.STAFF_ROLE_CHANGED, now, by, StaffWithRole(name, role))
 
     def members(self) -> list[Member]:
         with self.db.read() as s:
@@ -171,7 +174,7 @@ class StaffDirectory:
                     execution_options={"synchronize_session": False},
                 ).first()
                 if done is not None and record:
-                    s.add(self._audit("signed_in", now, name, {"name": name, "role": row.role}))
+                    self._audit(s, Kind.SIGNED_IN, now, name, StaffWithRole(name, row.role))
             else:
                 counted = StaffMember.failures + 1
                 lock_at = literal(now + LOCKOUT, StaffMember.locked_until.type)
@@ -184,7 +187,7 @@ class StaffDirectory:
                     execution_options={"synchronize_session": False},
                 ).first()
                 if done is not None and done[0] is not None:
-                    s.add(self._audit("staff_locked", now, name, {"name": name}))
+                    self._audit(s, Kind.STAFF_LOCKED, now, name, StaffNamed(name))
         if done is not None and right:
             return _member(row)
         if done is not None and done[0] is None:
@@ -199,8 +202,8 @@ class StaffDirectory:
             raise SignInRefused("wrong")  # disabled meanwhile
         raise SignInRefused("locked", minutes_left(until, now))
 
-    def _audit(self, kind: str, now: datetime, by: str | None, data: dict[str, str]) -> Event:
-        return Event(at=now, day=now.astimezone(self.zone).date(), kind=kind, staff=by, data=data)
+    def _audit(self, s: Session, kind: Kind, now: datetime, by: str | None, payload: Payload) -> None:
+        record(s, kind, payload, now, now.astimezone(self.zone).date(), staff=by)
 
 
 def _keep_an_administrator(s: Session, row: StaffMember, verb: str) -> None:

@@ -15,9 +15,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
-from typing import ClassVar
 
 from kiosk.domain import EventView, State
+from kiosk.events import COUNTED, Kind
 
 
 @dataclass(frozen=True)
@@ -133,10 +133,10 @@ def ticket_times(events: Iterable[EventView], until: datetime | None) -> dict[in
         waiting_now: tuple[str, float] | None = None
         moments: dict[str, datetime] = {}
         for index, event in enumerate(ticket_events):
-            if event.kind in ("called", "started"):
+            if event.kind in (Kind.CALLED, Kind.STARTED):
                 moments.setdefault(event.kind, event.at)
-            elif event.kind == "finished":
-                moments["finished"] = event.at
+            elif event.kind == Kind.FINISHED:
+                moments[Kind.FINISHED] = event.at
             dept = event.department or "?"
             following = ticket_events[index + 1] if index + 1 < len(ticket_events) else None
             end = following.at if following else until
@@ -147,7 +147,7 @@ def ticket_times(events: Iterable[EventView], until: datetime | None) -> dict[in
                 waited[dept] += span
                 if following is None:  # still waiting now
                     waiting_now = (dept, waited.pop(dept))
-                elif following.kind == "called":
+                elif following.kind == Kind.CALLED:
                     waits.append(Wait(dept, waited.pop(dept), following.at))
             elif event.state == State.SERVING:
                 served[dept] += span
@@ -158,9 +158,9 @@ def ticket_times(events: Iterable[EventView], until: datetime | None) -> dict[in
             waits=tuple(waits),
             services=tuple(services),
             waiting_now=waiting_now,
-            first_called_at=moments.get("called"),
-            started_at=moments.get("started"),
-            finished_at=moments.get("finished"),
+            first_called_at=moments.get(Kind.CALLED),
+            started_at=moments.get(Kind.STARTED),
+            finished_at=moments.get(Kind.FINISHED),
         )
     return result
 
@@ -177,16 +177,14 @@ class _Acc:
     over_sla: int = 0
     sla_base: int = 0
 
-    COUNTED: ClassVar[frozenset[str]] = frozenset({"issued", "finished", "no_show", "cancelled"})
-
     def count(self, kind: str) -> None:
-        if kind == "issued":
+        if kind == Kind.ISSUED:
             self.issued += 1
-        elif kind == "finished":
+        elif kind == Kind.FINISHED:
             self.served += 1
-        elif kind == "no_show":
+        elif kind == Kind.NO_SHOW:
             self.no_shows += 1
-        elif kind == "cancelled":
+        elif kind == Kind.CANCELLED:
             self.cancelled += 1
 
     def wait(self, seconds: float, target: int) -> None:
@@ -239,7 +237,7 @@ def day_stats(
 
     for ticket_events in _by_ticket(events).values():
         for event in ticket_events:
-            if event.kind in _Acc.COUNTED:
+            if event.kind in COUNTED:
                 bucket(event.department or "?").count(event.kind)
                 total.count(event.kind)
     for times in ticket_times(events, until).values():
@@ -302,7 +300,7 @@ def hourly(events: list[EventView], zone: tzinfo) -> list[HourStats]:
     arrivals: Counter[int] = Counter()
     waits: dict[int, list[float]] = defaultdict(list)
     for event in events:
-        if event.kind == "issued" and event.ticket_id is not None:
+        if event.kind == Kind.ISSUED and event.ticket_id is not None:
             arrivals[event.at.astimezone(zone).hour] += 1
     for times in ticket_times(events, until=None).values():
         for w in times.waits:

@@ -21,6 +21,7 @@ from kiosk.catalogue import Catalogue
 from kiosk.config import Settings
 from kiosk.domain import Issued, TicketView
 from kiosk.errors import KioskError
+from kiosk.events import Kind, Printed, PrintFailed
 from kiosk.ticket import TicketContent, ticket_content
 from printer.layout import ticket_rows
 from printer.raster import encode_rows, picture
@@ -159,15 +160,14 @@ class TicketPrinter:
         return PrintResult("printed", self.url, ticket_id, None, "", written, now - started, now)
 
     def _record(self, result: PrintResult, staff: str | None, reprint: bool) -> None:
-        data: dict[str, object] = {"printer": result.printer}
-        if result.job:
-            data["job"] = result.job
+        job = result.job or None
+        payload: Printed | PrintFailed
         if result.ok:
-            kind = "reprinted" if reprint else "printed"
+            kind, payload = Kind.REPRINTED if reprint else Kind.PRINTED, Printed(result.printer, job)
         else:
-            kind = "print_failed"
-            data.update(reason=result.reason, message=result.message, reprint=reprint)
+            kind = Kind.PRINT_FAILED
+            payload = PrintFailed(result.printer, result.reason, result.message, reprint, job)
         try:
-            self.service.record_notice(kind, result.ticket_id, data, staff=staff)
+            self.service.record_notice(kind, result.ticket_id, payload.to_data(), staff=staff)
         except KioskError:
             log.exception("could not record %s for ticket %s", kind, result.ticket_id)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kiosk.clock import FixedClock
-from kiosk.domain import State
+from kiosk.domain import State, queue_order
 from kiosk.errors import (
     DepartmentClosed,
     InvalidTransition,
@@ -55,6 +55,28 @@ def test_priority_first_then_first_come(service: QueueService, clock: FixedClock
     assert order == [veteran.ticket.code, aged.ticket.code, early.ticket.code, later.ticket.code]
     with pytest.raises(QueueEmpty):
         service.call_next("6")
+
+
+def test_the_views_order_is_the_queues_order(service: QueueService, clock: FixedClock) -> None:
+    """`queue_order` (what a screen sorts views by) calls in the order call-next does, through
+    priority changes, a return to the queue that keeps the ticket's place and a move to the back."""
+    for priority in (None, "veteran", None, None, "aged-80", None):
+        service.issue("pension-new", priority=priority)
+        clock.advance(minutes=1)
+    service.change_priority("P-003", "veteran", "showed a card")
+    service.change_priority("P-002", None, "not valid")
+    service.call_next("6")
+    service.return_to_queue(window="6")
+    service.transfer("P-001", "pensions", to_end=True)  # to the back: its place is now, not its id
+    waiting = [t for t in service.day_view() if t.state == State.WAITING]
+    expected = [t.code for t in sorted(waiting, key=queue_order)]
+    called = []
+    for _ in waiting:
+        called.append(service.call_next("6").code)
+        service.start(window="6")
+        service.finish(window="6")
+    assert called == expected
+    assert expected[:2] == ["P-003", "P-005"] and expected[-1] == "P-001"
 
 
 def test_priority_right_once_a_day_per_service(service: QueueService) -> None:

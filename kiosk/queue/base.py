@@ -1,0 +1,165 @@
+"""What every part of the queue service shares: the database, settings, clock and QR secret, the
+catalogue in force, the centre's local time, and turning rows into the views callers see."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kiosk import signing
+from kiosk.catalogue import Catalogue, parse_catalogue
+from kiosk.clock import Clock
+from kiosk.config import Settings
+from kiosk.domain import EventView, State, TicketView, parse_ticket_code
+from kiosk.errors import KioskError, NotFound, StorageUnavailable, quoted
+from kiosk.queue import sql
+from kiosk.storage.db import Database
+from kiosk.storage.models import CatalogueVersion, Event, Ticket
+
+if TYPE_CHECKING:
+    from kiosk.queue.dayplan import DayPlan
+
+TicketRef = str | int
+TICKET_ID = re.compile(r"[0-9]+")  # ASCII digits only: str.isdigit() also takes '²' and '١'
+MAX_TICKET_ID = 2**31 - 1  # tickets.id is an INTEGER column: 32 bits on PostgreSQL
+
+
+class QueueCore:
+    """Queue operations for one centre over one database (the parts are its subclasses)."""
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        clock: Clock,
+        secret: bytes,
+        catalogue: Catalogue | None = None,
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.clock = clock
+        self.secret = secret
+        self._catalogue = catalogue
+        self._plan_cache: tuple[datetime, date, DayPlan] | None = None
+        self._rolled_over: date | None = None
+
+    # Time and catalogue -------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def local(self, moment: datetime | None = None) -> datetime:
+        return (moment or self.now()).astimezone(self.settings.zone)
+
+    def today(self) -> date:
+        return self.local().date()
+
+    @property
+    def catalogue(self) -> Catalogue:
+        if self._catalogue is None:
+            self.reload_catalogue()
+        assert self._catalogue is not None
+        return self._catalogue
+
+    def reload_catalogue(self) -> Catalogue:
+        """Take the newest catalogue `kiosk init` stored (terminals call this on `catalogue_loaded`)."""
+        with self.db.read() as s:
+            row = s.scalars(select(CatalogueVersion).order_by(CatalogueVersion.id.desc()).limit(1)).first()
+        if row is None:
+            raise StorageUnavailable("the database has no catalogue yet: run `kiosk init`")
+        self._catalogue = parse_catalogue(row.body, f"catalogue version {row.id} in the database")
+        return self._catalogue
+
+    def sla_seconds(self, department: str) -> int:
+        minutes = self.catalogue.dept(department).sla_minutes or self.settings.sla_minutes
+        return minutes * 60
+
+    def estimate_minutes(self, department: str, ahead: int, typical: int | None = None) -> int:
+        """People ahead times the typical service time, shared among the department's windows."""
+        dept = self.catalogue.dept(department)
+        per_person = typical or dept.typical_minutes
+        return math.ceil(ahead * per_person / max(1, len(dept.windows)))
+
+    def qr_payload(self, ticket: TicketView) -> str:
+        payload = signing.Payload(
+            ticket_id=ticket.id,
+            day=ticket.day,
+            code=ticket.code,
+            department=ticket.origin,
+            windows=ticket.windows or ("0",),
+        )
+        return signing.sign(self.secret, payload)
+
+    # Rows -----------------------------------------------------------------------------------
+
+    def _load(self, s: Session, ref: TicketRef, day: date | None = None, lock: bool = True) -> Ticket:
+        query = select(Ticket)
+        text = str(ref).strip()
+        by_id = isinstance(ref, int) or TICKET_ID.fullmatch(text) is not None
+        if by_id:
+            if len(text) > len(str(MAX_TICKET_ID)) or not 0 < int(text) <= MAX_TICKET_ID:
+                raise NotFound(f"no ticket {quoted(text)}")
+            query = query.where(Ticket.id == int(text))
+        else:
+            code = parse_ticket_code(text)
+            if code is None:
+                raise NotFound(f"{quoted(text)} is not a ticket number (like P-007) or a ticket id")
+            query = query.where(Ticket.day == (day or self.today()), Ticket.code == code)
+        if lock:
+            query = sql.locked(query, self.db.dialect)
+        ticket = s.scalars(query).first()
+        if ticket is None:
+            raise NotFound(f"no ticket {text}" if by_id else f"no ticket {text} today")
+        return ticket
+
+    def _at_window(self, s: Session, window: str, day: date) -> Ticket | None:
+        return sql.at_window(s, self.db.dialect, window, day)
+
+    def _ahead(self, s: Session, ticket: Ticket) -> int:
+        if ticket.state != State.WAITING:
+            return 0
+        return int(s.scalar(sql.ahead_of(ticket)) or 0)
+
+    def _view(self, t: Ticket) -> TicketView:
+        try:
+            windows = tuple(self.catalogue.dept(t.department).windows)
+        except KioskError:
+            windows = ()
+        return TicketView(
+            id=t.id,
+            code=t.code,
+            number=t.number,
+            day=t.day,
+            origin=t.origin,
+            department=t.department,
+            service=t.service,
+            language=t.language,
+            priority=t.priority,
+            interpreter=t.interpreter,
+            state=State(t.state),
+            window=t.window,
+            issued_at=t.issued_at,
+            queued_at=t.queued_at,
+            called_at=t.called_at,
+            windows=windows,
+        )
+
+
+def event_view(e: Event) -> EventView:
+    return EventView(
+        id=e.id,
+        at=e.at,
+        day=e.day,
+        kind=e.kind,
+        ticket_id=e.ticket_id,
+        department=e.department,
+        window=e.window,
+        staff=e.staff,
+        state=e.state,
+        data=dict(e.data or {}),
+    )

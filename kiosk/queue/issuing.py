@@ -1,0 +1,132 @@
+"""Issuing and numbering: the next number of a department's day, saved (with its `issued` event)
+before anything is printed, after the checks of opening hours and priority rights."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kiosk import signing
+from kiosk.domain import Issued, State, rank_of, ticket_code
+from kiosk.errors import DepartmentClosed, NotFound, PriorityRefused, PriorityRepeated, quoted
+from kiosk.events import Issued as IssuedPayload
+from kiosk.events import Kind
+from kiosk.queue import sql
+from kiosk.queue.dayplan import DayPlanning
+from kiosk.queue.housekeeping import Housekeeping
+from kiosk.storage.journal import record
+from kiosk.storage.models import Event, Ticket
+
+CLOSED_REASONS = {
+    "closed_today": "is closed today",
+    "before_opening": "has not opened yet",
+    "break": "is between shifts",
+    "after_cutoff": "gives no more tickets today (last ticket time has passed)",
+}
+
+
+class Issuing(DayPlanning, Housekeeping):
+    def issue(
+        self,
+        service: str,
+        language: str = "en",
+        priority: str | None = None,
+        interpreter: bool = False,
+        holder: str | None = None,
+        staff: str | None = None,
+        source: str = "kiosk",
+    ) -> Issued:
+        """Give the next number of the service's department, saved before anything is printed."""
+        self.roll_over()
+        svc, dept = self.catalogue.service(service)
+        if language not in self.settings.languages:
+            offered = ", ".join(self.settings.languages)
+            raise NotFound(f"language {quoted(language)} is not offered here; offered: {offered}")
+        category = self.catalogue.priority_category(priority) if priority else None
+        state = self.opening(dept.code)
+        if not state.open:
+            raise DepartmentClosed(
+                f"{dept.name('en')} {CLOSED_REASONS[state.reason]}; hours {state.hours}, "
+                f"last ticket {state.cutoff:%H:%M}",
+                state.reason,
+                state.hours,
+            )
+        now = self.now()
+        day = self.local(now).date()
+        held = signing.holder_hash(self.secret, holder) if holder and category else None
+        with self.db.write() as s:
+            if held and category and category.once_per_day:
+                used = s.scalar(
+                    select(func.count()).where(
+                        Ticket.day == day,
+                        Ticket.service == svc.code,
+                        Ticket.priority == category.code,
+                        Ticket.holder == held,
+                        Ticket.state != State.CANCELLED,
+                    )
+                )
+                if used:
+                    raise PriorityRefused(
+                        f"the priority right '{category.name('en')}' was used today for this service "
+                        "already; it may be used once a day"
+                    )
+            if category and source == "kiosk":
+                self._check_repeat(s, category.code, category.name("en"), now)
+            number = sql.next_number(s, self.db.dialect, dept.code, day)
+            ticket = Ticket(
+                day=day,
+                origin=dept.code,
+                number=number,
+                code=ticket_code(dept.prefix, number),
+                department=dept.code,
+                service=svc.code,
+                language=language,
+                priority=category.code if category else None,
+                rank=rank_of(category.code if category else None),
+                interpreter=interpreter,
+                holder=held,
+                state=State.WAITING,
+                issued_at=now,
+                queued_at=now,
+            )
+            s.add(ticket)
+            s.flush()
+            payload = IssuedPayload(
+                service=svc.code,
+                language=language,
+                source=source,
+                terminal=self.settings.terminal,
+                priority=category.code if category else None,
+                interpreter=interpreter,
+            )
+            record(s, Kind.ISSUED, payload, now, ticket=ticket, staff=staff)
+            ahead = self._ahead(s, ticket)
+            view = self._view(ticket)
+        minutes = self.estimate_minutes(dept.code, ahead, svc.typical_minutes)
+        return Issued(ticket=view, ahead=ahead, wait_minutes=minutes, qr=self.qr_payload(view))
+
+    def _check_repeat(self, s: Session, category: str, name: str, now: datetime) -> None:
+        """At the kiosk nobody checks a document, so one terminal gives one priority ticket of a
+        category per `priority_repeat_minutes`; a second claim is sent to the front desk. Read from
+        the events, so it holds across processes (textual-serve runs one per browser)."""
+        minutes = self.settings.priority_repeat_minutes
+        if not minutes:
+            return
+        recent = s.scalars(
+            select(Event.data).where(
+                Event.day == self.local(now).date(),
+                Event.kind == Kind.ISSUED,
+                Event.at > now - timedelta(minutes=minutes),
+            )
+        )
+        terminal = self.settings.terminal
+        claim = ("kiosk", terminal, category)
+        for data in recent:
+            issued = IssuedPayload.from_data(data)
+            if (issued.source, issued.terminal, issued.priority) == claim:
+                raise PriorityRepeated(
+                    f"a '{name}' ticket was given at kiosk {terminal} less than {minutes} min ago: "
+                    "the front desk gives the next one"
+                )

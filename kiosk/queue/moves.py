@@ -1,0 +1,237 @@
+"""The ticket moves callers ask for: call next, call a chosen ticket, recall, start, finish, no-show,
+hold, return, transfer, cancel, change a priority right, and the front desk's quick answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kiosk.domain import OPEN_STATES, Action, State, TicketView, rank_of
+from kiosk.errors import (
+    InvalidTransition,
+    KioskError,
+    NotFound,
+    QueueEmpty,
+    WindowBusy,
+    WrongWindow,
+    quoted,
+)
+from kiosk.events import Called, Cancelled, Kind, Moved, Payload, PriorityChanged, Transferred
+from kiosk.queue import sql
+from kiosk.queue.base import TicketRef
+from kiosk.queue.issuing import Issuing
+from kiosk.queue.machine import check, move
+from kiosk.storage.journal import record
+from kiosk.storage.models import Ticket
+
+
+class Moves(Issuing):
+    def call_next(self, window: str, staff: str | None = None) -> TicketView:
+        """Call the next ticket for `window`: priority rights first, then first come, first served.
+
+        A ticket still being served at the window is finished first; one still only called is not
+        (the window must start it, mark a no-show or hold it), so nobody is silently dropped.
+        """
+        departments = self.catalogue.departments_of_window(window)
+        self.roll_over()
+        now = self.now()
+        day = self.local(now).date()
+        with self.db.write() as s:
+            if self._paused(s, window, day):
+                raise WindowBusy(f"window {window} is on a break: resume it first")
+            current = self._at_window(s, window, day)
+            if current is not None:
+                if current.state != State.SERVING:
+                    raise WindowBusy(
+                        f"window {window} has called {current.code} already: start it, mark a "
+                        "no-show, hold it or return it to the queue first"
+                    )
+                move(s, current, Action.FINISHED, Moved(), now, day, window=window, staff=staff)
+                s.flush()
+            try:
+                ticket = sql.claim_next(s, self.db.dialect, departments, day, window, now)
+            except IntegrityError:
+                raise WindowBusy(f"window {window} called another ticket at the same moment") from None
+            if ticket is None:
+                raise QueueEmpty(f"nobody is waiting for window {window}")
+            record(s, Kind.CALLED, Called(ticket.code), now, ticket=ticket, window=window, staff=staff)
+            return self._view(ticket)
+
+    def call(
+        self, ref: TicketRef, window: str, staff: str | None = None, override: str | None = None
+    ) -> TicketView:
+        """Call one chosen ticket of today (from hold, or opened by scanning its QR) to `window`, which
+        must serve the ticket's department. The front desk may send it to another window with a
+        reason (`override`, for administrators only: the callers check), kept in the call's event."""
+        self.catalogue.departments_of_window(window)
+        reason = override.strip() if override is not None else None
+        if override is not None and not reason:
+            raise KioskError("say why the ticket goes to this window")
+        self.roll_over()
+        now = self.now()
+        with self.db.write() as s:
+            ticket = self._load(s, ref)
+            check(ticket, Action.CALLED, self.local(now).date())
+            windows = self.catalogue.dept(ticket.department).windows
+            if window not in windows and not reason:
+                raise WrongWindow(
+                    f"{ticket.code} ({ticket.department}) is served at window {', '.join(windows)}, "
+                    f"not at window {window}"
+                )
+            current = self._at_window(s, window, ticket.day)
+            if current is not None and current.id != ticket.id:
+                raise WindowBusy(f"window {window} is busy with {current.code}: finish it first")
+            self._call(s, ticket, window, now, staff, reason or None)
+            return self._view(ticket)
+
+    def _call(
+        self, s: Session, ticket: Ticket, window: str, now: datetime, staff: str | None, override: str | None
+    ) -> None:
+        """Claim `ticket` (checked by the caller) for `window` with a compare-and-set update."""
+        claimed = s.execute(  # type: ignore[attr-defined]
+            update(Ticket)
+            .where(Ticket.id == ticket.id, Ticket.state == ticket.state)
+            .values(state=State.CALLED, window=window, called_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed != 1:  # another window took it between our read and our write
+            raise QueueEmpty(f"{ticket.code} was just called by another window; call again")
+        s.refresh(ticket)
+        payload = Called(ticket.code, override)
+        record(s, Kind.CALLED, payload, now, ticket=ticket, window=window, staff=staff)
+        try:
+            s.flush()
+        except IntegrityError:
+            raise WindowBusy(f"window {window} called another ticket at the same moment") from None
+
+    def recall(
+        self, ref: TicketRef | None = None, window: str | None = None, staff: str | None = None
+    ) -> TicketView:
+        return self._act(Action.RECALLED, ref, window, staff)
+
+    def start(
+        self, ref: TicketRef | None = None, window: str | None = None, staff: str | None = None
+    ) -> TicketView:
+        return self._act(Action.STARTED, ref, window, staff)
+
+    def finish(
+        self, ref: TicketRef | None = None, window: str | None = None, staff: str | None = None
+    ) -> TicketView:
+        return self._act(Action.FINISHED, ref, window, staff)
+
+    def no_show(
+        self, ref: TicketRef | None = None, window: str | None = None, staff: str | None = None
+    ) -> TicketView:
+        return self._act(Action.NO_SHOW, ref, window, staff)
+
+    def hold(
+        self, ref: TicketRef | None = None, window: str | None = None, staff: str | None = None
+    ) -> TicketView:
+        return self._act(Action.HELD, ref, window, staff)
+
+    def return_to_queue(
+        self, ref: TicketRef | None = None, window: str | None = None, staff: str | None = None
+    ) -> TicketView:
+        """Back to waiting in the same department, keeping the original place in the line."""
+        return self._act(Action.RETURNED, ref, window, staff)
+
+    def cancel(self, ref: TicketRef, staff: str | None = None, reason: str | None = None) -> TicketView:
+        return self._act(Action.CANCELLED, ref, None, staff, Cancelled(reason or None))
+
+    def _act(
+        self,
+        action: Action,
+        ref: TicketRef | None,
+        window: str | None,
+        staff: str | None,
+        payload: Payload | None = None,
+    ) -> TicketView:
+        self.roll_over()
+        now = self.now()
+        today = self.local(now).date()
+        with self.db.write() as s:
+            if ref is not None:
+                ticket = self._load(s, ref)
+            elif window is not None:
+                self.catalogue.departments_of_window(window)
+                found = self._at_window(s, window, today)
+                if found is None:
+                    raise NotFound(f"window {window} has no called or served ticket")
+                ticket = found
+            else:
+                raise NotFound("name a ticket or a window")
+            payload = payload or Moved()
+            move(s, ticket, action, payload, now, today, window=window or ticket.window, staff=staff)
+            return self._view(ticket)
+
+    def transfer(
+        self,
+        ref: TicketRef,
+        to: str,
+        service: str | None = None,
+        staff: str | None = None,
+        note: str | None = None,
+        to_end: bool = False,
+    ) -> TicketView:
+        """Move a ticket to another department; it keeps its number, history and (by default) its
+        place by arrival time, so the visitor does not start waiting again from the back."""
+        dept = self.catalogue.dept(to)
+        if service is None:
+            svc = dept.service[0]
+        else:
+            svc, owner = self.catalogue.service(service)
+            if owner.code != dept.code:
+                raise NotFound(f"service {quoted(service)} belongs to {owner.code!r}, not to {dept.code!r}")
+        self.roll_over()
+        now = self.now()
+        today = self.local(now).date()
+        with self.db.write() as s:
+            ticket = self._load(s, ref)
+            payload = Transferred(from_=ticket.department, to=dept.code, service=svc.code, note=note or None)
+            check(ticket, Action.TRANSFERRED, today)
+            window = ticket.window
+            ticket.department = dept.code
+            ticket.service = svc.code
+            if to_end:
+                ticket.queued_at = now
+            move(s, ticket, Action.TRANSFERRED, payload, now, today, window=window, staff=staff)
+            return self._view(ticket)
+
+    def change_priority(
+        self, ref: TicketRef, category: str | None, reason: str, staff: str | None = None
+    ) -> TicketView:
+        """Give or take a priority right (e.g. a document shown at the desk); the reason is kept."""
+        if not reason.strip():
+            raise KioskError("say why the priority changes")
+        if category is not None:
+            self.catalogue.priority_category(category)
+        self.roll_over()
+        now = self.now()
+        with self.db.write() as s:
+            ticket = self._load(s, ref)
+            if State(ticket.state) not in OPEN_STATES:
+                raise InvalidTransition(
+                    f"{ticket.code} is {ticket.state.replace('_', ' ')}: too late to change"
+                )
+            payload = PriorityChanged(from_=ticket.priority, to=category, reason=reason.strip())
+            ticket.priority, ticket.rank = category, rank_of(category)
+            record(s, Kind.PRIORITY_CHANGED, payload, now, ticket=ticket, staff=staff)
+            return self._view(ticket)
+
+    def quick_transaction(self, service: str, language: str = "en", staff: str | None = None) -> TicketView:
+        """A question answered at the front desk: a ticket issued and served at once, so it counts."""
+        issued = self.issue(service, language=language, staff=staff, source="desk")
+        now = self.now()
+        with self.db.write() as s:
+            ticket = self._load(s, issued.ticket.id)
+            if ticket.state != State.WAITING:  # a window called it between the two transactions
+                raise InvalidTransition(
+                    f"{ticket.code} was called to window {ticket.window} meanwhile: serve it there"
+                )
+            for kind, target in ((Kind.STARTED, State.SERVING), (Kind.FINISHED, State.DONE)):
+                ticket.state = target
+                record(s, kind, Moved(quick=True), now, ticket=ticket, window="desk", staff=staff)
+            return self._view(ticket)

@@ -1,0 +1,157 @@
+"""Read models: tickets and the queue as views, the event log for followers and the audit, and the
+day's statistics computed from the events (`kiosk.stats`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from kiosk import signing
+from kiosk.domain import EventView, State, TicketView
+from kiosk.errors import ScanRefused
+from kiosk.events import CALLS
+from kiosk.queue import sql
+from kiosk.queue.base import QueueCore, TicketRef, event_view
+from kiosk.queue.machine import FINAL_STATES
+from kiosk.stats import DayStats, HourStats, TicketTimes, day_stats, hourly, ticket_times
+from kiosk.storage.models import Event, Ticket
+
+
+class Reads(QueueCore):
+    # Tickets and the queue ----------------------------------------------------------------
+
+    def ticket(self, ref: TicketRef, day: date | None = None) -> TicketView:
+        with self.db.read() as s:
+            return self._view(self._load(s, ref, day, lock=False))
+
+    def tickets(self, ids: Iterable[int]) -> list[TicketView]:
+        """Several tickets by id, for updating a table in place."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return []
+        with self.db.read() as s:
+            return [self._view(t) for t in s.scalars(select(Ticket).where(Ticket.id.in_(wanted)))]
+
+    def at_window(self, window: str) -> TicketView | None:
+        with self.db.read() as s:
+            ticket = self._at_window(s, window, self.today())
+            return self._view(ticket) if ticket else None
+
+    def day_view(self, day: date | None = None, department: str | None = None) -> list[TicketView]:
+        query = select(Ticket).where(Ticket.day == (day or self.today()))
+        if department:
+            self.catalogue.dept(department)  # unknown names are refused, not shown as an empty day
+            query = query.where(Ticket.department == department)
+        with self.db.read() as s:
+            return [self._view(t) for t in s.scalars(query.order_by(Ticket.id))]
+
+    def waiting(self, department: str, limit: int = 10) -> tuple[int, list[TicketView]]:
+        """How many wait for a department, and the next few in calling order."""
+        base = select(Ticket).where(
+            Ticket.day == self.today(),
+            Ticket.department == department,
+            Ticket.state == State.WAITING,
+        )
+        with self.db.read() as s:
+            count = s.scalar(select(func.count()).select_from(base.subquery())) or 0
+            rows = s.scalars(base.order_by(*sql.QUEUE_ORDER).limit(limit)).all()
+            return count, [self._view(t) for t in rows]
+
+    def waiting_counts(self) -> dict[str, int]:
+        """How many wait now, per department of the catalogue (zero included)."""
+        query = (
+            select(Ticket.department, func.count())
+            .where(Ticket.day == self.today(), Ticket.state == State.WAITING)
+            .group_by(Ticket.department)
+        )
+        with self.db.read() as s:
+            found = {str(row[0]): int(row[1]) for row in s.execute(query)}
+        return {d.code: found.get(d.code, 0) for d in self.catalogue.department}
+
+    def ahead_of(self, ref: TicketRef) -> int:
+        with self.db.read() as s:
+            return self._ahead(s, self._load(s, ref, lock=False))
+
+    def open_scanned(self, text: str) -> TicketView:
+        """The ticket a scanned QR names, or ScanRefused with the reason (forged, stale, unknown, or
+        over: served, cancelled or closed). A no-show is still valid: it may return to the queue."""
+        payload = signing.verify(self.secret, text)
+        if payload.day != self.today():
+            raise ScanRefused(f"this ticket is from {payload.day:%d.%m.%Y}, not from today", "other_day")
+        with self.db.read() as s:
+            ticket = s.get(Ticket, payload.ticket_id)
+            if ticket is None or ticket.code != payload.code or ticket.day != payload.day:
+                raise ScanRefused("no such ticket was issued here today", "unknown")
+            if ticket.state in FINAL_STATES:
+                state = "served" if ticket.state == State.DONE else ticket.state
+                raise ScanRefused(f"{ticket.code} is {state} already", ticket.state, ticket.code)
+            return self._view(ticket)
+
+    # The event log --------------------------------------------------------------------------
+
+    def history(self, ref: TicketRef) -> list[EventView]:
+        with self.db.read() as s:
+            ticket = self._load(s, ref, lock=False)
+            rows = s.scalars(select(Event).where(Event.ticket_id == ticket.id).order_by(Event.id)).all()
+            return [event_view(e) for e in rows]
+
+    def events_since(self, after: int, limit: int = 1000, ids: Iterable[int] = ()) -> list[EventView]:
+        query = select(Event).where(Event.id > after)
+        extra = list(ids)
+        if extra:
+            query = select(Event).where((Event.id > after) | Event.id.in_(extra))
+        with self.db.read() as s:
+            return [event_view(e) for e in s.scalars(query.order_by(Event.id).limit(limit))]
+
+    def last_event_id(self) -> int:
+        with self.db.read() as s:
+            return int(s.scalar(select(func.max(Event.id))) or 0)
+
+    def ticket_events(self, day: date | None = None) -> list[EventView]:
+        """The day's ticket events, oldest first (what the statistics are computed from)."""
+        query = select(Event).where(Event.day == (day or self.today()), Event.ticket_id.is_not(None))
+        with self.db.read() as s:
+            return [event_view(e) for e in s.scalars(query.order_by(Event.id))]
+
+    def recent_calls(self, limit: int = 10) -> list[EventView]:
+        """Today's latest calls and recalls, newest first (the lobby display's list)."""
+        query = (
+            select(Event)
+            .where(Event.day == self.today(), Event.kind.in_(CALLS))
+            .order_by(Event.id.desc())
+            .limit(limit)
+        )
+        with self.db.read() as s:
+            return [event_view(e) for e in s.scalars(query)]
+
+    def audit(self, day: date | None = None, limit: int = 500) -> list[EventView]:
+        """The day's events, newest first, with who did them."""
+        query = select(Event).where(Event.day == (day or self.today())).order_by(Event.id.desc()).limit(limit)
+        with self.db.read() as s:
+            return [event_view(e) for e in s.scalars(query)]
+
+    # Statistics -----------------------------------------------------------------------------
+
+    def _until(self, day: date) -> datetime | None:
+        """Open periods run until now today; a past day's are left out (its close ended them)."""
+        return self.now() if day == self.today() else None
+
+    def stats(self, day: date | None = None) -> DayStats:
+        """The day's figures per department, each judged by its own SLA target (see `sla_seconds`)."""
+        day = day or self.today()
+        events = self.ticket_events(day)
+        departments = [d.code for d in self.catalogue.department]
+        targets = {code: self.sla_seconds(code) for code in departments}
+        default = self.settings.sla_minutes * 60
+        return day_stats(events, departments, targets, self._until(day), default_sla_seconds=default)
+
+    def hourly(self, day: date | None = None) -> list[HourStats]:
+        """Per local hour of the day: arrivals, and waits keyed by the hour of the call that ended them."""
+        return hourly(self.ticket_events(day), self.settings.zone)
+
+    def ticket_times(self, day: date | None = None) -> dict[int, TicketTimes]:
+        """Each ticket's waits, services and moments on `day`, by ticket id, as the statistics count them."""
+        day = day or self.today()
+        return ticket_times(self.ticket_events(day), self._until(day))
