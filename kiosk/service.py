@@ -986,6 +986,19 @@ class QueueService:
             windows=windows,
         )
 
+    def day_board(self) -> tuple[dict[str, Opening], dict[str, bool]]:
+        """The front desk's Day tab in two queries: each department's opening today (from one read
+        of the day plan) and whether each window is on a break."""
+        openings = {d.code: self.opening(d.code) for d in self.catalogue.department}
+        query = (
+            select(Event.window, Event.kind)
+            .where(Event.day == self.today(), Event.kind.in_(("window_paused", "window_resumed")))
+            .order_by(Event.id)
+        )
+        with self.db.read() as s:
+            last = {str(window): kind for window, kind in s.execute(query)}
+        return openings, {w: last.get(w) == "window_paused" for w in self.catalogue.windows}
+
 
 def event_view(e: Event) -> EventView:
     return EventView(

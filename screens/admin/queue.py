@@ -8,19 +8,18 @@ from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Select
 
 from kiosk.domain import EventView, State, TicketView, parse_ticket_code
-from kiosk.errors import KioskError
-from kiosk.i18n import N_, translations
-from screens.common.live import to_ui
+from kiosk.i18n import N_
+from screens.common.terminal import TerminalPart
 from screens.common.words import STATE_WORDS
 
 if TYPE_CHECKING:
-    from screens.admin.app import AdminApp
+    from screens.admin.app import AdminApp  # noqa: F401 (the typed base below)
 
 COLUMNS = [
     ("number", N_("Number")),
@@ -37,7 +36,7 @@ COLUMNS = [
 ALL = "*"
 
 
-class QueueTable(Vertical):
+class QueueTable(TerminalPart["AdminApp"], Vertical):
     """Filters above, the table below; `apply()` takes changed tickets and updates rows in place."""
 
     def __init__(self) -> None:
@@ -46,16 +45,9 @@ class QueueTable(Vertical):
         self.faults: set[int] = set()
         self.sort_key = "number"
 
-    @property
-    def admin(self) -> AdminApp:
-        return cast("AdminApp", self.app)
-
-    def gettext(self, message: str) -> str:
-        return translations(self.admin.lang).gettext(message)
-
     def compose(self) -> ComposeResult:
-        catalogue = self.admin.service.catalogue
-        lang = self.admin.lang
+        catalogue = self.terminal.service.catalogue
+        lang = self.terminal.lang
         departments = [(d.name(lang), d.code) for d in catalogue.department]
         states = [(self.gettext(word), state.value) for state, word in STATE_WORDS.items()]
         with Horizontal(id="filters"):
@@ -80,14 +72,14 @@ class QueueTable(Vertical):
 
     # Loading and changes ------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="queue-load")
     def load(self) -> None:
-        try:
-            tickets = self.admin.service.day_view()
-            faults = self.admin.service.print_faults()
-        except KioskError:
-            return
-        to_ui(self.app, self._loaded, tickets, faults)
+        service = self.terminal.service
+        self.terminal.run_db(
+            lambda: (service.day_view(), service.print_faults()),
+            lambda read: self._loaded(*read),
+            group="queue-load",
+            exclusive=True,
+        )
 
     def _loaded(self, tickets: list[TicketView], faults: set[int]) -> None:
         self.faults = faults
@@ -109,14 +101,13 @@ class QueueTable(Vertical):
         if ids:
             self._fetch(ids, any(e.kind in ("print_failed", "printed", "reprinted") for e in events))
 
-    @work(thread=True, group="queue-fetch")
     def _fetch(self, ids: set[int], prints: bool) -> None:
-        try:
-            tickets = self.admin.service.tickets(ids)
-            faults = self.admin.service.print_faults() if prints else None
-        except KioskError:
-            return
-        to_ui(self.app, self.apply, tickets, faults)
+        service = self.terminal.service
+        self.terminal.run_db(
+            lambda: (service.tickets(ids), service.print_faults() if prints else None),
+            lambda read: self.apply(*read),
+            group="queue-fetch",
+        )
 
     def apply(self, tickets: list[TicketView], faults: set[int] | None = None) -> None:
         if faults is not None:
@@ -159,9 +150,9 @@ class QueueTable(Vertical):
         return True
 
     def cells(self, ticket: TicketView) -> list[str | Text]:
-        catalogue = self.admin.service.catalogue
-        lang = self.admin.lang
-        zone = self.admin.settings.zone
+        catalogue = self.terminal.service.catalogue
+        lang = self.terminal.lang
+        zone = self.terminal.settings.zone
         priority = catalogue.priority_category(ticket.priority).name(lang) if ticket.priority else ""
         note = self.gettext("printer fault") if ticket.id in self.faults else ""
         return [
@@ -180,10 +171,10 @@ class QueueTable(Vertical):
     def waited(self, ticket: TicketView) -> str | Text:
         if ticket.state != State.WAITING:
             return ""
-        now: datetime = self.admin.service.now()
+        now: datetime = self.terminal.service.now()
         minutes = int((now - ticket.queued_at).total_seconds() // 60)
         text = f"{minutes} min"
-        if minutes * 60 > self.admin.service.sla_seconds(ticket.department):
+        if minutes * 60 > self.terminal.service.sla_seconds(ticket.department):
             return Text(text, style="bold #ffffff on #b00020")
         return text
 

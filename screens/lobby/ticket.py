@@ -22,12 +22,12 @@ class TicketScreen(VisitorScreen):
         self.printed: PrintResult | None = None
 
     def compose(self) -> ComposeResult:
-        kiosk = self.kiosk
+        lobby = self.terminal
         issued = self.issued
         content = ticket_content(
             issued.ticket,
-            kiosk.service.catalogue,
-            kiosk.settings,
+            lobby.service.catalogue,
+            lobby.settings,
             issued.ahead,
             issued.wait_minutes,
             issued.qr,
@@ -35,7 +35,7 @@ class TicketScreen(VisitorScreen):
         with Horizontal(id="ticket"):
             with Vertical(id="ticket-text"):
                 yield Label(self.gettext("Your number"), id="your-number")
-                yield BigText(issued.ticket.code, rows=8 if kiosk.large else 6, id="number")
+                yield BigText(issued.ticket.code, rows=8 if lobby.large else 6, id="number")
                 yield Label(content.department, id="department")
                 yield Label(content.windows, id="windows")
                 yield Label(content.service, id="service")
@@ -65,12 +65,12 @@ class TicketScreen(VisitorScreen):
                 )
             )
             status.set_classes("problem")
-        self.kiosk.schedule_reset(failed=not result.ok)
-        self.kiosk.say(self.speech())
+        self.terminal.schedule_reset(failed=not result.ok)
+        self.terminal.speak(self.speech())
 
     @on(Button.Pressed, "#done")
     def _done(self) -> None:
-        self.kiosk.start_over()
+        self.terminal.start_over()
 
     def speech(self) -> str:
         number = self.gettext("Your number is {number}.").format(

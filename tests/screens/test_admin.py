@@ -16,7 +16,7 @@ from screens.admin.app import AdminApp, AdminScreen, create_app
 from screens.admin.dialogs import SendDialog
 from screens.admin.panes import StatsPane
 from screens.admin.queue import QueueTable
-from screens.counter.signin import SignInScreen
+from screens.common.signin import SignInScreen
 from tests.screens.conftest import ADMIN_PIN, Centre, tap
 from tests.screens.test_display import kiosk_cli
 from tests.screens.test_lobby import SIZE, shown, until
