@@ -29,7 +29,7 @@ from screens.admin.dialogs import (
     SendChoice,
     SendDialog,
 )
-from screens.admin.panes import AuditPane, DayPane, StaffPane, StatsPane
+from screens.admin.panes import AuditPane, DayPane, Pane, StaffPane, StatsPane
 from screens.admin.queue import QueueTable
 from screens.common.live import ConnectionChanged, EventsArrived, LiveApp, while_running
 from screens.common.signin import SignInScreen
@@ -73,6 +73,10 @@ class AdminScreen(TerminalPart["AdminApp"], Screen[None]):
     def action_act(self, name: str) -> None:
         self.terminal.act(name)
 
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        for pane in event.pane.query(Pane):
+            pane.open()
+
 
 class AdminApp(LiveApp):
     CSS_PATH = [COMMON_CSS, "admin.tcss"]  # noqa: RUF012
@@ -114,7 +118,9 @@ class AdminApp(LiveApp):
         if self.desk is None or not self.desk.query(QueueTable):
             return  # not signed in, or the desk is still being drawn (it loads the day itself)
         self.queue.changed(message.events)
-        self.desk.query_one(AuditPane).add(message.events)
+        audit = self.desk.query_one(AuditPane)
+        if audit.opened:
+            audit.add(message.events)
         for e in message.events:
             if e.kind == exit_pin.REFUSED and e.data.get("wrong_in_a_row", 0) >= exit_pin.FREE_TRIES:
                 text = self.gettext("{count} wrong PINs in a row at the kiosk {terminal}")
@@ -122,8 +128,9 @@ class AdminApp(LiveApp):
                 self.notify(
                     text.format(count=e.data["wrong_in_a_row"], terminal=terminal), severity="warning"
                 )
-        if any(e.kind in DAY_EVENTS for e in message.events):
-            self.desk.query_one(DayPane).load()  # another desk or a counter changed the day
+        day = self.desk.query_one(DayPane)
+        if day.opened and any(e.kind in DAY_EVENTS for e in message.events):
+            day.load()  # another desk or a counter changed the day
 
     @while_running
     def on_connection_changed(self, message: ConnectionChanged) -> None:

@@ -27,6 +27,19 @@ if TYPE_CHECKING:
 
 
 class Pane(TerminalPart["AdminApp"], Vertical):
+    """A tab of the desk besides the queue: it reads the database the first time it is shown (the
+    desk opens on the queue, which then has the machine to itself), and again on `load()`."""
+
+    opened = False
+
+    def open(self) -> None:
+        if not self.opened:
+            self.opened = True
+            self.load()
+
+    def load(self) -> None:
+        raise NotImplementedError
+
     def say(self, text: str) -> None:
         self.terminal.say(text)
 
@@ -66,9 +79,6 @@ class StatsPane(Pane):
         with VerticalScroll():
             yield Static("", id="stats-table")
             yield PlotextPlot(id="stats-chart")
-
-    def on_mount(self) -> None:
-        self.load()
 
     @on(Button.Pressed, "#stats-refresh")
     def _refresh(self) -> None:
@@ -159,9 +169,6 @@ class StaffPane(Pane):
         table.add_columns(self.gettext("Name"), self.gettext("Role"), self.gettext("State"))
         yield table
 
-    def on_mount(self) -> None:
-        self.load()
-
     def load(self) -> None:
         self.terminal.run_db(self.terminal.staff.members, self.show, group="staff", exclusive=True)
 
@@ -237,9 +244,6 @@ class DayPane(Pane):
         yield windows
         with Horizontal(classes="pane-buttons"):
             yield Button(self.gettext("Pause or resume the window"), id="window-toggle")
-
-    def on_mount(self) -> None:
-        self.load()
 
     def load(self) -> None:
         self.terminal.run_db(self.terminal.service.day_board, self.show, group="day", exclusive=True)
@@ -339,7 +343,7 @@ class AuditPane(Pane):
             table.add_column(self.gettext(label) if label != "#" else label, key=key)
         yield table
 
-    def on_mount(self) -> None:
+    def load(self) -> None:
         self.terminal.run_db(
             self.terminal.service.audit, lambda events: self.add(events[::-1]), group="audit"
         )
