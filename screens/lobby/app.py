@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -24,7 +25,6 @@ from kiosk.errors import DepartmentClosed, KioskError, PriorityRepeated, Storage
 from kiosk.exit_pin import ExitAnswer, ExitGuard
 from kiosk.i18n import translations
 from kiosk.service import QueueService
-from screens.common.pin import PinScreen
 from screens.common.terminal import TerminalApp, open_terminal_service
 from screens.common.words import problem_text
 from screens.lobby.base import VisitorScreen
@@ -68,7 +68,6 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
         super().__init__(settings, service, settings.languages[0], printer=printer, speaker=speaker)
         self.monotonic = monotonic
         self.tick_seconds = tick_seconds
-        self.exit_guard = ExitGuard(self.staff, settings.terminal)
         self.openings: dict[str, Opening] = {}  # each department's, as last read
         self.priority: str | None = None
         self.interpreter = False
@@ -270,7 +269,13 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
     def action_staff(self) -> None:
         self.ask_staff_pin()
 
+    @cached_property
+    def exit_guard(self) -> ExitGuard:
+        return ExitGuard(self.staff, self.settings.terminal)
+
     def ask_staff_pin(self, error: str = "") -> None:
+        from screens.common.pin import PinScreen  # not needed for the first frame
+
         t = translations(self.settings.main_language)
         self.push_screen(
             PinScreen(
