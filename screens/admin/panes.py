@@ -4,7 +4,7 @@ last-ticket times, windows, end-of-day close), and the audit of every action."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from textual import on
@@ -17,7 +17,7 @@ from kiosk.domain import EventView
 from kiosk.errors import KioskError
 from kiosk.i18n import N_
 from kiosk.staff import Member
-from kiosk.stats import DayStats
+from kiosk.stats import DayStats, HourStats
 from screens.admin.dialogs import LastTicket, LastTicketDialog, ReasonDialog, StaffDialog, StaffEntry
 from screens.common.terminal import TerminalPart
 
@@ -95,7 +95,7 @@ class StatsPane(Pane):
 
     shown: DayStats | None = None
 
-    def show(self, stats: DayStats, hourly: Any) -> None:
+    def show(self, stats: DayStats, hourly: list[HourStats]) -> None:
         self.shown = stats
         catalogue = self.terminal.service.catalogue
         lang = self.terminal.lang
@@ -127,7 +127,7 @@ class StatsPane(Pane):
         self.query_one("#stats-table", Static).update(table)
         self.chart(hourly)
 
-    def chart(self, hourly: Any) -> None:
+    def chart(self, hourly: list[HourStats]) -> None:
         plot = self.query_one("#stats-chart", PlotextPlot)
         plt = plot.plt
         plt.clear_data()

@@ -7,10 +7,12 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
 
 from kiosk import loadgen
+from kiosk.service import QueueService
 from screens.admin.app import AdminApp, AdminScreen, create_app
 from screens.admin.dialogs import SendDialog
 from screens.admin.panes import StatsPane
@@ -302,3 +304,31 @@ async def test_the_day_last_ticket_time_and_windows(centre: Centre) -> None:
     moves = [(e.kind, e.staff) for e in service.audit() if e.kind in ("last_ticket_set", "window_paused")]
     assert moves == [("window_paused", "Ivan"), ("window_paused", "Olena"), ("last_ticket_set", "Olena"),
                      ("last_ticket_set", "Olena")]  # fmt: skip
+
+
+async def test_the_audit_adds_the_events_it_is_handed(
+    centre: Centre, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The audit tab reads the day once, when first shown; then each batch of events from the
+    follower becomes rows, with no second read of the audit."""
+    service = centre.service
+    service.issue("pension-new")
+    reads: list[int] = []
+    audit = QueueService.audit
+
+    def counted(self: QueueService, *args: Any, **kwargs: Any) -> Any:
+        reads.append(1)
+        return audit(self, *args, **kwargs)
+
+    monkeypatch.setattr(QueueService, "audit", counted)
+    app = admin(centre)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await tap(pilot, "#--content-tab-tab-audit")
+        rows = app.screen.query_one("#audit-table", DataTable)
+        await until(pilot, lambda: rows.row_count > 0)
+        before = rows.row_count
+        called = service.call_next("6")  # another terminal calls: the follower hands the event over
+        await until(pilot, lambda: rows.row_count == before + 1, seconds=3)
+        assert rows.get_row_at(0)[2:4] == ["called", called.code]
+    assert reads == [1]
