@@ -3,6 +3,8 @@ printing went; when the printer fails it says so calmly and stays up longer."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -10,9 +12,11 @@ from textual.widgets import Button, Label
 
 from kiosk.domain import Issued, spoken_number
 from kiosk.ticket import ticket_content
-from printer.printing import PrintResult
 from screens.common.widgets import BigText, QrCode
 from screens.lobby.base import VisitorScreen
+
+if TYPE_CHECKING:
+    from printer.printing import PrintResult
 
 
 class TicketScreen(VisitorScreen):
