@@ -7,6 +7,7 @@ with an administrator's PIN. Issuing runs in a worker thread, printing in the pr
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -53,19 +54,20 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
         Binding("f2", "read_aloud", show=False),
         Binding("f12", "staff", show=False),
     ]
-    printer: TicketPrinter
     speaker: Speaker
 
     def __init__(
         self,
         settings: Settings,
         service: QueueService,
-        printer: TicketPrinter,
+        make_printer: Callable[[], TicketPrinter],
         speaker: Speaker,
         monotonic: Callable[[], float] = time.monotonic,
         tick_seconds: float = 1.0,
     ) -> None:
-        super().__init__(settings, service, settings.languages[0], printer=printer, speaker=speaker)
+        super().__init__(settings, service, settings.languages[0], speaker=speaker)
+        self.make_printer = make_printer
+        self._printer_made = threading.Lock()
         self.monotonic = monotonic
         self.tick_seconds = tick_seconds
         self.openings: dict[str, Opening] = {}  # each department's, as last read
@@ -85,10 +87,19 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
 
     def on_mount(self) -> None:
         self.set_interval(self.tick_seconds, self.tick)
+        self.call_after_refresh(self.ready_printer)  # after the first frame: it waits for nothing
         self.run_db(self.read_openings, self._openings_read, on_failed=self.logged, group="openings")
 
     def _openings_read(self, openings: dict[str, Opening]) -> None:
         self.openings = openings
+
+    def ready_printer(self) -> TicketPrinter:
+        """The print queue, made once (drawing tickets needs Pillow, the fonts and the QR code,
+        which the first frame does not wait for); closed with the app by the terminal base."""
+        with self._printer_made:
+            if self.printer is None:
+                self.printer = self.make_printer()
+            return self.printer
 
     def say(self, text: str, problem: bool = False) -> None:
         """A line for the visitor: a notice to close with OK."""
@@ -139,7 +150,7 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
             service_code, language=lang, priority=priority, interpreter=interpreter, source="kiosk"
         )
         # Print first: the job is rendered while the ticket screen is being drawn.
-        return issued, self.printer.submit(issued, render_here=True)
+        return issued, self.ready_printer().submit(issued, render_here=True)
 
     def ticket_issued(self, saved: tuple[Issued, Future[PrintResult]]) -> None:
         issued, printing = saved
@@ -324,9 +335,13 @@ def create_app(
 ) -> LobbyApp:
     """The lobby kiosk over an initialised database (`kiosk init`)."""
     from kiosk.speech import Speaker
-    from printer.printing import TicketPrinter
 
     service = open_terminal_service(settings, service, clock)
-    printer = TicketPrinter(service, printer_url)
+
+    def make_printer() -> TicketPrinter:
+        from printer.printing import TicketPrinter
+
+        return TicketPrinter(service, printer_url)
+
     speaker = Speaker(output=speech_output)  # "Read aloud" works even when automatic speech is off
-    return LobbyApp(settings, service, printer, speaker, monotonic=monotonic, tick_seconds=tick_seconds)
+    return LobbyApp(settings, service, make_printer, speaker, monotonic=monotonic, tick_seconds=tick_seconds)
