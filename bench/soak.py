@@ -34,6 +34,7 @@ from harness.loadgen import START_TIMEOUT, StartSignal, run_together
 from harness.loopback import REASON_OF, FaultSchedule
 from kiosk.config import Settings
 from kiosk.errors import KioskError
+from kiosk.events import Kind
 from kiosk.follow import EventFollower
 from kiosk.runtime import initialise, open_service
 from kiosk.storage.models import Event, Ticket
@@ -146,7 +147,7 @@ def _display(values: dict[str, Any], plan: Plan, start: StartSignal) -> list[int
     deadline = time.monotonic() + plan.seconds + 3  # the day, and a moment to catch up
     while time.monotonic() < deadline:
         for event in follower.poll():
-            if event.kind == "called":
+            if event.kind == Kind.CALLED:
                 seen.add(event.id)
         time.sleep(0.5)
     return sorted(seen)
@@ -204,7 +205,9 @@ def check_printing(
     service = open_service(settings)
     with service.db.read() as s:
         rows = s.execute(
-            select(Event.ticket_id, Event.kind, Event.data).where(Event.kind.in_(("printed", "print_failed")))
+            select(Event.ticket_id, Event.kind, Event.data).where(
+                Event.kind.in_((Kind.PRINTED, Kind.PRINT_FAILED))
+            )
         ).all()
         days = set(s.scalars(select(Ticket.day).distinct()))
     flagged = set().union(*(service.print_faults(day) for day in days))  # the front desk's list
@@ -213,10 +216,10 @@ def check_printing(
     reasons: dict[str, int] = defaultdict(int)
     for ticket_id, kind, data in rows:
         outcomes[int(ticket_id)] += 1
-        if kind == "print_failed":
+        if kind == Kind.PRINT_FAILED:
             reasons[str((data or {}).get("reason"))] += 1
     failed = sum(n for outcome, n in prints.items() if outcome != "printed")
-    printed_events = sum(1 for _, kind, _ in rows if kind == "printed")
+    printed_events = sum(1 for _, kind, _ in rows if kind == Kind.PRINTED)
     seen = {kind: reasons.get(REASON_OF[kind], 0) for kind in injected}
     report: dict[str, Any] = {
         "printer_faults_injected": injected,
@@ -229,7 +232,7 @@ def check_printing(
         and prints.get("printed", 0) == printed_events,
         "every_fault_kind_seen": all(seen.values()),
         "front_desk_sees_every_failed_ticket": flagged
-        == {int(t) for t, kind, _ in rows if kind == "print_failed"},
+        == {int(t) for t, kind, _ in rows if kind == Kind.PRINT_FAILED},
         "printed_only_if_received": printed_events <= received,
     }
     report["printing_ok"] = all(
@@ -266,7 +269,7 @@ def check(
             .group_by(Ticket.day, Ticket.origin, Ticket.number)
             .having(func.count() > 1)
         ).all()
-    calls = [e.id for e in events if e.kind == "called"]
+    calls = [e.id for e in events if e.kind == Kind.CALLED]
     history: dict[int, list[Event]] = defaultdict(list)
     for event in events:
         history[int(event.ticket_id or 0)].append(event)
@@ -274,7 +277,7 @@ def check(
     for ticket_events in history.values():
         state = None
         for event in ticket_events:
-            if event.kind == "called" and state not in ("waiting", "on_hold"):
+            if event.kind == Kind.CALLED and state not in ("waiting", "on_hold"):
                 double_calls += 1  # called while another window still held it
             if event.state is not None:
                 state = event.state

@@ -24,6 +24,7 @@ from typing import Any
 
 from harness import loadgen
 from kiosk.config import Settings
+from kiosk.events import Called, Kind, payload_of
 from kiosk.runtime import initialise, open_service, open_staff
 
 
@@ -156,8 +157,9 @@ def call_to_display(settings: Settings, calls: int) -> list[float]:
     def hook(message: object) -> None:
         if isinstance(message, EventsArrived):
             for event in message.events:
-                if event.kind == "called":
-                    seen.setdefault(str(event.data.get("code")), time.time())
+                payload = payload_of(event)
+                if isinstance(payload, Called) and event.kind == Kind.CALLED:
+                    seen.setdefault(payload.code, time.time())
 
     context = multiprocessing.get_context("spawn")
     results = context.Queue()

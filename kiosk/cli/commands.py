@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from kiosk.actions import WINDOW_MOVES, move
 from kiosk.cli import render
 from kiosk.clock import Clock, clock_from_env, time_of_day
 from kiosk.config import Settings, load_settings
@@ -146,23 +147,13 @@ def cmd_call(ctx: Context) -> None:
     ctx.ticket_out(ticket, "called")
 
 
-ACTIONS = {
-    "recall": ("recall", "recalled"),
-    "start": ("start", "being served"),
-    "finish": ("finish", "finished"),
-    "no-show": ("no_show", "marked no-show"),
-    "hold": ("hold", "put on hold"),
-    "return": ("return_to_queue", "returned to the queue"),
-}
-
-
 def cmd_action(ctx: Context) -> None:
+    """The moves of `kiosk.actions.WINDOW_MOVES` (recall, start, finish, no-show, hold, return)."""
     a = ctx.args
-    method, verb = ACTIONS[a.command]
+    action = next(m for m in WINDOW_MOVES if m.command == a.command)
     if not a.ticket and not a.window:
         raise KioskError(f"`kiosk {a.command}` needs a TICKET or --window W")
-    ticket = getattr(ctx.service, method)(a.ticket, window=a.window, staff=a.staff)
-    ctx.ticket_out(ticket, verb)
+    ctx.ticket_out(move(ctx.service, action, a.ticket, a.window, a.staff), action.done)
 
 
 def cmd_transfer(ctx: Context) -> None:

@@ -8,17 +8,27 @@ from __future__ import annotations
 import logging
 import shlex
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from kiosk.cli.commands import Context
 from kiosk.private import private_file, private_folder
 
+if TYPE_CHECKING:
+    from screens.common.terminal import TerminalApp
+
 __all__ = ["Context", "cmd_admin", "cmd_counter", "cmd_display", "cmd_lobby", "log_to_file", "serve_web"]
 
 
-def start_terminal(ctx: Context, name: str) -> None:
-    """Logs to a file, and what past days left open closed before the first screen."""
-    log_to_file(ctx, name)
-    ctx.service.roll_over()
+def launch(ctx: Context, command: str, log_name: str, build: Callable[[], TerminalApp]) -> None:
+    """Every terminal's launcher: served to browsers with `--web`, else logs to a file and runs the
+    app `build` makes (each app's `create_app`, the factory the tests and benchmarks use too). The
+    centre's housekeeping (past days closed, stale calls released) runs from the app itself."""
+    if ctx.args.web:
+        serve_web(ctx, command)
+        return
+    log_to_file(ctx, log_name)
+    build().run()
 
 
 def log_to_file(ctx: Context, name: str) -> None:
@@ -51,42 +61,39 @@ def serve_web(ctx: Context, command: str) -> None:
 
 
 def cmd_lobby(ctx: Context) -> None:
-    if ctx.args.web:
-        serve_web(ctx, "lobby")
-        return
-    from screens.lobby.app import create_app
+    def build() -> TerminalApp:
+        from screens.lobby.app import create_app
 
-    start_terminal(ctx, "lobby")
-    create_app(ctx.settings, ctx.service).run()
+        return create_app(ctx.settings, ctx.service)
+
+    launch(ctx, "lobby", "lobby", build)
 
 
 def cmd_counter(ctx: Context) -> None:
     window = ctx.args.window
     ctx.service.catalogue.departments_of_window(window)  # an unknown window is refused before the screen
-    if ctx.args.web:
-        serve_web(ctx, f"counter --window {window}")
-        return
-    from screens.counter.app import create_app
 
-    start_terminal(ctx, f"counter-{window}")
-    create_app(ctx.settings, window, ctx.service, lang=ctx.args.lang).run()
+    def build() -> TerminalApp:
+        from screens.counter.app import create_app
+
+        return create_app(ctx.settings, window, ctx.service, lang=ctx.args.lang)
+
+    launch(ctx, f"counter --window {window}", f"counter-{window}", build)
 
 
 def cmd_display(ctx: Context) -> None:
-    if ctx.args.web:
-        serve_web(ctx, "display")
-        return
-    from screens.display.app import create_app
+    def build() -> TerminalApp:
+        from screens.display.app import create_app
 
-    start_terminal(ctx, "display")
-    create_app(ctx.settings, ctx.service, lang=ctx.args.lang).run()
+        return create_app(ctx.settings, ctx.service, lang=ctx.args.lang)
+
+    launch(ctx, "display", "display", build)
 
 
 def cmd_admin(ctx: Context) -> None:
-    if ctx.args.web:
-        serve_web(ctx, "admin")
-        return
-    from screens.admin.app import create_app
+    def build() -> TerminalApp:
+        from screens.admin.app import create_app
 
-    start_terminal(ctx, "admin")
-    create_app(ctx.settings, ctx.service, lang=ctx.args.lang).run()
+        return create_app(ctx.settings, ctx.service, lang=ctx.args.lang)
+
+    launch(ctx, "admin", "admin", build)

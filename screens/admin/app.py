@@ -5,9 +5,7 @@ is an event with the administrator's name."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -15,57 +13,55 @@ from textual.screen import Screen
 from textual.widgets import Button, Label, TabbedContent, TabPane
 
 from kiosk import exit_pin
-from kiosk.clock import Clock, SystemClock
+from kiosk.actions import DESK
+from kiosk.clock import Clock
 from kiosk.config import Settings
-from kiosk.errors import KioskError
-from kiosk.i18n import N_, translations
-from kiosk.runtime import open_service, open_staff
+from kiosk.domain import TicketView
+from kiosk.events import DAY_CHANGES, ExitTry, Kind, payload_of
 from kiosk.service import QueueService
 from kiosk.staff import Member
 from printer.printing import TicketPrinter
-from screens.admin.dialogs import IssueDialog, PriorityDialog, ReasonDialog, SendDialog
-from screens.admin.panes import AuditPane, DayPane, StaffPane, StatsPane
+from screens.admin.dialogs import (
+    IssueChoice,
+    IssueDialog,
+    PriorityChoice,
+    PriorityDialog,
+    ReasonDialog,
+    SendChoice,
+    SendDialog,
+)
+from screens.admin.panes import AuditPane, DayPane, Pane, StaffPane, StatsPane
 from screens.admin.queue import QueueTable
-from screens.common.live import ConnectionChanged, EventsArrived, LiveApp, to_ui, while_running
-from screens.common.words import DATABASE_AWAY, problem_text
-from screens.counter.signin import SignInScreen
-from screens.counter.transfer import TransferScreen
-
-ACTIONS = [
-    ("issue", "f2", N_("Issue by hand")),
-    ("transfer", "f3", N_("Transfer")),
-    ("priority", "f4", N_("Priority")),
-    ("cancel", "f5", N_("Cancel")),
-    ("reprint", "f6", N_("Reprint")),
-    ("quick", "f7", N_("Quick answer")),
-    ("send", "f8", N_("Send to window")),
-]
+from screens.common.live import ConnectionChanged, EventsArrived, LiveApp, while_running
+from screens.common.signin import SignInScreen
+from screens.common.terminal import COMMON_CSS, TerminalPart, open_terminal_service
+from screens.common.words import DATABASE_AWAY
+from screens.counter.transfer import Transfer, TransferScreen
 
 
-DAY_EVENTS = ("department_closed", "department_opened", "last_ticket_set", "window_paused", "window_resumed")
-
-
-class AdminScreen(Screen[None]):
-    BINDINGS = [Binding(key, f"act('{name}')", show=False) for name, key, _ in ACTIONS]  # noqa: RUF012
+class AdminScreen(TerminalPart["AdminApp"], Screen[None]):
+    BINDINGS = [Binding(a.desk_key or "", f"act('{a.name}')", show=False) for a in DESK]  # noqa: RUF012
 
     def compose(self) -> ComposeResult:
-        app = self.app
-        assert isinstance(app, AdminApp)
-        t = translations(app.lang)
-        yield Label(f"{app.settings.centre_name} · {t.gettext('Front desk')} · {app.who}", id="admin-title")
+        desk = self.terminal
+        yield Label(
+            f"{desk.settings.centre_name} · {self.gettext('Front desk')} · {desk.who}", id="admin-title"
+        )
         with TabbedContent(id="tabs"):
-            with TabPane(t.gettext("Queue"), id="tab-queue"):
+            with TabPane(self.gettext("Queue"), id="tab-queue"):
                 yield QueueTable()
                 with Horizontal(id="admin-actions"):
-                    for name, key, label in ACTIONS:
-                        yield Button(f"{key.upper()} {t.gettext(label)}", id=f"act-{name}")
-            with TabPane(t.gettext("Statistics"), id="tab-stats"):
+                    for a in DESK:
+                        yield Button(
+                            f"{(a.desk_key or '').upper()} {self.gettext(a.label)}", id=f"act-{a.name}"
+                        )
+            with TabPane(self.gettext("Statistics"), id="tab-stats"):
                 yield StatsPane()
-            with TabPane(t.gettext("Staff"), id="tab-staff"):
+            with TabPane(self.gettext("Staff"), id="tab-staff"):
                 yield StaffPane()
-            with TabPane(t.gettext("Day"), id="tab-day"):
+            with TabPane(self.gettext("Day"), id="tab-day"):
                 yield DayPane()
-            with TabPane(t.gettext("Audit"), id="tab-audit"):
+            with TabPane(self.gettext("Audit"), id="tab-audit"):
                 yield AuditPane()
         yield Label("", id="admin-status", markup=False)
 
@@ -74,49 +70,40 @@ class AdminScreen(Screen[None]):
         self.set_interval(15, self.query_one(QueueTable).tick)
 
     def action_act(self, name: str) -> None:
-        app = self.app
-        assert isinstance(app, AdminApp)
-        app.act(name)
+        self.terminal.act(name)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        for pane in event.pane.query(Pane):
+            pane.open()
 
 
 class AdminApp(LiveApp):
-    CSS_PATH = "admin.tcss"
+    CSS_PATH = [COMMON_CSS, "admin.tcss"]  # noqa: RUF012
     ENABLE_COMMAND_PALETTE = False
     TITLE = "Front desk"
     BINDINGS = [Binding("ctrl+q", "quit", show=False)]  # noqa: RUF012
+    printer: TicketPrinter
 
     def __init__(
         self, settings: Settings, service: QueueService, printer: TicketPrinter, lang: str | None = None
     ) -> None:
-        super().__init__()
-        self.settings = settings
-        self.service = service
-        self.printer = printer
-        self.lang = lang or settings.main_language
-        self.staff = open_staff(service)
-        self.member: Member | None = None
-
-    @property
-    def who(self) -> str | None:
-        return self.member.name if self.member else None
-
-    def gettext(self, message: str) -> str:
-        return translations(self.lang).gettext(message)
+        super().__init__(settings, service, lang, printer=printer)
+        self.chosen: TicketView | None = None
 
     def get_default_screen(self) -> SignInScreen:
-        return SignInScreen(self.staff, self.lang, self.gettext("Front desk"), self.signed_in, role="admin")
+        return SignInScreen(self.gettext("Front desk"), role="admin")
 
     def on_mount(self) -> None:
         self.start_following()
 
     def signed_in(self, member: Member) -> None:
-        self.member = member
+        super().signed_in(member)
         self.desk = AdminScreen()
         self.push_screen(self.desk)
 
     desk: AdminScreen | None = None
 
-    def say(self, text: str) -> None:
+    def say(self, text: str, problem: bool = False) -> None:
         if self.desk is not None:
             self.desk.query_one("#admin-status", Label).update(text)
 
@@ -130,16 +117,19 @@ class AdminApp(LiveApp):
         if self.desk is None or not self.desk.query(QueueTable):
             return  # not signed in, or the desk is still being drawn (it loads the day itself)
         self.queue.changed(message.events)
-        self.desk.query_one(AuditPane).load()
+        audit = self.desk.query_one(AuditPane)
+        if audit.opened:
+            audit.add(message.events)
         for e in message.events:
-            if e.kind == exit_pin.REFUSED and e.data.get("wrong_in_a_row", 0) >= exit_pin.FREE_TRIES:
+            alarm = payload_of(e) if e.kind == Kind.EXIT_PIN_REFUSED else None
+            if isinstance(alarm, ExitTry) and alarm.wrong_in_a_row >= exit_pin.FREE_TRIES:
                 text = self.gettext("{count} wrong PINs in a row at the kiosk {terminal}")
-                terminal = str(e.data.get("terminal", ""))
                 self.notify(
-                    text.format(count=e.data["wrong_in_a_row"], terminal=terminal), severity="warning"
+                    text.format(count=alarm.wrong_in_a_row, terminal=alarm.terminal), severity="warning"
                 )
-        if any(e.kind in DAY_EVENTS for e in message.events):
-            self.desk.query_one(DayPane).load()  # another desk or a counter changed the day
+        day = self.desk.query_one(DayPane)
+        if day.opened and any(e.kind in DAY_CHANGES for e in message.events):
+            day.load()  # another desk or a counter changed the day
 
     @while_running
     def on_connection_changed(self, message: ConnectionChanged) -> None:
@@ -148,6 +138,7 @@ class AdminApp(LiveApp):
     # Actions on tickets ----------------------------------------------------------------------------
 
     def act(self, name: str) -> None:
+        """A desk action of `kiosk.actions.DESK`: its dialog, then the change in a worker."""
         catalogue = self.service.catalogue
         self.chosen = self.queue.selected() if self.desk is not None else None
         ticket = self.chosen
@@ -157,7 +148,7 @@ class AdminApp(LiveApp):
         elif ticket is None:
             self.say(self.gettext("Choose a ticket in the table first"))
         elif name == "transfer":
-            self.push_screen(TransferScreen(ticket, self.service, self.lang), self._transfer)
+            self.push_screen(TransferScreen(ticket), self._transfer)
         elif name == "priority":
             self.push_screen(
                 PriorityDialog(self.lang, catalogue, ticket.code, ticket.priority), self._priority
@@ -168,74 +159,85 @@ class AdminApp(LiveApp):
         elif name == "send":
             self.push_screen(SendDialog(self.lang, ticket.code, catalogue.windows), self._send)
         elif name == "reprint":
-            self._run(lambda: self.printer.reprint(ticket, staff=self.who).result(timeout=30))
+            self.change(lambda: self.printer.reprint(ticket, staff=self.who).result(timeout=30).status)
 
-    chosen: Any = None
-
-    def _transfer(self, choice: tuple[str, str, str] | None) -> None:
+    def _transfer(self, choice: Transfer | None) -> None:
         ticket = self.chosen
         if choice and ticket:
-            department, service, note = choice
-            self._run(
-                lambda: self.service.transfer(
-                    ticket.id, department, service=service, staff=self.who, note=note or None
+            self.change(
+                lambda: (
+                    self.service.transfer(
+                        ticket.id,
+                        choice.department,
+                        service=choice.service,
+                        staff=self.who,
+                        note=choice.note or None,
+                    ).code
                 )
             )
 
-    def _priority(self, choice: tuple[str | None, str] | None) -> None:
+    def _priority(self, choice: PriorityChoice | None) -> None:
         ticket = self.chosen
         if choice and ticket:
-            self._run(lambda: self.service.change_priority(ticket.id, choice[0], choice[1], staff=self.who))
+            self.change(
+                lambda: (
+                    self.service.change_priority(
+                        ticket.id, choice.category, choice.reason, staff=self.who
+                    ).code
+                )
+            )
 
     def _cancel(self, reason: str | None) -> None:
         ticket = self.chosen
         if reason and ticket:
-            self._run(lambda: self.service.cancel(ticket.id, staff=self.who, reason=reason))
+            self.change(lambda: self.service.cancel(ticket.id, staff=self.who, reason=reason).code)
 
-    def _send(self, choice: tuple[str, str] | None) -> None:
+    def _send(self, choice: SendChoice | None) -> None:
         ticket = self.chosen
         if choice and ticket:
-            window, reason = choice
-            self._run(lambda: self.service.call(ticket.id, window, staff=self.who, override=reason))
+            self.change(
+                lambda: (
+                    self.service.call(ticket.id, choice.window, staff=self.who, override=choice.reason).code
+                )
+            )
 
-    def _issue(self, values: Any) -> None:
-        if values:
-            service, language, priority, interpreter = values
+    def _issue(self, choice: IssueChoice | None) -> None:
+        if choice:
 
-            def issue() -> Any:
+            def issue() -> str:
                 issued = self.service.issue(
-                    service,
-                    language=language,
-                    priority=priority,
-                    interpreter=interpreter,
+                    choice.service,
+                    language=choice.language,
+                    priority=choice.priority,
+                    interpreter=choice.interpreter,
                     staff=self.who,
                     source="desk",
                 )
                 self.printer.submit(issued, staff=self.who)
-                return issued.ticket
+                return issued.ticket.code
 
-            self._run(issue)
+            self.change(issue)
 
-    def _quick(self, values: Any) -> None:
-        if values:
-            self._run(lambda: self.service.quick_transaction(values[0], language=values[1], staff=self.who))
+    def _quick(self, choice: IssueChoice | None) -> None:
+        if choice:
+            self.change(
+                lambda: (
+                    self.service.quick_transaction(
+                        choice.service, language=choice.language, staff=self.who
+                    ).code
+                )
+            )
 
-    @work(thread=True, group="desk-action")
-    def _run(self, action: Callable[[], Any]) -> None:
-        try:
-            result = action()
-        except KioskError as exc:
-            to_ui(self, self.say, problem_text(exc, self.gettext))
-            return
-        code = getattr(result, "code", None) or getattr(result, "status", "")
-        to_ui(self, self.say, self.gettext("Done: {what}").format(what=code))
+    def change(self, action: Callable[[], str]) -> None:
+        """A change in a worker; "Done: <what it returned>" when done, a refusal in one calm line."""
+        self.run_db(action, self._done, group="desk-action")
+
+    def _done(self, what: str) -> None:
+        self.say(self.gettext("Done: {what}").format(what=what))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id and event.button.id.startswith("act-"):
             self.act(event.button.id.removeprefix("act-"))
-
-    def on_unmount(self) -> None:
-        self.printer.close()
 
 
 def create_app(
@@ -245,5 +247,5 @@ def create_app(
     lang: str | None = None,
     printer_url: str | None = None,
 ) -> AdminApp:
-    service = service or open_service(settings, clock or SystemClock())
+    service = open_terminal_service(settings, service, clock)
     return AdminApp(settings, service, TicketPrinter(service, printer_url), lang)

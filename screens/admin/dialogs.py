@@ -4,8 +4,9 @@ window, move today's last ticket, add staff."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import time
-from typing import Any
+from typing import Generic, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,9 +18,44 @@ from kiosk.catalogue import Catalogue, Department
 from kiosk.i18n import translations
 from kiosk.languages import NATIVE_NAMES
 
+R = TypeVar("R")
 
-class Dialog(ModalScreen[Any]):
-    """A titled dialog with Cancel and a confirming button; subclasses add fields and `result()`."""
+
+@dataclass(frozen=True)
+class IssueChoice:
+    service: str
+    language: str
+    priority: str | None
+    interpreter: bool
+
+
+@dataclass(frozen=True)
+class PriorityChoice:
+    category: str | None  # None: no priority right
+    reason: str
+
+
+@dataclass(frozen=True)
+class SendChoice:
+    window: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class LastTicket:
+    at: time | None  # None: the catalogue's usual time
+
+
+@dataclass(frozen=True)
+class StaffEntry:
+    name: str
+    role: str  # "" when only the PIN changes
+    pin: str
+
+
+class Dialog(ModalScreen[R | None], Generic[R]):
+    """A titled dialog with Cancel and a confirming button; subclasses add fields and `result()`,
+    which gives the typed answer (dismissed with it), or None while a field needs fixing."""
 
     def __init__(self, lang: str, title: str, confirm: str) -> None:
         super().__init__()
@@ -41,8 +77,8 @@ class Dialog(ModalScreen[Any]):
     def fields(self) -> ComposeResult:
         yield from ()
 
-    def result(self) -> Any:
-        return True
+    def result(self) -> R | None:
+        raise NotImplementedError
 
     @on(Button.Pressed, "#confirm")
     def _confirm(self) -> None:
@@ -63,8 +99,8 @@ class Dialog(ModalScreen[Any]):
             self.focus_next()
 
 
-class IssueDialog(Dialog):
-    """A ticket for a visitor who cannot use the kiosk: (service, language, priority, interpreter)."""
+class IssueDialog(Dialog[IssueChoice]):
+    """A ticket for a visitor who cannot use the kiosk."""
 
     def __init__(self, lang: str, catalogue: Catalogue, languages: list[str]) -> None:
         t = translations(lang)
@@ -85,13 +121,13 @@ class IssueDialog(Dialog):
         yield Checkbox(self.gettext("I need a sign-language interpreter"), id="interpreter")
         yield Label("", id="dialog-error", classes="error", markup=False)
 
-    def result(self) -> tuple[str, str, str | None, bool] | None:
+    def result(self) -> IssueChoice | None:
         service = self.query_one("#service", Select).value
         if service is Select.NULL:
             self.query_one("#dialog-error", Label).update(self.gettext("Choose a service"))
             return None
         priority = self.query_one("#priority", Select).value
-        return (
+        return IssueChoice(
             str(service),
             str(self.query_one("#language", Select).value),
             None if priority is Select.NULL else str(priority),
@@ -99,8 +135,8 @@ class IssueDialog(Dialog):
         )
 
 
-class PriorityDialog(Dialog):
-    """(category or None, reason)."""
+class PriorityDialog(Dialog[PriorityChoice]):
+    """A priority right given or taken away, with the reason."""
 
     def __init__(self, lang: str, catalogue: Catalogue, number: str, current: str | None) -> None:
         t = translations(lang)
@@ -117,16 +153,16 @@ class PriorityDialog(Dialog):
         yield Input(placeholder=self.gettext("Reason (e.g. document shown)"), id="reason", max_length=200)
         yield Label("", id="dialog-error", classes="error", markup=False)
 
-    def result(self) -> tuple[str | None, str] | None:
+    def result(self) -> PriorityChoice | None:
         reason = self.query_one("#reason", Input).value.strip()
         if not reason:
             self.query_one("#dialog-error", Label).update(self.gettext("Say why"))
             return None
         priority = self.query_one("#priority", Select).value
-        return (None if priority is Select.NULL else str(priority), reason)
+        return PriorityChoice(None if priority is Select.NULL else str(priority), reason)
 
 
-class ReasonDialog(Dialog):
+class ReasonDialog(Dialog[str]):
     """A confirmation that needs a reason (cancel a ticket, close the day)."""
 
     def __init__(self, lang: str, title: str, confirm: str, default: str = "") -> None:
@@ -145,8 +181,8 @@ class ReasonDialog(Dialog):
         return reason
 
 
-class SendDialog(Dialog):
-    """(window, reason): call a ticket to any window, even one outside its department; the reason is
+class SendDialog(Dialog[SendChoice]):
+    """Call a ticket to any window, even one outside its department; the reason is
     kept with the call."""
 
     def __init__(self, lang: str, number: str, windows: list[str]) -> None:
@@ -162,7 +198,7 @@ class SendDialog(Dialog):
         yield Input(placeholder=self.gettext("Reason"), id="reason", max_length=200)
         yield Label("", id="dialog-error", classes="error", markup=False)
 
-    def result(self) -> tuple[str, str] | None:
+    def result(self) -> SendChoice | None:
         window = self.query_one("#window", Select).value
         reason = self.query_one("#reason", Input).value.strip()
         error = self.query_one("#dialog-error", Label)
@@ -172,12 +208,11 @@ class SendDialog(Dialog):
         if not reason:
             error.update(self.gettext("Say why"))
             return None
-        return (str(window), reason)
+        return SendChoice(str(window), reason)
 
 
-class LastTicketDialog(Dialog):
-    """Today's last-ticket time of a department: dismissed with `(time,)`, or `(None,)` for the
-    catalogue's usual time (an empty field)."""
+class LastTicketDialog(Dialog[LastTicket]):
+    """Today's last-ticket time of a department (an empty field: the catalogue's usual time)."""
 
     def __init__(self, lang: str, dept: Department, now: str) -> None:
         t = translations(lang)
@@ -193,10 +228,10 @@ class LastTicketDialog(Dialog):
         yield Input(self.now, placeholder="HH:MM", restrict=r"[0-9:]*", max_length=5, id="last-ticket")
         yield Label("", id="dialog-error", classes="error", markup=False)
 
-    def result(self) -> tuple[time | None] | None:
+    def result(self) -> LastTicket | None:
         value = self.query_one("#last-ticket", Input).value.strip()
         if not value:
-            return (None,)
+            return LastTicket(None)
         error = self.query_one("#dialog-error", Label)
         if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", value):
             error.update(self.gettext("Write the time as HH:MM, e.g. 17:30"))
@@ -205,11 +240,11 @@ class LastTicketDialog(Dialog):
         if not any(p.start < at <= p.end for p in self.dept.hours):
             error.update(self.gettext("The last ticket must fall within the hours"))
             return None
-        return (at,)
+        return LastTicket(at)
 
 
-class StaffDialog(Dialog):
-    """(name, role, pin) for a new member, or just the PIN when `name` is given."""
+class StaffDialog(Dialog[StaffEntry]):
+    """A new member, or a new PIN when `name` is given."""
 
     def __init__(self, lang: str, name: str | None = None) -> None:
         t = translations(lang)
@@ -229,15 +264,15 @@ class StaffDialog(Dialog):
         )
         yield Label("", id="dialog-error", classes="error", markup=False)
 
-    def result(self) -> tuple[str, str, str] | None:
+    def result(self) -> StaffEntry | None:
         pin = self.query_one("#pin", Input).value
         if not 4 <= len(pin) <= 12:
             self.query_one("#dialog-error", Label).update(self.gettext("A PIN is 4 to 12 digits"))
             return None
         if self.member_name is not None:
-            return (self.member_name, "", pin)
+            return StaffEntry(self.member_name, "", pin)
         name = self.query_one("#name", Input).value.strip()
         if not name:
             self.query_one("#dialog-error", Label).update(self.gettext("Name"))
             return None
-        return (name, str(self.query_one("#role", Select).value), pin)
+        return StaffEntry(name, str(self.query_one("#role", Select).value), pin)

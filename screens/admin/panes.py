@@ -4,37 +4,51 @@ last-ticket times, windows, end-of-day close), and the audit of every action."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import time
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 from rich.table import Table
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Label, Static
 from textual_plotext import PlotextPlot
 
+from kiosk.domain import EventView
 from kiosk.errors import KioskError
-from kiosk.i18n import N_, translations
-from kiosk.stats import DayStats
-from screens.admin.dialogs import LastTicketDialog, ReasonDialog, StaffDialog
-from screens.common.live import to_ui
-from screens.common.words import problem_text
+from kiosk.i18n import N_
+from kiosk.staff import Member
+from kiosk.stats import DayStats, HourStats
+from screens.admin.dialogs import LastTicket, LastTicketDialog, ReasonDialog, StaffDialog, StaffEntry
+from screens.common.terminal import TerminalPart
 
 if TYPE_CHECKING:
-    from screens.admin.app import AdminApp
+    from kiosk.catalogue import Opening
+    from screens.admin.app import AdminApp  # noqa: F401 (the typed base below)
 
 
-class Pane(Vertical):
-    @property
-    def admin(self) -> AdminApp:
-        return cast("AdminApp", self.app)
+class Pane(TerminalPart["AdminApp"], Vertical):
+    """A tab of the desk besides the queue: it reads the database the first time it is shown (the
+    desk opens on the queue, which then has the machine to itself), and again on `load()`."""
 
-    def gettext(self, message: str) -> str:
-        return translations(self.admin.lang).gettext(message)
+    opened = False
+
+    def open(self) -> None:
+        if not self.opened:
+            self.opened = True
+            self.load()
+
+    def load(self) -> None:
+        raise NotImplementedError
 
     def say(self, text: str) -> None:
-        self.admin.say(text)
+        self.terminal.say(text)
+
+    def table_choice(self, table_id: str) -> str | None:
+        """The key of the chosen row of a table, if it has rows."""
+        table = self.query_one(table_id, DataTable)
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
 
 STATS_HEADERS = [
@@ -66,29 +80,25 @@ class StatsPane(Pane):
             yield Static("", id="stats-table")
             yield PlotextPlot(id="stats-chart")
 
-    def on_mount(self) -> None:
-        self.load()
-
     @on(Button.Pressed, "#stats-refresh")
     def _refresh(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="stats")
     def load(self) -> None:
-        service = self.admin.service
-        try:
-            stats, hourly = service.stats(), service.hourly()
-        except KioskError as exc:
-            to_ui(self.app, self.say, problem_text(exc, self.gettext))
-            return
-        to_ui(self.app, self.show, stats, hourly)
+        service = self.terminal.service
+        self.terminal.run_db(
+            lambda: (service.stats(), service.hourly()),
+            lambda read: self.show(*read),
+            group="stats",
+            exclusive=True,
+        )
 
     shown: DayStats | None = None
 
-    def show(self, stats: DayStats, hourly: Any) -> None:
+    def show(self, stats: DayStats, hourly: list[HourStats]) -> None:
         self.shown = stats
-        catalogue = self.admin.service.catalogue
-        lang = self.admin.lang
+        catalogue = self.terminal.service.catalogue
+        lang = self.terminal.lang
         table = Table(expand=True, header_style="bold #ffd700")
         for index, header in enumerate(STATS_HEADERS):
             if index == 0:
@@ -117,7 +127,7 @@ class StatsPane(Pane):
         self.query_one("#stats-table", Static).update(table)
         self.chart(hourly)
 
-    def chart(self, hourly: Any) -> None:
+    def chart(self, hourly: list[HourStats]) -> None:
         plot = self.query_one("#stats-chart", PlotextPlot)
         plt = plot.plt
         plt.clear_data()
@@ -134,16 +144,19 @@ class StatsPane(Pane):
     def _export(self) -> None:
         self.export()
 
-    @work(thread=True, exclusive=True, group="export")
     def export(self) -> None:
+        self.terminal.run_db(self.write_export, self.say, group="export", exclusive=True)
+
+    def write_export(self) -> str:
         from kiosk.export import export_day
 
         try:
-            tickets, summary = export_day(self.admin.service, None, self.admin.settings.data_dir / "exports")
-        except (KioskError, OSError) as exc:
-            to_ui(self.app, self.say, problem_text(exc, self.gettext))
-            return
-        to_ui(self.app, self.say, self.gettext("Saved {files}").format(files=f"{tickets}, {summary}"))
+            tickets, summary = export_day(
+                self.terminal.service, None, self.terminal.settings.data_dir / "exports"
+            )
+        except OSError as exc:
+            raise KioskError(str(exc)) from exc
+        return self.gettext("Saved {files}").format(files=f"{tickets}, {summary}")
 
 
 class StaffPane(Pane):
@@ -156,55 +169,51 @@ class StaffPane(Pane):
         table.add_columns(self.gettext("Name"), self.gettext("Role"), self.gettext("State"))
         yield table
 
-    def on_mount(self) -> None:
-        self.load()
-
     def load(self) -> None:
+        self.terminal.run_db(self.terminal.staff.members, self.show, group="staff", exclusive=True)
+
+    def show(self, members: list[Member]) -> None:
+        self.members = {m.name: m for m in members}
         table = self.query_one("#staff-table", DataTable)
         table.clear()
-        for member in self.admin.staff.members():
+        for member in members:
             role = self.gettext("Administrator") if member.role == "admin" else self.gettext("Counter staff")
             state = self.gettext("active") if member.active else self.gettext("disabled")
             table.add_row(member.name, role, state, key=member.name)
 
-    def chosen(self) -> str | None:
-        table = self.query_one("#staff-table", DataTable)
-        if not table.row_count:
-            return None
-        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+    members: dict[str, Member] | None = None
 
     @on(Button.Pressed, "#staff-add")
     def _add(self) -> None:
-        self.app.push_screen(StaffDialog(self.admin.lang), callback=self._added)
+        self.app.push_screen(StaffDialog(self.terminal.lang), callback=self._added)
 
-    def _added(self, values: tuple[str, str, str] | None) -> None:
-        if values:
-            name, role, pin = values
-            self._do(lambda: self.admin.staff.add(name, role, pin, by=self.admin.who))
+    def _added(self, entry: StaffEntry | None) -> None:
+        if entry:
+            self._do(lambda: self.terminal.staff.add(entry.name, entry.role, entry.pin, by=self.terminal.who))
 
     @on(Button.Pressed, "#staff-pin")
     def _pin(self) -> None:
-        name = self.chosen()
+        name = self.table_choice("#staff-table")
         if name:
-            self.app.push_screen(StaffDialog(self.admin.lang, name), callback=self._new_pin)
+            self.app.push_screen(StaffDialog(self.terminal.lang, name), callback=self._new_pin)
 
-    def _new_pin(self, values: tuple[str, str, str] | None) -> None:
-        if values:
-            self._do(lambda: self.admin.staff.set_pin(values[0], values[2], by=self.admin.who))
+    def _new_pin(self, entry: StaffEntry | None) -> None:
+        if entry:
+            self._do(lambda: self.terminal.staff.set_pin(entry.name, entry.pin, by=self.terminal.who))
 
     @on(Button.Pressed, "#staff-toggle")
     def _toggle(self) -> None:
-        name = self.chosen()
-        if name:
-            member = next(m for m in self.admin.staff.members() if m.name == name)
-            self._do(lambda: self.admin.staff.set_active(name, not member.active, by=self.admin.who))
+        name = self.table_choice("#staff-table")
+        member = (self.members or {}).get(name or "")
+        if member is not None:
+            self._do(
+                lambda: self.terminal.staff.set_active(member.name, not member.active, by=self.terminal.who)
+            )
 
-    def _do(self, action: Any) -> None:
-        try:
-            action()
-        except KioskError as exc:
-            self.say(problem_text(exc, self.gettext))
-            return
+    def _do(self, action: Callable[[], object]) -> None:
+        self.terminal.run_db(action, self._saved, group="staff-change")
+
+    def _saved(self, _: object) -> None:
         self.say(self.gettext("Saved"))
         self.load()
 
@@ -236,25 +245,19 @@ class DayPane(Pane):
         with Horizontal(classes="pane-buttons"):
             yield Button(self.gettext("Pause or resume the window"), id="window-toggle")
 
-    def on_mount(self) -> None:
-        self.load()
-
     def load(self) -> None:
-        try:
-            self._load()
-        except KioskError as exc:
-            self.say(problem_text(exc, self.gettext))
+        self.terminal.run_db(self.terminal.service.day_board, self.show, group="day", exclusive=True)
 
-    def _load(self) -> None:
-        service = self.admin.service
-        lang = self.admin.lang
+    def show(self, board: tuple[dict[str, Opening], dict[str, bool]]) -> None:
+        openings, paused = board
+        lang = self.terminal.lang
+        catalogue = self.terminal.service.catalogue
         table = self.query_one("#day-table", DataTable)
         row = table.cursor_row
         table.clear()
-        closed = service.closed_today()
-        for dept in service.catalogue.department:
-            opening = service.opening(dept.code)
-            if dept.code in closed:
+        for dept in catalogue.department:
+            opening = openings[dept.code]
+            if opening.reason == "closed_today":
                 now = self.gettext("closed for today")
             else:
                 now = self.gettext("open") if opening.open else self.gettext("closed now")
@@ -266,69 +269,57 @@ class DayPane(Pane):
         windows = self.query_one("#window-table", DataTable)
         row = windows.cursor_row
         windows.clear()
-        catalogue = service.catalogue
         for window in catalogue.windows:
             names = ", ".join(
                 catalogue.dept(code).name(lang) for code in catalogue.departments_of_window(window)
             )
-            paused = service.window_paused(window)
-            now = self.gettext("paused") if paused else self.gettext("open")
+            now = self.gettext("paused") if paused[window] else self.gettext("open")
             windows.add_row(window, names, now, key=window)
         windows.move_cursor(row=row)
+        self.board = board
 
-    def _chosen(self, table_id: str) -> str | None:
-        table = self.query_one(table_id, DataTable)
-        if not table.row_count:
-            return None
-        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+    board: tuple[dict[str, Opening], dict[str, bool]] | None = None
 
     @on(Button.Pressed, "#day-toggle")
     def _toggle(self) -> None:
-        code = self._chosen("#day-table")
-        if code:
-            service = self.admin.service
-            self._change(
-                lambda: service.set_department_open(code, code in service.closed_today(), self.admin.who)
-            )
+        code = self.table_choice("#day-table")
+        if code and self.board:
+            reopen = self.board[0][code].reason == "closed_today"
+            self._change(lambda: self.terminal.service.set_department_open(code, reopen, self.terminal.who))
 
     @on(Button.Pressed, "#day-last-ticket")
     def _last_ticket(self) -> None:
-        code = self._chosen("#day-table")
-        if not code:
+        code = self.table_choice("#day-table")
+        if not code or not self.board:
             return
-        service = self.admin.service
+        service = self.terminal.service
         dept = service.catalogue.dept(code)
-        now = f"{service.opening(code).cutoff:%H:%M}"
-        dialog = LastTicketDialog(self.admin.lang, dept, now)
+        dialog = LastTicketDialog(self.terminal.lang, dept, f"{self.board[0][code].cutoff:%H:%M}")
 
-        def chosen(value: tuple[time | None] | None) -> None:
+        def chosen(value: LastTicket | None) -> None:
             if value is not None:
-                self._change(lambda: service.set_last_ticket(code, value[0], staff=self.admin.who))
+                self._change(lambda: service.set_last_ticket(code, value.at, staff=self.terminal.who))
 
         self.app.push_screen(dialog, callback=chosen)
 
     @on(Button.Pressed, "#window-toggle")
     def _pause(self) -> None:
-        window = self._chosen("#window-table")
-        if window:
-            service = self.admin.service
-            self._change(
-                lambda: service.pause_window(window, not service.window_paused(window), self.admin.who)
-            )
+        window = self.table_choice("#window-table")
+        if window and self.board:
+            pause = not self.board[1][window]
+            self._change(lambda: self.terminal.service.pause_window(window, pause, self.terminal.who))
 
     def _change(self, change: Callable[[], object]) -> None:
-        try:
-            change()
-        except KioskError as exc:
-            self.say(problem_text(exc, self.gettext))
-            return
+        self.terminal.run_db(change, self._changed, group="day-change")
+
+    def _changed(self, _: object) -> None:
         self.say("")
         self.load()
 
     @on(Button.Pressed, "#day-close")
     def _close(self) -> None:
         dialog = ReasonDialog(
-            self.admin.lang,
+            self.terminal.lang,
             self.gettext("End of day"),
             self.gettext("Close the day"),
             self.gettext("end of day"),
@@ -337,8 +328,12 @@ class DayPane(Pane):
 
     def _day_closed(self, reason: str | None) -> None:
         if reason:
-            closed = self.admin.service.close_day(reason=reason, staff=self.admin.who)
-            self.say(self.gettext("{count} open tickets closed").format(count=closed))
+            who = self.terminal.who
+            self.terminal.run_db(
+                lambda: self.terminal.service.close_day(reason=reason, staff=who),
+                lambda closed: self.say(self.gettext("{count} open tickets closed").format(count=closed)),
+                group="day-change",
+            )
 
 
 class AuditPane(Pane):
@@ -348,20 +343,16 @@ class AuditPane(Pane):
             table.add_column(self.gettext(label) if label != "#" else label, key=key)
         yield table
 
-    def on_mount(self) -> None:
-        self.load()
-
-    @work(thread=True, exclusive=True, group="audit")
     def load(self) -> None:
-        try:
-            events = self.admin.service.audit()
-        except KioskError:
-            return
-        to_ui(self.app, self.add, list(reversed(events)))
+        self.terminal.run_db(
+            self.terminal.service.audit, lambda events: self.add(events[::-1]), group="audit"
+        )
 
-    def add(self, events: list[Any]) -> None:
+    def add(self, events: list[EventView]) -> None:
+        """Rows for events not shown yet: the day's audit when opened, then the events the desk is
+        handed as they arrive."""
         table = self.query_one("#audit-table", DataTable)
-        zone = self.admin.settings.zone
+        zone = self.terminal.settings.zone
         for e in events:
             if str(e.id) in table.rows:
                 continue

@@ -4,23 +4,28 @@ for waits past the SLA target and printer faults."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, cast
 
-from rich.text import Text
-from textual import on, work
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.segment import Segment
+from rich.style import Style
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Select
 
 from kiosk.domain import EventView, State, TicketView, parse_ticket_code
-from kiosk.errors import KioskError
-from kiosk.i18n import N_, translations
-from screens.common.live import to_ui
+from kiosk.events import PRINT_OUTCOMES
+from kiosk.i18n import N_
+from screens.common.terminal import TerminalPart
 from screens.common.words import STATE_WORDS
 
 if TYPE_CHECKING:
-    from screens.admin.app import AdminApp
+    from screens.admin.app import AdminApp  # noqa: F401 (the typed base below)
 
 COLUMNS = [
     ("number", N_("Number")),
@@ -34,10 +39,31 @@ COLUMNS = [
     ("waited", N_("Waited")),
     ("note", N_("Note")),
 ]
-ALL = "*"
+WAITED = [key for key, _ in COLUMNS].index("waited")
+BOLD = Style(bold=True)
+LATE = Style.parse("bold #ffffff on #b00020")
+FAULT = Style.parse("bold #000000 on #ffd700")
 
 
-class QueueTable(Vertical):
+class Cell:
+    """A table cell drawn as it is: no markup to parse and nothing for the table to measure per
+    cell, so a day of 5,000 tickets goes in at once (`QueueTable.fit` keeps each column as wide
+    as its longest text, as the table's own measuring would)."""
+
+    __slots__ = ("plain", "style")
+
+    def __init__(self, plain: str, style: Style | None = None) -> None:
+        self.plain = plain
+        self.style = style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield Segment(self.plain, self.style)
+
+
+EMPTY = Cell("")
+
+
+class QueueTable(TerminalPart["AdminApp"], Vertical):
     """Filters above, the table below; `apply()` takes changed tickets and updates rows in place."""
 
     def __init__(self) -> None:
@@ -46,30 +72,23 @@ class QueueTable(Vertical):
         self.faults: set[int] = set()
         self.sort_key = "number"
 
-    @property
-    def admin(self) -> AdminApp:
-        return cast("AdminApp", self.app)
-
-    def gettext(self, message: str) -> str:
-        return translations(self.admin.lang).gettext(message)
-
     def compose(self) -> ComposeResult:
-        catalogue = self.admin.service.catalogue
-        lang = self.admin.lang
+        catalogue = self.terminal.service.catalogue
+        lang = self.terminal.lang
         departments = [(d.name(lang), d.code) for d in catalogue.department]
         states = [(self.gettext(word), state.value) for state, word in STATE_WORDS.items()]
         with Horizontal(id="filters"):
             yield Select(departments, prompt=self.gettext("All departments"), id="filter-department")
             yield Select(states, prompt=self.gettext("All states"), id="filter-state")
             yield Input(placeholder=self.gettext("Find a number, e.g. P-7"), id="search")
-        table: DataTable[str | Text] = DataTable(id="tickets", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Cell] = DataTable(id="tickets", cursor_type="row", zebra_stripes=True)
         for key, label in COLUMNS:
             table.add_column(self.gettext(label), key=key)
         yield table
 
     @property
-    def table(self) -> DataTable[str | Text]:
-        return cast("DataTable[str | Text]", self.query_one("#tickets", DataTable))
+    def table(self) -> DataTable[Cell]:
+        return cast("DataTable[Cell]", self.query_one("#tickets", DataTable))
 
     def selected(self) -> TicketView | None:
         table = self.table
@@ -80,57 +99,66 @@ class QueueTable(Vertical):
 
     # Loading and changes ------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="queue-load")
     def load(self) -> None:
-        try:
-            tickets = self.admin.service.day_view()
-            faults = self.admin.service.print_faults()
-        except KioskError:
-            return
-        to_ui(self.app, self._loaded, tickets, faults)
+        service = self.terminal.service
+        self.terminal.run_db(
+            lambda: (service.day_view(), service.print_faults()),
+            lambda read: self._loaded(*read),
+            group="queue-load",
+            exclusive=True,
+        )
 
     def _loaded(self, tickets: list[TicketView], faults: set[int]) -> None:
         self.faults = faults
         self.tickets = {t.id: t for t in tickets}
-        self.table.clear()  # once, when opened or when a filter changes; changes then go row by row
-        for ticket in tickets:
-            if self.matches(ticket):
-                self.table.add_row(*self.cells(ticket), key=str(ticket.id))
+        table = self.table
+        table.clear()  # once, when opened or when a filter changes; changes then go row by row
+        matches = self.matcher()
+        shown = [t for t in tickets if matches(t)]
+        rows = [self.cells(t) for t in shown]
+        self.fit(rows)
+        for ticket, row in zip(shown, rows, strict=True):
+            table.add_row(*row, key=str(ticket.id))
         self.sort()
 
+    def fit(self, rows: list[list[Cell]], first: int = 0) -> None:
+        """Widen the columns (from the `first`) to the longest text of `rows`; columns never
+        narrow, as with the table's own measuring."""
+        for column, cells in zip(self.table.ordered_columns[first:], zip(*rows, strict=True), strict=False):
+            column.content_width = max(column.content_width, *(cell_len(cell.plain) for cell in cells))
+
     def sort(self) -> None:
-        self.table.sort(
-            self.sort_key, key=lambda value: value.plain if isinstance(value, Text) else str(value)
-        )
+        self.table.sort(self.sort_key, key=lambda cell: cell.plain)
 
     def changed(self, events: list[EventView]) -> None:
         """Events from any terminal: fetch just the tickets they touched and update their rows."""
         ids = {e.ticket_id for e in events if e.ticket_id is not None}
         if ids:
-            self._fetch(ids, any(e.kind in ("print_failed", "printed", "reprinted") for e in events))
+            self._fetch(ids, any(e.kind in PRINT_OUTCOMES for e in events))
 
-    @work(thread=True, group="queue-fetch")
     def _fetch(self, ids: set[int], prints: bool) -> None:
-        try:
-            tickets = self.admin.service.tickets(ids)
-            faults = self.admin.service.print_faults() if prints else None
-        except KioskError:
-            return
-        to_ui(self.app, self.apply, tickets, faults)
+        service = self.terminal.service
+        self.terminal.run_db(
+            lambda: (service.tickets(ids), service.print_faults() if prints else None),
+            lambda read: self.apply(*read),
+            group="queue-fetch",
+        )
 
     def apply(self, tickets: list[TicketView], faults: set[int] | None = None) -> None:
         if faults is not None:
             self.faults = faults
         table = self.table
+        matches = self.matcher()
         for ticket in tickets:
             self.tickets[ticket.id] = ticket
             key = str(ticket.id)
             present = key in table.rows
-            if not self.matches(ticket):
+            if not matches(ticket):
                 if present:
                     table.remove_row(key)
                 continue
             cells = self.cells(ticket)
+            self.fit([cells])
             if present:
                 for (column, _), value in zip(COLUMNS, cells, strict=True):
                     table.update_cell(key, column, value)
@@ -140,52 +168,71 @@ class QueueTable(Vertical):
     def tick(self) -> None:
         """Every few seconds: only the "waited" cells of waiting tickets move on."""
         table = self.table
+        now = self.terminal.service.now()
         for ticket in self.tickets.values():
             if ticket.state == State.WAITING and str(ticket.id) in table.rows:
-                table.update_cell(str(ticket.id), "waited", self.waited(ticket))
+                waited = self.waited(ticket, now)
+                self.fit([[waited]], first=WAITED)
+                table.update_cell(str(ticket.id), "waited", waited)
 
     # Cells ---------------------------------------------------------------------------------------
 
-    def matches(self, ticket: TicketView) -> bool:
+    def matcher(self) -> Callable[[TicketView], bool]:
+        """Whether a ticket passes the filters and the search as they are now."""
         department = self.query_one("#filter-department", Select).value
         state = self.query_one("#filter-state", Select).value
         search = self.query_one("#search", Input).value.strip()
-        if department is not Select.NULL and ticket.department != department:
-            return False
-        if state is not Select.NULL and ticket.state.value != state:
-            return False
-        if search:
-            return (parse_ticket_code(search) or search.upper()) in ticket.code
-        return True
+        wanted = (parse_ticket_code(search) or search.upper()) if search else ""
 
-    def cells(self, ticket: TicketView) -> list[str | Text]:
-        catalogue = self.admin.service.catalogue
-        lang = self.admin.lang
-        zone = self.admin.settings.zone
-        priority = catalogue.priority_category(ticket.priority).name(lang) if ticket.priority else ""
-        note = self.gettext("printer fault") if ticket.id in self.faults else ""
+        def matches(ticket: TicketView) -> bool:
+            if department is not Select.NULL and ticket.department != department:
+                return False
+            if state is not Select.NULL and ticket.state.value != state:
+                return False
+            return wanted in ticket.code
+
+        return matches
+
+    def cells(self, ticket: TicketView) -> list[Cell]:
+        word = self.word
+        zone = self.terminal.settings.zone
         return [
-            Text(ticket.code, style="bold"),
-            catalogue.dept(ticket.department).name(lang),
-            catalogue.service(ticket.service)[0].name(lang),
-            ticket.language,
-            priority,
-            self.gettext(STATE_WORDS[ticket.state]),
-            ticket.window or "",
-            ticket.issued_at.astimezone(zone).strftime("%H:%M"),
-            self.waited(ticket),
-            Text(note, style="bold #000000 on #ffd700") if note else "",
+            Cell(ticket.code, BOLD),
+            word("department", ticket.department),
+            word("service", ticket.service),
+            word("", ticket.language),
+            word("priority", ticket.priority) if ticket.priority else EMPTY,
+            word("state", ticket.state),
+            word("", ticket.window) if ticket.window else EMPTY,
+            Cell(ticket.issued_at.astimezone(zone).strftime("%H:%M")),
+            self.waited(ticket, self.terminal.service.now()),
+            Cell(self.gettext("printer fault"), FAULT) if ticket.id in self.faults else EMPTY,
         ]
 
-    def waited(self, ticket: TicketView) -> str | Text:
+    def word(self, kind: str, code: str) -> Cell:
+        return self.words.get((kind, code)) or Cell(code)  # one the catalogue no longer has: its code
+
+    @cached_property
+    def words(self) -> dict[tuple[str, str], Cell]:
+        """The cells a day repeats, made once: department, service, priority and state names in
+        the desk's language, languages and windows as they are."""
+        catalogue = self.terminal.service.catalogue
+        lang = self.terminal.lang
+        words = {("state", str(state)): Cell(self.gettext(word)) for state, word in STATE_WORDS.items()}
+        for dept in catalogue.department:
+            words["department", dept.code] = Cell(dept.name(lang))
+            words.update({("service", s.code): Cell(s.name(lang)) for s in dept.service})
+        words.update({("priority", p.code): Cell(p.name(lang)) for p in catalogue.priority})
+        codes = [*self.terminal.settings.languages, *catalogue.windows]
+        words.update({("", code): Cell(code) for code in codes})
+        return words
+
+    def waited(self, ticket: TicketView, now: datetime) -> Cell:
         if ticket.state != State.WAITING:
-            return ""
-        now: datetime = self.admin.service.now()
+            return EMPTY
         minutes = int((now - ticket.queued_at).total_seconds() // 60)
-        text = f"{minutes} min"
-        if minutes * 60 > self.admin.service.sla_seconds(ticket.department):
-            return Text(text, style="bold #ffffff on #b00020")
-        return text
+        late = minutes * 60 > self.terminal.service.sla_seconds(ticket.department)
+        return Cell(f"{minutes} min", LATE if late else None)
 
     @on(Select.Changed)
     @on(Input.Changed, "#search")

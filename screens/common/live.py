@@ -5,7 +5,6 @@ One poll at a time: a poll slower than the interval makes the next tick skip, ne
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import threading
 from collections.abc import Callable
@@ -13,13 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from textual import work
-from textual.app import App
 from textual.message import Message
 
 from kiosk.domain import EventView
 from kiosk.errors import KioskError
 from kiosk.follow import EventFollower
-from kiosk.service import QueueService
+from screens.common.terminal import TerminalApp
 
 FOLLOW_SECONDS = 0.5
 
@@ -35,18 +33,6 @@ class ConnectionChanged(Message):
     detail: str = ""
 
 
-def to_ui(app: App[Any], callback: Callable[..., object], *args: Any) -> None:
-    """From a thread worker: run `callback(*args)` on the app's thread, unless the app has begun to
-    shut down by then (its widgets may be gone: a late result must not fail the closing app)."""
-
-    def run() -> None:
-        if app.is_running and app.screen_stack:
-            callback(*args)
-
-    with contextlib.suppress(RuntimeError):  # raised when the app is not running any more
-        app.call_from_thread(run)
-
-
 def while_running(handler: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
     """For a message handler: skip the message once the app has begun to shut down (a poll that
     finished just before can still deliver it after the widgets are gone)."""
@@ -59,11 +45,10 @@ def while_running(handler: Callable[[Any, Any], None]) -> Callable[[Any, Any], N
     return guarded
 
 
-class LiveApp(App[None]):
+class LiveApp(TerminalApp):
     """An app that follows the event table; subclasses handle `EventsArrived` and
     `ConnectionChanged` (e.g. `on_events_arrived`)."""
 
-    service: QueueService
     follower: EventFollower | None = None
     connected: bool = True
 

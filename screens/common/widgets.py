@@ -5,7 +5,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Button, Static
 
-from screens.common.blocks import big_text, qr_text
+
+def big_text(text: str, rows: int) -> tuple[str, ...]:
+    from screens.common import blocks  # drawing needs Pillow and the fonts: not for the first frame
+
+    return blocks.big_text(text, rows)
 
 
 class BigText(Static):
@@ -31,6 +35,8 @@ class QrCode(Static):
     DEFAULT_CSS = "QrCode { width: auto; height: auto; color: #ffffff; background: #000000; }"
 
     def __init__(self, payload: str, **kwargs: object) -> None:
+        from screens.common.blocks import qr_text
+
         super().__init__("\n".join(qr_text(payload)), **kwargs)  # type: ignore[arg-type]
         self.payload = payload
 

@@ -6,20 +6,19 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from kiosk.clock import Clock, SystemClock
+from kiosk.clock import Clock
 from kiosk.config import Settings
-from kiosk.i18n import translations
-from kiosk.runtime import open_service, open_staff
 from kiosk.service import QueueService
 from kiosk.staff import Member
 from screens.common.live import ConnectionChanged, EventsArrived, LiveApp, while_running
+from screens.common.signin import SignInScreen
+from screens.common.terminal import COMMON_CSS, open_terminal_service
 from screens.common.words import DATABASE_AWAY
-from screens.counter.signin import SignInScreen
 from screens.counter.window import CounterScreen
 
 
 class CounterApp(LiveApp):
-    CSS_PATH = "counter.tcss"
+    CSS_PATH = [COMMON_CSS, "counter.tcss"]  # noqa: RUF012
     ENABLE_COMMAND_PALETTE = False
     TITLE = "Counter"
     BINDINGS = [Binding("ctrl+q", "quit", show=False)]  # noqa: RUF012
@@ -27,31 +26,29 @@ class CounterApp(LiveApp):
     def __init__(
         self, settings: Settings, service: QueueService, window: str, lang: str | None = None
     ) -> None:
-        super().__init__()
-        self.settings = settings
-        self.service = service
+        super().__init__(settings, service, lang)
         self.window = window
         self.departments = service.catalogue.departments_of_window(window)
-        self.lang = lang or settings.main_language
-        self.staff = open_staff(service)
-        self.member: Member | None = None
 
     def get_default_screen(self) -> SignInScreen:
-        t = translations(self.lang)
-        title = t.gettext("Window {window}").format(window=self.window)
-        return SignInScreen(self.staff, self.lang, title, self.signed_in)
+        return SignInScreen(self.gettext("Window {window}").format(window=self.window))
 
     def on_mount(self) -> None:
         self.start_following()
 
     def signed_in(self, member: Member) -> None:
-        self.member = member
+        super().signed_in(member)
         self.push_screen(CounterScreen())
 
     def sign_out(self) -> None:
         self.member = None
         while len(self.screen_stack) > 1:
             self.pop_screen()
+
+    def say(self, text: str, problem: bool = False) -> None:
+        for screen in self.screen_stack:  # under a dialog too
+            if isinstance(screen, CounterScreen):
+                screen.say(text, problem)
 
     @while_running
     def on_events_arrived(self, message: EventsArrived) -> None:
@@ -60,12 +57,11 @@ class CounterApp(LiveApp):
 
     @while_running
     def on_connection_changed(self, message: ConnectionChanged) -> None:
-        if isinstance(self.screen, CounterScreen):
-            t = translations(self.lang)
-            text = t.gettext("Connected again") if message.up else t.gettext(DATABASE_AWAY)
-            self.screen.say(text, problem=not message.up)
-            if message.up:
-                self.screen.refresh_view()
+        self.say(
+            self.gettext("Connected again") if message.up else self.gettext(DATABASE_AWAY), not message.up
+        )
+        if message.up and isinstance(self.screen, CounterScreen):
+            self.screen.refresh_view()
 
 
 def create_app(
@@ -75,5 +71,4 @@ def create_app(
     clock: Clock | None = None,
     lang: str | None = None,
 ) -> CounterApp:
-    service = service or open_service(settings, clock or SystemClock())
-    return CounterApp(settings, service, window, lang)
+    return CounterApp(settings, open_terminal_service(settings, service, clock), window, lang)

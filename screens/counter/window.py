@@ -6,52 +6,39 @@ wrong state, a forged code) shows as a calm line, never a crash.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
-from kiosk.domain import State, TicketView, parse_ticket_code
+from kiosk.actions import BY_NAME, COUNTER, WINDOW_MOVES, move
+from kiosk.domain import State, TicketView, parse_ticket_code, queue_order
 from kiosk.errors import KioskError, ScanRefused, WrongWindow
-from kiosk.i18n import N_, translations
+from kiosk.i18n import N_
 from kiosk.languages import NATIVE_NAMES
-from screens.common.live import to_ui
+from screens.common.terminal import TerminalPart
 from screens.common.widgets import BigText
-from screens.common.words import STATE_WORDS, problem_text
+from screens.common.words import STATE_WORDS
 
 if TYPE_CHECKING:
-    from screens.counter.app import CounterApp
+    from screens.counter.app import CounterApp  # noqa: F401 (the typed base below)
+    from screens.counter.transfer import Transfer
 
-ACTIONS = [
-    ("call", "F1", N_("Call next")),
-    ("recall", "F2", N_("Recall")),
-    ("start", "F3", N_("Start")),
-    ("finish", "F4", N_("Finish")),
-    ("no_show", "F5", N_("No-show")),
-    ("hold", "F6", N_("Hold")),
-    ("transfer", "F7", N_("Transfer")),
-    ("return", "F8", N_("Return to queue")),
-    ("pause", "F9", N_("Break")),
-    ("sign_out", "F10", N_("Sign out")),
-]
+# The counter's own keys besides the ticket actions of `kiosk.actions`.
+WINDOW_KEYS = [("pause", "f9", N_("Break")), ("sign_out", "f10", N_("Sign out"))]
+KEYS = [(a.name, a.counter_key or "", a.label) for a in COUNTER] + WINDOW_KEYS
 
 
-class CounterScreen(Screen[None]):
-    BINDINGS = [Binding(key.lower(), f"act('{name}')", show=False) for name, key, _ in ACTIONS]  # noqa: RUF012
-
-    @property
-    def counter(self) -> CounterApp:
-        return cast("CounterApp", self.app)
-
-    def gettext(self, message: str) -> str:
-        return translations(self.counter.lang).gettext(message)
+class CounterScreen(TerminalPart["CounterApp"], Screen[None]):
+    BINDINGS = [Binding(key, f"act('{name}')", show=False) for name, key, _ in KEYS]  # noqa: RUF012
 
     def compose(self) -> ComposeResult:
-        counter = self.counter
+        counter = self.terminal
         names = ", ".join(counter.service.catalogue.dept(d).name(counter.lang) for d in counter.departments)
         title = self.gettext("Window {window}").format(window=counter.window)
         member = counter.member.name if counter.member else ""
@@ -67,8 +54,8 @@ class CounterScreen(Screen[None]):
                 yield Static("", id="next", markup=False)
         yield Label("", id="status", markup=False)
         with Grid(id="actions"):
-            for name, key, label in ACTIONS:
-                yield Button(f"{key}  {self.gettext(label)}", id=f"act-{name}", classes="action")
+            for name, key, label in KEYS:
+                yield Button(f"{key.upper()}  {self.gettext(label)}", id=f"act-{name}", classes="action")
         yield Input(
             placeholder=self.gettext("Scan a ticket's QR code, or type its number, and press Enter"),
             id="scan",
@@ -90,47 +77,41 @@ class CounterScreen(Screen[None]):
         self.action_act(event.button.id.removeprefix("act-"))
 
     def action_act(self, name: str) -> None:
+        counter = self.terminal
+        service, window, staff = counter.service, counter.window, counter.who
         if name == "transfer":
             self.ask_transfer()
         elif name == "sign_out":
-            self.counter.sign_out()
+            counter.sign_out()
+        elif name == "pause":
+            self.run(self.toggle_pause)
+        elif name == "call":
+            self.run(
+                lambda: self.gettext("Called {number}").format(number=service.call_next(window, staff).code)
+            )
         else:
-            self.do_action(name)
+            action = BY_NAME[name]
+            assert action in WINDOW_MOVES
+            self.run(lambda: self.moved(move(service, action, None, window, staff)))
 
-    @work(thread=True, exclusive=True, group="action")
-    def do_action(self, name: str) -> None:
-        counter = self.counter
-        service = counter.service
-        window = counter.window
-        staff = counter.member.name if counter.member else None
-        try:
-            if name == "call":
-                ticket = service.call_next(window, staff=staff)
-                message = self.gettext("Called {number}").format(number=ticket.code)
-            elif name == "pause":
-                paused = not service.window_paused(window)
-                service.pause_window(window, paused, staff=staff)
-                message = (
-                    self.gettext("On a break: nobody is called here")
-                    if paused
-                    else self.gettext("Back from the break")
-                )
-            else:
-                methods = {
-                    "recall": service.recall,
-                    "start": service.start,
-                    "finish": service.finish,
-                    "no_show": service.no_show,
-                    "hold": service.hold,
-                    "return": service.return_to_queue,
-                }
-                ticket = methods[name](window=window, staff=staff)
-                message = f"{ticket.code}: {self.gettext(STATE_WORDS[ticket.state])}"
-        except KioskError as exc:
-            to_ui(self.app, self.say, problem_text(exc, self.gettext), True)
-            return
-        to_ui(self.app, self.say, message)
-        to_ui(self.app, self.refresh_view)
+    def run(self, action: Callable[[], str]) -> None:
+        """An action in a worker: the line it returns is shown, then the picture is read again."""
+        self.terminal.run_db(action, self.done, group="action", exclusive=True)
+
+    def done(self, message: str) -> None:
+        self.say(message)
+        self.refresh_view()
+
+    def moved(self, ticket: TicketView) -> str:
+        return f"{ticket.code}: {self.gettext(STATE_WORDS[ticket.state])}"
+
+    def toggle_pause(self) -> str:
+        counter = self.terminal
+        paused = not counter.service.window_paused(counter.window)
+        counter.service.pause_window(counter.window, paused, staff=counter.who)
+        if paused:
+            return self.gettext("On a break: nobody is called here")
+        return self.gettext("Back from the break")
 
     def ask_transfer(self) -> None:
         from screens.counter.transfer import TransferScreen
@@ -140,68 +121,57 @@ class CounterScreen(Screen[None]):
             return
         self.app.push_screen(TransferScreen(self.counter_ticket), callback=self._transfer)
 
-    def _transfer(self, choice: tuple[str, str, str] | None) -> None:
-        if choice is not None:
-            self.transfer(*choice)
-
-    @work(thread=True, exclusive=True, group="action")
-    def transfer(self, department: str, service_code: str, note: str) -> None:
-        counter = self.counter
+    def _transfer(self, choice: Transfer | None) -> None:
         ticket = self.counter_ticket
-        assert ticket is not None
-        try:
-            staff = counter.member.name if counter.member else None
-            moved = counter.service.transfer(
-                ticket.id, department, service=service_code, staff=staff, note=note or None
-            )
-        except KioskError as exc:
-            to_ui(self.app, self.say, problem_text(exc, self.gettext), True)
+        if choice is None or ticket is None:
             return
-        name = counter.service.catalogue.dept(department).name(counter.lang)
-        to_ui(
-            self.app,
-            self.say,
-            self.gettext("{number} moved to {department}").format(number=moved.code, department=name),
-        )
-        to_ui(self.app, self.refresh_view)
+        counter = self.terminal
+
+        def transfer() -> str:
+            moved = counter.service.transfer(
+                ticket.id,
+                choice.department,
+                service=choice.service,
+                staff=counter.who,
+                note=choice.note or None,
+            )
+            name = counter.service.catalogue.dept(choice.department).name(counter.lang)
+            return self.gettext("{number} moved to {department}").format(number=moved.code, department=name)
+
+        self.run(transfer)
 
     @on(Input.Submitted, "#scan")
     def _scanned(self, event: Input.Submitted) -> None:
         text = event.value.strip()
         event.input.value = ""
         if text:
-            self.open_ticket(text)
+            self.run(lambda: self.moved(self.open_ticket(text)))
 
-    @work(thread=True, exclusive=True, group="action")
-    def open_ticket(self, text: str) -> None:
+    def open_ticket(self, text: str) -> TicketView:
         """A scanned QR (or a typed number): call it here, or start it if it is called here already."""
-        counter = self.counter
+        counter = self.terminal
         service = counter.service
-        staff = counter.member.name if counter.member else None
         try:
             if parse_ticket_code(text) is not None and not text.upper().startswith("K1:"):
                 ticket = service.ticket(text)
             else:
                 ticket = service.open_scanned(text)
-            if ticket.state == State.CALLED and ticket.window == counter.window:
-                ticket = service.start(ticket.id, staff=staff)
-            elif ticket.state in (State.WAITING, State.ON_HOLD):
-                ticket = self.call_here(ticket, staff)
-            elif ticket.state != State.SERVING or ticket.window != counter.window:
-                raise KioskError(self.state_text(ticket.code, ticket.state))
         except ScanRefused as exc:  # a ticket that is over: its state, in the clerk's language
-            text = self.state_text(exc.number, State(exc.reason)) if exc.number else str(exc)
-            to_ui(self.app, self.say, text, True)
-            return
-        except KioskError as exc:
-            to_ui(self.app, self.say, problem_text(exc, self.gettext), True)
-            return
-        to_ui(self.app, self.say, f"{ticket.code}: {self.gettext(STATE_WORDS[ticket.state])}")
-        to_ui(self.app, self.refresh_view)
+            raise KioskError(
+                self.state_text(exc.number, State(exc.reason)) if exc.number else str(exc)
+            ) from None
+        if ticket.state == State.CALLED and ticket.window == counter.window:
+            return service.start(ticket.id, staff=counter.who)
+        if ticket.state in (State.WAITING, State.ON_HOLD):
+            return self.call_here(ticket)
+        if ticket.state != State.SERVING or ticket.window != counter.window:
+            raise KioskError(self.state_text(ticket.code, ticket.state))
+        return ticket
 
-    def call_here(self, ticket: TicketView, staff: str | None) -> TicketView:
+    def call_here(self, ticket: TicketView) -> TicketView:
+        counter = self.terminal
         try:
-            return self.counter.service.call(ticket.id, self.counter.window, staff=staff)
+            return counter.service.call(ticket.id, counter.window, staff=counter.who)
         except WrongWindow:
             text = self.gettext("{number} is served at window {windows}, not here")
             raise KioskError(text.format(number=ticket.code, windows=", ".join(ticket.windows))) from None
@@ -215,24 +185,21 @@ class CounterScreen(Screen[None]):
 
     counter_ticket: TicketView | None = None
 
-    @work(thread=True, exclusive=True, group="view")
     def refresh_view(self) -> None:
-        counter = self.counter
-        try:
-            current = counter.service.at_window(counter.window)
-            waiting = [counter.service.waiting(d, limit=6) for d in counter.departments]
-            paused = counter.service.window_paused(counter.window)
-        except KioskError as exc:
-            to_ui(self.app, self.say, problem_text(exc, self.gettext), True)
-            return
-        to_ui(self.app, self.show, current, waiting, paused)
+        self.terminal.run_db(self.read_view, lambda view: self.show(*view), group="view", exclusive=True)
+
+    def read_view(self) -> tuple[TicketView | None, list[tuple[int, list[TicketView]]], bool]:
+        counter = self.terminal
+        current = counter.service.at_window(counter.window)
+        waiting = [counter.service.waiting(d, limit=6) for d in counter.departments]
+        return current, waiting, counter.service.window_paused(counter.window)
 
     def show(
         self, current: TicketView | None, waiting: list[tuple[int, list[TicketView]]], paused: bool
     ) -> None:
         self.counter_ticket = current
-        lang = self.counter.lang
-        catalogue = self.counter.service.catalogue
+        lang = self.terminal.lang
+        catalogue = self.terminal.service.catalogue
         number = self.query_one("#current-number", BigText)
         details = self.query_one("#current-details", Static)
         if current is None:
@@ -241,7 +208,7 @@ class CounterScreen(Screen[None]):
         else:
             number.show(current.code)
             service, _ = catalogue.service(current.service)
-            waited = int((self.counter.service.now() - current.issued_at).total_seconds() // 60)
+            waited = int((self.terminal.service.now() - current.issued_at).total_seconds() // 60)
             lines = [
                 f"{self.gettext(STATE_WORDS[current.state])} · {service.name(lang)}",
                 self.gettext("Language: {language}").format(
@@ -260,10 +227,9 @@ class CounterScreen(Screen[None]):
             details.update("\n".join(lines))
         count = sum(c for c, _ in waiting)
         self.query_one("#waiting-count", Label).update(self.gettext("{count} waiting").format(count=count))
-        upcoming = sorted(
-            (t for _, tickets in waiting for t in tickets),
-            key=lambda t: (t.priority is None, t.queued_at, t.id),
-        )
+        upcoming = [t for _, tickets in waiting for t in tickets]
+        if len(waiting) > 1:  # several departments: their lines merged in calling order
+            upcoming.sort(key=queue_order)
         interpreter = self.gettext("interpreter")
         marks = [
             f"{t.code}{'  ★' if t.priority else ''}{f'  ({interpreter})' if t.interpreter else ''}"

@@ -11,25 +11,21 @@ from datetime import datetime
 from pathlib import Path
 
 from rich.table import Table
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, Static
 
 from kiosk.announce import announce
-from kiosk.clock import Clock, SystemClock
+from kiosk.clock import Clock
 from kiosk.config import Settings
 from kiosk.domain import EventView
 from kiosk.errors import KioskError
-from kiosk.i18n import translations
-from kiosk.runtime import open_service
+from kiosk.events import CALLS, WAITING_CHANGES, Called, payload_of
 from kiosk.service import QueueService
 from kiosk.speech import Speaker
-from screens.common.live import ConnectionChanged, EventsArrived, LiveApp, to_ui, while_running
+from screens.common.live import ConnectionChanged, EventsArrived, LiveApp, while_running
+from screens.common.terminal import open_terminal_service
 from screens.common.widgets import BigText
-
-CALLS = ("called", "recalled")
-CHANGES_WAITING = {"issued", "called", "returned", "transferred", "cancelled", "closed", "no_show"}
 
 
 class DisplayApp(LiveApp):
@@ -37,6 +33,7 @@ class DisplayApp(LiveApp):
     ENABLE_COMMAND_PALETTE = False
     ALLOW_SELECT = False
     TITLE = "Lobby display"
+    speaker: Speaker
 
     def __init__(
         self,
@@ -48,20 +45,13 @@ class DisplayApp(LiveApp):
         interval: float = 0.5,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
-        super().__init__()
-        self.settings = settings
-        self.service = service
-        self.speaker = speaker
-        self.lang = lang or settings.main_language
+        super().__init__(settings, service, lang, speaker=speaker)
         self.flash_seconds = flash_seconds
         self.interval = interval
         self.monotonic = monotonic
         self.calls: list[tuple[str, str]] = []  # (number, window), newest first
         self.flash_until = 0.0
         self.announced = 0
-
-    def gettext(self, message: str) -> str:
-        return translations(self.lang).gettext(message)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="top"):
@@ -82,29 +72,26 @@ class DisplayApp(LiveApp):
     def on_mount(self) -> None:
         self.load_state()
         self.set_interval(self.interval, self.tick)
-        self.set_interval(30, self.sweep)
 
-    @work(thread=True, exclusive=True, group="sweep")
-    def sweep(self) -> None:
-        """The display runs all day: it returns calls nobody answered (a window's terminal died)."""
-        try:
-            self.service.release_stale_calls(staff="display")
-        except KioskError:
-            return
-
-    @work(thread=True, exclusive=True, group="state")
     def load_state(self) -> None:
         """The current picture (also for a display started mid-day), then follow from here."""
-        try:
-            after = self.service.last_event_id()
-            recent = self.service.recent_calls(10)
-            waiting = self.service.waiting_counts()
-        except KioskError as exc:
-            self.post_message(ConnectionChanged(False, str(exc)))
-            to_ui(self, self.start_following)
-            return
-        calls = [(e.data.get("code") or self._code(e), e.window or "") for e in recent]
-        to_ui(self, self._show_state, calls, waiting, after)
+        self.run_db(
+            self.read_state, lambda state: self._show_state(*state), on_failed=self._away, group="state"
+        )
+
+    def read_state(self) -> tuple[list[tuple[str, str]], dict[str, int], int]:
+        after = self.service.last_event_id()
+        recent = self.service.recent_calls(10)
+        waiting = self.service.waiting_counts()
+        calls = [(self._code(e), e.window or "") for e in recent]
+        return calls, waiting, after
+
+    def _away(self, exc: KioskError) -> None:
+        self.post_message(ConnectionChanged(False, str(exc)))
+        self.start_following()
+
+    def say(self, text: str, problem: bool = False) -> None:
+        """The display shows no refusals: while the database is away, a quiet mark in the corner."""
 
     def _show_state(self, calls: list[tuple[str, str]], waiting: dict[str, int], after: int) -> None:
         self.calls = calls
@@ -113,6 +100,10 @@ class DisplayApp(LiveApp):
         self.start_following(after=after, interval=self.interval)
 
     def _code(self, event: EventView) -> str:
+        """The called number, from the event (older rows may lack it: then from the ticket)."""
+        payload = payload_of(event)
+        if isinstance(payload, Called) and payload.code:
+            return payload.code
         assert event.ticket_id is not None
         return self.service.ticket(event.ticket_id).code
 
@@ -120,7 +111,8 @@ class DisplayApp(LiveApp):
     def on_events_arrived(self, message: EventsArrived) -> None:
         new_calls = [e for e in message.events if e.kind in CALLS and e.window]
         for event in new_calls:
-            code = str(event.data.get("code", ""))
+            payload = payload_of(event)
+            code = payload.code if isinstance(payload, Called) else ""
             if not code:
                 continue
             window = str(event.window)
@@ -130,16 +122,11 @@ class DisplayApp(LiveApp):
         if new_calls:
             self.flash_until = self.monotonic() + self.flash_seconds
             self.show_calls()
-        if any(e.kind in CHANGES_WAITING for e in message.events):
+        if any(e.kind in WAITING_CHANGES for e in message.events):
             self.refresh_waiting()
 
-    @work(thread=True, exclusive=True, group="waiting")
     def refresh_waiting(self) -> None:
-        try:
-            waiting = self.service.waiting_counts()
-        except KioskError:
-            return
-        to_ui(self, self.show_waiting, waiting)
+        self.run_db(self.service.waiting_counts, self.show_waiting, group="waiting", exclusive=True)
 
     @while_running
     def on_connection_changed(self, message: ConnectionChanged) -> None:
@@ -181,9 +168,6 @@ class DisplayApp(LiveApp):
             flashing and not self.query_one("#now").has_class("-flash"), "-flash"
         )
 
-    def on_unmount(self) -> None:
-        self.speaker.close()
-
 
 def create_app(
     settings: Settings,
@@ -194,6 +178,6 @@ def create_app(
     interval: float = 0.5,
     monotonic: Callable[[], float] = time.monotonic,
 ) -> DisplayApp:
-    service = service or open_service(settings, clock or SystemClock())
+    service = open_terminal_service(settings, service, clock)
     speaker = Speaker(enabled=settings.speech, output=speech_output)
     return DisplayApp(settings, service, speaker, lang=lang, interval=interval, monotonic=monotonic)

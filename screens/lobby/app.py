@@ -7,39 +7,42 @@ with an administrator's PIN. Issuing runs in a worker thread, printing in the pr
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
+from functools import cached_property
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
-from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.events import Event, InputEvent
 
-from kiosk.clock import Clock, SystemClock
+from kiosk.catalogue import Opening
+from kiosk.clock import Clock
 from kiosk.config import Settings
+from kiosk.domain import Issued
 from kiosk.errors import DepartmentClosed, KioskError, PriorityRepeated, StorageUnavailable
-from kiosk.exit_pin import ExitGuard
+from kiosk.exit_pin import ExitAnswer, ExitGuard
 from kiosk.i18n import translations
-from kiosk.runtime import open_service, open_staff
 from kiosk.service import QueueService
-from kiosk.speech import Speaker
-from printer.printing import TicketPrinter
-from screens.common.live import to_ui
-from screens.common.pin import PinScreen
+from screens.common.terminal import TerminalApp, open_terminal_service
 from screens.common.words import problem_text
 from screens.lobby.base import VisitorScreen
 from screens.lobby.dialogs import IdleScreen, NoticeScreen, OfferScreen
 from screens.lobby.language import LanguageScreen
-from screens.lobby.messages import IssueFailed, PrintDone, TicketIssued
-from screens.lobby.need import NeedScreen
+from screens.lobby.messages import PrintDone
+from screens.lobby.need import NeedScreen, ServiceScreen
 from screens.lobby.ticket import TicketScreen
+
+if TYPE_CHECKING:  # imported when the app is built: the first frame does not wait for them
+    from kiosk.speech import Speaker
+    from printer.printing import PrintResult, TicketPrinter
 
 log = logging.getLogger(__name__)
 
 
-class LobbyApp(App[None], inherit_bindings=False):
+class LobbyApp(TerminalApp, inherit_bindings=False):
     CSS_PATH = "lobby.tcss"
     ENABLE_COMMAND_PALETTE = False
     ALLOW_SELECT = False
@@ -51,25 +54,23 @@ class LobbyApp(App[None], inherit_bindings=False):
         Binding("f2", "read_aloud", show=False),
         Binding("f12", "staff", show=False),
     ]
+    speaker: Speaker
 
     def __init__(
         self,
         settings: Settings,
         service: QueueService,
-        printer: TicketPrinter,
+        make_printer: Callable[[], TicketPrinter],
         speaker: Speaker,
         monotonic: Callable[[], float] = time.monotonic,
         tick_seconds: float = 1.0,
     ) -> None:
-        super().__init__()
-        self.settings = settings
-        self.service = service
-        self.printer = printer
-        self.speaker = speaker
+        super().__init__(settings, service, settings.languages[0], speaker=speaker)
+        self.make_printer = make_printer
+        self._printer_made = threading.Lock()
         self.monotonic = monotonic
         self.tick_seconds = tick_seconds
-        self.exit_guard = ExitGuard(open_staff(service), settings.terminal)
-        self.lang: str = settings.languages[0]
+        self.openings: dict[str, Opening] = {}  # each department's, as last read
         self.priority: str | None = None
         self.interpreter = False
         self.large = False
@@ -86,6 +87,23 @@ class LobbyApp(App[None], inherit_bindings=False):
 
     def on_mount(self) -> None:
         self.set_interval(self.tick_seconds, self.tick)
+        self.call_after_refresh(self.ready_printer)  # after the first frame: it waits for nothing
+        self.run_db(self.read_openings, self._openings_read, on_failed=self.logged, group="openings")
+
+    def _openings_read(self, openings: dict[str, Opening]) -> None:
+        self.openings = openings
+
+    def ready_printer(self) -> TicketPrinter:
+        """The print queue, made once (drawing tickets needs Pillow, the fonts and the QR code,
+        which the first frame does not wait for); closed with the app by the terminal base."""
+        with self._printer_made:
+            if self.printer is None:
+                self.printer = self.make_printer()
+            return self.printer
+
+    def say(self, text: str, problem: bool = False) -> None:
+        """A line for the visitor: a notice to close with OK."""
+        self.push_screen(NoticeScreen(text, self.gettext("OK")))
 
     async def on_event(self, event: Event) -> None:
         if isinstance(event, InputEvent):
@@ -97,6 +115,10 @@ class LobbyApp(App[None], inherit_bindings=False):
     def choose_language(self, lang: str) -> None:
         self.lang = lang
         self.push_screen(NeedScreen())
+
+    def read_openings(self) -> dict[str, Opening]:
+        """Whether each department gives tickets now (the day plan is one read)."""
+        return {d.code: self.service.opening(d.code) for d in self.service.catalogue.department}
 
     def start_over(self) -> None:
         """Back to the language screen with nothing of the last visitor left."""
@@ -112,55 +134,53 @@ class LobbyApp(App[None], inherit_bindings=False):
         if self.issuing:  # a second tap while the first is being saved
             return
         self.issuing = True
-        self._issue(service_code, self.lang, self.priority, self.interpreter)
+        lang, priority, interpreter = self.lang, self.priority, self.interpreter
+        self.run_db(
+            lambda: self._issue(service_code, lang, priority, interpreter),
+            self.ticket_issued,
+            on_failed=lambda exc: self.issue_failed(exc, service_code),
+            group="issue",
+            exclusive=True,
+        )
 
-    @work(thread=True, exclusive=True, group="issue")
-    def _issue(self, service_code: str, lang: str, priority: str | None, interpreter: bool) -> None:
-        try:
-            issued = self.service.issue(
-                service_code, language=lang, priority=priority, interpreter=interpreter, source="kiosk"
-            )
-        except DepartmentClosed as exc:
-            self.post_message(IssueFailed("closed", str(exc)))
-        except StorageUnavailable as exc:
-            self.post_message(IssueFailed("unavailable", str(exc)))
-        except PriorityRepeated as exc:
-            self.post_message(IssueFailed("priority_repeat", str(exc), service_code))
-        except KioskError as exc:
-            self.post_message(IssueFailed("refused", str(exc)))
-        else:
-            # Print first: the job is rendered while the ticket screen is being drawn.
-            self.post_message(TicketIssued(issued, self.printer.submit(issued, render_here=True)))
+    def _issue(
+        self, service_code: str, lang: str, priority: str | None, interpreter: bool
+    ) -> tuple[Issued, Future[PrintResult]]:
+        issued = self.service.issue(
+            service_code, language=lang, priority=priority, interpreter=interpreter, source="kiosk"
+        )
+        # Print first: the job is rendered while the ticket screen is being drawn.
+        return issued, self.ready_printer().submit(issued, render_here=True)
 
-    def on_ticket_issued(self, message: TicketIssued) -> None:
+    def ticket_issued(self, saved: tuple[Issued, Future[PrintResult]]) -> None:
+        issued, printing = saved
         self.issuing = False
-        screen = TicketScreen(message.issued)
-        self.push_screen(screen)
+        self.push_screen(TicketScreen(issued))
         self.reset_at = None
         # Runs in the print thread, or here if the job is done already; post_message is thread-safe.
-        message.printing.add_done_callback(lambda job: self.post_message(PrintDone(job.result())))
+        printing.add_done_callback(lambda job: self.post_message(PrintDone(job.result())))
 
     def on_print_done(self, message: PrintDone) -> None:
         for screen in self.screen_stack:
             if isinstance(screen, TicketScreen) and screen.issued.ticket.id == message.result.ticket_id:
                 screen.show_print(message.result)
 
-    def on_issue_failed(self, message: IssueFailed) -> None:
+    def issue_failed(self, exc: KioskError, service_code: str) -> None:
+        """Nothing was saved: the visitor is told what to do, in their language."""
         self.issuing = False
-        log.warning("no ticket issued: %s", message.detail)
-        t = translations(self.lang)
-        if message.reason == "priority_repeat":
-            self.offer_normal_ticket(message.service)
+        log.warning("no ticket issued: %s", exc)
+        if isinstance(exc, PriorityRepeated):
+            self.offer_normal_ticket(service_code)
             return
-        if message.reason == "closed":
-            text = t.gettext("This service has just closed for today. Please ask at the front desk.")
-        elif message.reason == "unavailable":
-            text = t.gettext(
+        if isinstance(exc, DepartmentClosed):
+            text = self.gettext("This service has just closed for today. Please ask at the front desk.")
+        elif isinstance(exc, StorageUnavailable):
+            text = self.gettext(
                 "We cannot give out tickets at the moment. Please ask at the front desk; we are sorry."
             )
         else:
-            text = t.gettext("This ticket cannot be given. Please ask at the front desk.")
-        self.push_screen(NoticeScreen(text, t.gettext("OK")))
+            text = self.gettext("This ticket cannot be given. Please ask at the front desk.")
+        self.say(text, True)
 
     def offer_normal_ticket(self, service_code: str) -> None:
         """A priority right claimed again at this kiosk too soon: the front desk gives it (after a
@@ -220,7 +240,7 @@ class LobbyApp(App[None], inherit_bindings=False):
 
     # Voice, size and the staff's way out -------------------------------------------------------
 
-    def say(self, text: str) -> None:
+    def speak(self, text: str) -> None:
         if self.settings.speech:
             self.speaker.say(text, self.lang)
 
@@ -245,11 +265,8 @@ class LobbyApp(App[None], inherit_bindings=False):
         screen = self.screen
         if isinstance(screen, NeedScreen):
             self.switch_screen(NeedScreen())
-        else:
-            from screens.lobby.need import ServiceScreen
-
-            if isinstance(screen, ServiceScreen):
-                self.switch_screen(ServiceScreen(screen.entry))
+        elif isinstance(screen, ServiceScreen):
+            self.switch_screen(ServiceScreen(screen.entry))
 
     def action_go_back(self) -> None:
         self.go_back()
@@ -263,7 +280,13 @@ class LobbyApp(App[None], inherit_bindings=False):
     def action_staff(self) -> None:
         self.ask_staff_pin()
 
+    @cached_property
+    def exit_guard(self) -> ExitGuard:
+        return ExitGuard(self.staff, self.settings.terminal)
+
     def ask_staff_pin(self, error: str = "") -> None:
+        from screens.common.pin import PinScreen  # not needed for the first frame
+
         t = translations(self.settings.main_language)
         self.push_screen(
             PinScreen(
@@ -273,23 +296,24 @@ class LobbyApp(App[None], inherit_bindings=False):
         )
 
     def _check_exit_pin(self, pin: str | None) -> None:
-        if not pin:
-            return
-        self._exit_with(pin)
-
-    @work(thread=True, exclusive=True, group="pin")
-    def _exit_with(self, pin: str) -> None:
         """Any active administrator's PIN closes the kiosk. Wrong PINs slow down this terminal only
         (`kiosk.exit_pin`); nobody's sign-in lockout is touched."""
+        if pin:
+            self.run_db(
+                lambda: self.exit_guard.try_pin(pin),
+                self._exit_answer,
+                on_failed=self._exit_refused,
+                group="pin",
+            )
+
+    def _exit_refused(self, exc: KioskError) -> None:
+        log.warning("exit PIN not checked: %s", exc)
+        self.ask_staff_pin(problem_text(exc, translations(self.settings.main_language).gettext))
+
+    def _exit_answer(self, answer: ExitAnswer) -> None:
         t = translations(self.settings.main_language)
-        try:
-            answer = self.exit_guard.try_pin(pin)
-        except KioskError as exc:
-            log.warning("exit PIN not checked: %s", exc)
-            to_ui(self, self.ask_staff_pin, problem_text(exc, t.gettext))
-            return
         if answer.member is not None:
-            to_ui(self, self.exit)
+            self.exit()
             return
         if not answer.checked:
             message = t.gettext("Please wait {seconds} s before the next try.")
@@ -297,11 +321,7 @@ class LobbyApp(App[None], inherit_bindings=False):
             message = t.gettext("Wrong PIN. The next try in {seconds} s.")
         else:
             message = t.gettext("Wrong PIN")
-        to_ui(self, self.ask_staff_pin, message.format(seconds=answer.wait_seconds))
-
-    def on_unmount(self) -> None:
-        self.printer.close()
-        self.speaker.close()
+        self.ask_staff_pin(message.format(seconds=answer.wait_seconds))
 
 
 def create_app(
@@ -314,7 +334,14 @@ def create_app(
     tick_seconds: float = 1.0,
 ) -> LobbyApp:
     """The lobby kiosk over an initialised database (`kiosk init`)."""
-    service = service or open_service(settings, clock or SystemClock())
-    printer = TicketPrinter(service, printer_url)
+    from kiosk.speech import Speaker
+
+    service = open_terminal_service(settings, service, clock)
+
+    def make_printer() -> TicketPrinter:
+        from printer.printing import TicketPrinter
+
+        return TicketPrinter(service, printer_url)
+
     speaker = Speaker(output=speech_output)  # "Read aloud" works even when automatic speech is off
-    return LobbyApp(settings, service, printer, speaker, monotonic=monotonic, tick_seconds=tick_seconds)
+    return LobbyApp(settings, service, make_printer, speaker, monotonic=monotonic, tick_seconds=tick_seconds)

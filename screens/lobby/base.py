@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual.screen import Screen
 
-from kiosk.i18n import translations
+from screens.common.terminal import TerminalPart
 
 if TYPE_CHECKING:
-    from screens.lobby.app import LobbyApp
+    from screens.lobby.app import LobbyApp  # noqa: F401 (the typed base below)
 
 
-class VisitorScreen(Screen[None]):
+class VisitorScreen(TerminalPart["LobbyApp"], Screen[None]):
     """A screen of the visitor's flow; `speech()` is what "Read aloud" says."""
 
-    @property
-    def kiosk(self) -> LobbyApp:
-        return cast("LobbyApp", self.app)
-
-    def gettext(self, message: str) -> str:
-        return translations(self.kiosk.lang).gettext(message)
-
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return translations(self.kiosk.lang).ngettext(singular, plural, n)
+        return self.terminal.ngettext(singular, plural, n)
 
     def speech(self) -> str:
         return ""

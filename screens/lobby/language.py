@@ -17,33 +17,33 @@ HEADING = N_("Choose your language")
 
 class LanguageScreen(VisitorScreen):
     def compose(self) -> ComposeResult:
-        languages = self.kiosk.settings.languages
+        languages = self.terminal.settings.languages
         with Vertical(id="language"):
-            yield Label(self.kiosk.settings.centre_name, id="centre")
+            yield Label(self.terminal.settings.centre_name, id="centre")
             yield Label(translations(languages[0]).gettext(HEADING), id="heading")
             with Grid(id="languages"):
                 for lang in languages:
                     yield Choice(NATIVE_NAMES[lang], id=f"lang-{lang}", classes="language")
             with Horizontal(id="staff-bar"):
-                yield Button(translations(self.kiosk.settings.main_language).gettext("Staff"), id="staff")
+                yield Button(translations(self.terminal.settings.main_language).gettext("Staff"), id="staff")
 
     def on_mount(self) -> None:
         self._turn = 0
         self.set_interval(3.0, self._next_heading)
 
     def _next_heading(self) -> None:
-        languages = self.kiosk.settings.languages
+        languages = self.terminal.settings.languages
         self._turn = (self._turn + 1) % len(languages)
         self.query_one("#heading", Label).update(translations(languages[self._turn]).gettext(HEADING))
 
     @on(Button.Pressed, ".language")
     def _chosen(self, event: Button.Pressed) -> None:
         assert event.button.id is not None
-        self.kiosk.choose_language(event.button.id.removeprefix("lang-"))
+        self.terminal.choose_language(event.button.id.removeprefix("lang-"))
 
     @on(Button.Pressed, "#staff")
     def _staff(self) -> None:
-        self.kiosk.ask_staff_pin()
+        self.terminal.ask_staff_pin()
 
     def speech(self) -> str:
-        return " ".join(translations(lang).gettext(HEADING) for lang in self.kiosk.settings.languages)
+        return " ".join(translations(lang).gettext(HEADING) for lang in self.terminal.settings.languages)

@@ -1,32 +1,14 @@
-"""Messages the lobby kiosk's worker threads post back to the app."""
+"""Messages the lobby kiosk's print thread posts back to the app."""
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from kiosk.domain import Issued
-from printer.printing import PrintResult
-
-
-@dataclass
-class TicketIssued(Message):
-    """Saved, and its print job already queued (`printing`)."""
-
-    issued: Issued
-    printing: Future[PrintResult]
-
-
-@dataclass
-class IssueFailed(Message):
-    """Nothing was saved: `reason` is "closed", "unavailable", "priority_repeat" or "refused";
-    `detail` for the log; `service` the one asked for."""
-
-    reason: str
-    detail: str
-    service: str = ""
+if TYPE_CHECKING:
+    from printer.printing import PrintResult
 
 
 @dataclass

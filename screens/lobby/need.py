@@ -19,22 +19,52 @@ class ChoiceScroll(VerticalScroll, can_focus=False):
     """Scrolls the choices without taking focus itself (the first choice gets it)."""
 
 
-class NeedScreen(VisitorScreen):
+class MenuScreen(VisitorScreen):
+    """A screen of choices that says which are closed: drawn from the openings last read, which
+    are read again (off the UI thread) when it opens; it is drawn again if they changed."""
+
+    def opening(self, department: str) -> Opening:
+        known = self.terminal.openings.get(department)
+        if known is None:  # not read yet: open (the issue itself still checks)
+            dept = self.terminal.service.catalogue.dept(department)
+            return Opening(open=True, reason="open", hours=dept.hours_text(), cutoff=dept.cutoff)
+        return known
+
+    def on_mount(self) -> None:
+        terminal = self.terminal
+        terminal.run_db(
+            terminal.read_openings, self._openings_read, on_failed=terminal.logged, group="openings"
+        )
+
+    def _openings_read(self, openings: dict[str, Opening]) -> None:
+        if openings != self.terminal.openings:
+            self.terminal.openings = openings
+            self.run_worker(self._redraw(), group="redraw", exclusive=True)
+
+    async def _redraw(self) -> None:
+        await self.recompose()
+        self.redrawn()
+
+    def redrawn(self) -> None:
+        """After the screen was drawn again with new openings."""
+
+
+class NeedScreen(MenuScreen):
     """The menu's categories, with the optional priority and interpreter choices."""
 
     def compose(self) -> ComposeResult:
-        kiosk = self.kiosk
-        catalogue = kiosk.service.catalogue
+        lobby = self.terminal
+        catalogue = lobby.service.catalogue
         with Vertical(id="need"):
             yield Label(self.gettext("What do you need?"), id="heading")
-            with ChoiceScroll(), Grid(id="choices", classes="-large" if kiosk.large else ""):
+            with ChoiceScroll(), Grid(id="choices", classes="-large" if lobby.large else ""):
                 for entry in catalogue.menu:
                     note = "" if self._any_open(entry) else self.gettext("Closed now")
                     yield Choice(
-                        entry.name(kiosk.lang), entry.hint(kiosk.lang), note, kiosk.large, kiosk.width,
+                        entry.name(lobby.lang), entry.hint(lobby.lang), note, lobby.large, lobby.width,
                         id=f"menu-{entry.code}", classes="menu",
                     )  # fmt: skip
-            yield ActionBar(kiosk.lang, options=True)
+            yield ActionBar(lobby.lang, options=True)
 
     def on_mount(self) -> None:
         self.refresh_options()
@@ -42,31 +72,32 @@ class NeedScreen(VisitorScreen):
     def on_screen_resume(self) -> None:
         self.refresh_options()
 
+    def redrawn(self) -> None:
+        self.refresh_options()
+
     def refresh_options(self) -> None:
-        kiosk = self.kiosk
-        if kiosk.priority:
-            name = kiosk.service.catalogue.priority_category(kiosk.priority).name(kiosk.lang)
+        lobby = self.terminal
+        if lobby.priority:
+            name = lobby.service.catalogue.priority_category(lobby.priority).name(lobby.lang)
             priority = self.gettext("Priority: {category}").format(category=name)
         else:
             priority = self.gettext("I have a priority right")
         self.query_one("#priority", Button).label = priority
-        if kiosk.interpreter:
+        if lobby.interpreter:
             interpreter = self.gettext("Sign-language interpreter: yes")
         else:
             interpreter = self.gettext("I need a sign-language interpreter")
         self.query_one("#interpreter", Button).label = interpreter
 
     def _any_open(self, entry: MenuEntry) -> bool:
-        catalogue = self.kiosk.service.catalogue
-        return any(
-            self.kiosk.service.opening(catalogue.service(code)[1].code).open for code in entry.services
-        )
+        catalogue = self.terminal.service.catalogue
+        return any(self.opening(catalogue.service(code)[1].code).open for code in entry.services)
 
     @on(Button.Pressed, ".menu")
     def _chosen(self, event: Button.Pressed) -> None:
         assert event.button.id is not None
         code = event.button.id.removeprefix("menu-")
-        entry = next(m for m in self.kiosk.service.catalogue.menu if m.code == code)
+        entry = next(m for m in self.terminal.service.catalogue.menu if m.code == code)
         self.app.push_screen(ServiceScreen(entry))
 
     @on(Button.Pressed, "#priority")
@@ -76,21 +107,21 @@ class NeedScreen(VisitorScreen):
         self.app.push_screen(PriorityScreen(), callback=self._priority_chosen)
 
     def _priority_chosen(self, code: str | None) -> None:
-        self.kiosk.priority = code or None
+        self.terminal.priority = code or None
         self.refresh_options()
 
     @on(Button.Pressed, "#interpreter")
     def _interpreter(self) -> None:
-        self.kiosk.interpreter = not self.kiosk.interpreter
+        self.terminal.interpreter = not self.terminal.interpreter
         self.refresh_options()
 
     def speech(self) -> str:
-        lang = self.kiosk.lang
-        names = ". ".join(m.name(lang) for m in self.kiosk.service.catalogue.menu)
+        lang = self.terminal.lang
+        names = ". ".join(m.name(lang) for m in self.terminal.service.catalogue.menu)
         return f"{self.gettext('What do you need?')} {names}."
 
 
-class ServiceScreen(VisitorScreen):
+class ServiceScreen(MenuScreen):
     """The services of one category; tapping an open one issues the ticket."""
 
     def __init__(self, entry: MenuEntry) -> None:
@@ -98,18 +129,18 @@ class ServiceScreen(VisitorScreen):
         self.entry = entry
 
     def compose(self) -> ComposeResult:
-        kiosk = self.kiosk
-        lang = kiosk.lang
+        lobby = self.terminal
+        lang = lobby.lang
         with Vertical(id="services"):
             yield Label(self.entry.name(lang), id="heading")
             yield Label(self.gettext("Choose a service"), id="subheading")
-            with ChoiceScroll(), Grid(id="choices", classes="-large" if kiosk.large else ""):
+            with ChoiceScroll(), Grid(id="choices", classes="-large" if lobby.large else ""):
                 for code in self.entry.services:
-                    service, dept = kiosk.service.catalogue.service(code)
-                    opening = kiosk.service.opening(dept.code)
+                    service, dept = lobby.service.catalogue.service(code)
+                    opening = self.opening(dept.code)
                     note = self.closed_note(opening, opening.cutoff.strftime("%H:%M"))
                     button = Choice(
-                        service.name(lang), service.hint(lang), note, kiosk.large, kiosk.width,
+                        service.name(lang), service.hint(lang), note, lobby.large, lobby.width,
                         id=f"service-{code}", classes="service",
                     )  # fmt: skip
                     button.disabled = not opening.open
@@ -130,9 +161,11 @@ class ServiceScreen(VisitorScreen):
     @on(Button.Pressed, ".service")
     def _chosen(self, event: Button.Pressed) -> None:
         assert event.button.id is not None
-        self.kiosk.issue_ticket(event.button.id.removeprefix("service-"))
+        self.terminal.issue_ticket(event.button.id.removeprefix("service-"))
 
     def speech(self) -> str:
-        lang = self.kiosk.lang
-        names = ". ".join(self.kiosk.service.catalogue.service(c)[0].name(lang) for c in self.entry.services)
+        lang = self.terminal.lang
+        names = ". ".join(
+            self.terminal.service.catalogue.service(c)[0].name(lang) for c in self.entry.services
+        )
         return f"{self.entry.name(lang)}. {self.gettext('Choose a service')}. {names}."

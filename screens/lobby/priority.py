@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -10,30 +10,30 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
-from kiosk.i18n import translations
+from screens.common.terminal import TerminalPart
 from screens.common.widgets import Choice
 from screens.lobby.need import ChoiceScroll
 
+if TYPE_CHECKING:
+    from screens.lobby.app import LobbyApp  # noqa: F401 (the typed base below)
 
-class PriorityScreen(ModalScreen[str | None]):
+
+class PriorityScreen(TerminalPart["LobbyApp"], ModalScreen[str | None]):
     """Dismisses with the chosen category's code, or "" for none."""
 
     def compose(self) -> ComposeResult:
-        from screens.lobby.app import LobbyApp
-
-        kiosk = cast(LobbyApp, self.app)
-        t = translations(kiosk.lang)
+        lobby = self.terminal
         with Vertical(id="priority-dialog", classes="dialog"):
-            yield Label(t.gettext("Priority rights"), classes="dialog-title")
+            yield Label(self.gettext("Priority rights"), classes="dialog-title")
             yield Label(
-                t.gettext("The law gives priority to these visitors. Show your document at the window.")
+                self.gettext("The law gives priority to these visitors. Show your document at the window.")
             )
             with ChoiceScroll():
-                for category in kiosk.service.catalogue.priority:
+                for category in lobby.service.catalogue.priority:
                     yield Choice(
-                        category.name(kiosk.lang), id=f"priority-{category.code}", classes="category"
+                        category.name(lobby.lang), id=f"priority-{category.code}", classes="category"
                     )
-                yield Choice(t.gettext("No priority right"), id="priority-none")
+                yield Choice(self.gettext("No priority right"), id="priority-none")
 
     @on(Button.Pressed, ".category")
     def _chosen(self, event: Button.Pressed) -> None:

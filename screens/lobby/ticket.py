@@ -3,6 +3,8 @@ printing went; when the printer fails it says so calmly and stays up longer."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -10,9 +12,11 @@ from textual.widgets import Button, Label
 
 from kiosk.domain import Issued, spoken_number
 from kiosk.ticket import ticket_content
-from printer.printing import PrintResult
 from screens.common.widgets import BigText, QrCode
 from screens.lobby.base import VisitorScreen
+
+if TYPE_CHECKING:
+    from printer.printing import PrintResult
 
 
 class TicketScreen(VisitorScreen):
@@ -22,12 +26,12 @@ class TicketScreen(VisitorScreen):
         self.printed: PrintResult | None = None
 
     def compose(self) -> ComposeResult:
-        kiosk = self.kiosk
+        lobby = self.terminal
         issued = self.issued
         content = ticket_content(
             issued.ticket,
-            kiosk.service.catalogue,
-            kiosk.settings,
+            lobby.service.catalogue,
+            lobby.settings,
             issued.ahead,
             issued.wait_minutes,
             issued.qr,
@@ -35,7 +39,7 @@ class TicketScreen(VisitorScreen):
         with Horizontal(id="ticket"):
             with Vertical(id="ticket-text"):
                 yield Label(self.gettext("Your number"), id="your-number")
-                yield BigText(issued.ticket.code, rows=8 if kiosk.large else 6, id="number")
+                yield BigText(issued.ticket.code, rows=8 if lobby.large else 6, id="number")
                 yield Label(content.department, id="department")
                 yield Label(content.windows, id="windows")
                 yield Label(content.service, id="service")
@@ -65,12 +69,12 @@ class TicketScreen(VisitorScreen):
                 )
             )
             status.set_classes("problem")
-        self.kiosk.schedule_reset(failed=not result.ok)
-        self.kiosk.say(self.speech())
+        self.terminal.schedule_reset(failed=not result.ok)
+        self.terminal.speak(self.speech())
 
     @on(Button.Pressed, "#done")
     def _done(self) -> None:
-        self.kiosk.start_over()
+        self.terminal.start_over()
 
     def speech(self) -> str:
         number = self.gettext("Your number is {number}.").format(

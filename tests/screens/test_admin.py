@@ -7,16 +7,17 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
-from rich.text import Text
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
 
 from harness import loadgen
+from kiosk.service import QueueService
 from screens.admin.app import AdminApp, AdminScreen, create_app
 from screens.admin.dialogs import SendDialog
 from screens.admin.panes import StatsPane
-from screens.admin.queue import QueueTable
-from screens.counter.signin import SignInScreen
+from screens.admin.queue import Cell, QueueTable
+from screens.common.signin import SignInScreen
 from tests.screens.conftest import ADMIN_PIN, Centre, tap
 from tests.screens.test_display import kiosk_cli
 from tests.screens.test_lobby import SIZE, shown, until
@@ -34,14 +35,9 @@ async def sign_in(pilot: Pilot[None]) -> QueueTable:
     assert names == ["Olena"], "only administrators may sign in here"
     await tap(pilot, "#member-0")
     await until(pilot, lambda: bool(pilot.app.screen.query("#pin-input")))
-    import time as _t
-
-    t0 = _t.monotonic()
     await pilot.press(*ADMIN_PIN, "enter")
     await until(pilot, lambda: not pilot.app.screen.query("#pin-input"), seconds=60)
-    print("SIGNED", _t.monotonic() - t0)
     await shown(pilot, AdminScreen, "#tickets")
-    print("SHOWN", _t.monotonic() - t0)
     return pilot.app.screen.query_one(QueueTable)
 
 
@@ -51,7 +47,8 @@ def table(queue: QueueTable) -> DataTable[Any]:
 
 def cell(queue: QueueTable, ticket_id: int, column: str) -> str:
     value = table(queue).get_cell(str(ticket_id), column)
-    return value.plain if isinstance(value, Text) else str(value)
+    assert isinstance(value, Cell)
+    return value.plain
 
 
 def status(pilot: Pilot[None]) -> str:
@@ -180,8 +177,8 @@ async def test_filters_search_and_marks(centre: Centre) -> None:
         queue = await sign_in(pilot)
         await until(pilot, lambda: table(queue).row_count == 4)
         waited = table(queue).get_cell(str(late.id), "waited")
-        assert isinstance(waited, Text) and "on #b00020" in str(waited.style), "late tickets are marked"
-        assert not isinstance(table(queue).get_cell(str(fresh.id), "waited"), Text)
+        assert "on #b00020" in str(waited.style), "late tickets are marked"
+        assert table(queue).get_cell(str(fresh.id), "waited").style is None
         assert cell(queue, faulty.id, "note") == "printer fault"
         queue.query_one("#filter-department", Select).value = "pensions"
         await until(pilot, lambda: table(queue).row_count == 2)
@@ -307,3 +304,31 @@ async def test_the_day_last_ticket_time_and_windows(centre: Centre) -> None:
     moves = [(e.kind, e.staff) for e in service.audit() if e.kind in ("last_ticket_set", "window_paused")]
     assert moves == [("window_paused", "Ivan"), ("window_paused", "Olena"), ("last_ticket_set", "Olena"),
                      ("last_ticket_set", "Olena")]  # fmt: skip
+
+
+async def test_the_audit_adds_the_events_it_is_handed(
+    centre: Centre, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The audit tab reads the day once, when first shown; then each batch of events from the
+    follower becomes rows, with no second read of the audit."""
+    service = centre.service
+    service.issue("pension-new")
+    reads: list[int] = []
+    audit = QueueService.audit
+
+    def counted(self: QueueService, *args: Any, **kwargs: Any) -> Any:
+        reads.append(1)
+        return audit(self, *args, **kwargs)
+
+    monkeypatch.setattr(QueueService, "audit", counted)
+    app = admin(centre)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await tap(pilot, "#--content-tab-tab-audit")
+        rows = app.screen.query_one("#audit-table", DataTable)
+        await until(pilot, lambda: rows.row_count > 0)
+        before = rows.row_count
+        called = service.call_next("6")  # another terminal calls: the follower hands the event over
+        await until(pilot, lambda: rows.row_count == before + 1, seconds=3)
+        assert rows.get_row_at(0)[2:4] == ["called", called.code]
+    assert reads == [1]

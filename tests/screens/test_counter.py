@@ -8,8 +8,8 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from kiosk import signing
 from kiosk.i18n import translations
+from screens.common.signin import SignInScreen
 from screens.counter.app import CounterApp, create_app
-from screens.counter.signin import SignInScreen
 from screens.counter.window import CounterScreen
 from tests.screens.conftest import Centre, tap
 from tests.screens.test_lobby import SIZE, shown, until

@@ -8,12 +8,9 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
-import pytest
 from textual.widgets import Label
 
-from kiosk.domain import State
 from screens.common.widgets import BigText
 from screens.display.app import DisplayApp, create_app
 from tests.conftest import MONDAY_10, needs_tool
@@ -103,33 +100,3 @@ async def test_database_outage_shows_a_quiet_mark_and_recovers(centre: Centre) -
         await until(pilot, lambda: str(app.query_one("#connection", Label).content) == "", seconds=5)
         centre.service.call_next("6")
         await until(pilot, lambda: now_number(app) == "P-001", seconds=5)
-
-
-async def test_the_display_returns_a_call_nobody_answered(
-    centre: Centre, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Every 30 s the display sweeps calls older than stale_call_minutes back into the queue. The
-    test runs the display's own timer, asking for 30 s, at 0.1 s; the service's clock is moved on."""
-    asked: list[float] = []
-    set_interval = DisplayApp.set_interval
-
-    def quick_sweep(app: DisplayApp, interval: float, callback: Any = None, **options: Any) -> Any:
-        if callback == app.sweep:
-            asked.append(interval)
-            interval = 0.1
-        return set_interval(app, interval, callback, **options)
-
-    monkeypatch.setattr(DisplayApp, "set_interval", quick_sweep)
-    ticket = centre.service.issue("pension-new").ticket
-    centre.service.call_next("6")
-    fresh = centre.service.issue("pension-new").ticket
-    centre.clock.advance(minutes=centre.settings.stale_call_minutes - 1)
-    centre.service.call_next("7")  # called a minute before the sweep: not stale
-    centre.clock.advance(minutes=2)
-    app = display(centre)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: centre.service.ticket(ticket.id).state == State.WAITING)
-    assert asked == [30]
-    last = centre.service.history(ticket.id)[-1]
-    assert (last.staff, last.data["reason"]) == ("display", "called too long ago with no answer")
-    assert centre.service.ticket(fresh.id).state == State.CALLED

@@ -10,7 +10,7 @@ from textual.widgets import Label
 from kiosk.exit_pin import ExitGuard
 from kiosk.runtime import open_staff
 from kiosk.staff import MAX_FAILURES, SignInRefused
-from screens.counter.signin import SignInScreen
+from screens.common.signin import SignInScreen
 from tests.screens.conftest import Centre, tap
 from tests.screens.test_admin import admin, sign_in
 from tests.screens.test_counter import counter

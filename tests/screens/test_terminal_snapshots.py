@@ -9,7 +9,7 @@ import pytest
 from textual.pilot import Pilot
 
 from screens.admin.panes import StatsPane
-from screens.counter.signin import SignInScreen
+from screens.common.signin import SignInScreen
 from screens.display.app import create_app as create_display
 from tests.screens.conftest import Centre, tap
 from tests.screens.test_admin import admin

@@ -1,0 +1,173 @@
+"""The base of the four terminals (lobby kiosk, counter, front desk, lobby display): the settings,
+the queue service, the language and its translations, the printer and the speaker (closed in one
+place), database calls off the UI thread with one failure handler, and the centre's housekeeping.
+
+Screens and widgets reach their app, typed, as `self.terminal` (`TerminalPart["CounterApp"]`)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from functools import cached_property, partial
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+
+from textual.app import App
+from textual.message_pump import MessagePump
+
+from kiosk.clock import Clock, SystemClock
+from kiosk.config import Settings
+from kiosk.errors import KioskError
+from kiosk.i18n import translations
+from kiosk.runtime import open_service, open_staff
+from kiosk.service import QueueService
+from kiosk.staff import Member, StaffDirectory
+from screens.common.words import problem_text
+
+if TYPE_CHECKING:
+    from kiosk.speech import Speaker
+    from printer.printing import TicketPrinter
+
+log = logging.getLogger(__name__)
+
+HOUSEKEEPING_SECONDS = 30.0
+COMMON_CSS = "../common/common.tcss"
+
+T = TypeVar("T")
+A = TypeVar("A", bound="TerminalApp")
+
+
+def to_ui(app: App[Any], callback: Callable[..., object], *args: Any) -> None:
+    """From a thread worker: run `callback(*args)` on the app's thread, unless the app has begun to
+    shut down by then (its widgets may be gone: a late result must not fail the closing app)."""
+
+    def run() -> None:
+        if app.is_running and app.screen_stack:
+            callback(*args)
+
+    with contextlib.suppress(RuntimeError):  # raised when the app is not running any more
+        app.call_from_thread(run)
+
+
+class TerminalApp(App[None]):
+    """What every terminal has. Subclasses say where a line for the person at the terminal goes
+    (`say`); everything that reads or writes the database goes through `run_db`."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        service: QueueService,
+        lang: str | None = None,
+        printer: TicketPrinter | None = None,
+        speaker: Speaker | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.service = service
+        self.lang: str = lang or settings.main_language
+        self.printer = printer
+        self.speaker = speaker
+        self.member: Member | None = None
+
+    @cached_property
+    def staff(self) -> StaffDirectory:
+        return open_staff(self.service)
+
+    @property
+    def who(self) -> str | None:
+        """The name of the staff member signed in here, if any (events carry it)."""
+        return self.member.name if self.member else None
+
+    def signed_in(self, member: Member) -> None:
+        """After a right PIN on the `SignInScreen`; terminals with staff screens go on from here."""
+        self.member = member
+
+    def gettext(self, message: str) -> str:
+        return translations(self.lang).gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return translations(self.lang).ngettext(singular, plural, n)
+
+    def say(self, text: str, problem: bool = False) -> None:
+        """One line for the person at the terminal; each terminal has its own place for it."""
+        if text:
+            self.notify(text, severity="warning" if problem else "information")
+
+    def failed(self, exc: KioskError) -> None:
+        """The one failure handler: a refusal in the staff's words, an outage as one calm line."""
+        log.warning("refused: %s", exc)
+        self.say(problem_text(exc, self.gettext), True)
+
+    def run_db(
+        self,
+        call: Callable[[], T],
+        on_done: Callable[[T], object] | None = None,
+        *,
+        on_failed: Callable[[KioskError], object] | None = None,
+        group: str = "db",
+        exclusive: bool = False,
+    ) -> None:
+        """Run `call` in a thread worker; its result goes to `on_done` on the UI thread (dropped if
+        the app is closing by then), a `KioskError` to `on_failed` (by default `failed`)."""
+        work = partial(self._db_call, call, on_done, on_failed or self.failed)
+        self.run_worker(work, thread=True, group=group, exclusive=exclusive)
+
+    def _db_call(
+        self,
+        call: Callable[[], T],
+        on_done: Callable[[T], object] | None,
+        on_failed: Callable[[KioskError], object],
+    ) -> None:
+        try:
+            result = call()
+        except KioskError as exc:
+            to_ui(self, on_failed, exc)
+            return
+        if on_done is not None:
+            to_ui(self, on_done, result)
+
+    def on_mount(self) -> None:
+        self.set_interval(HOUSEKEEPING_SECONDS, self.housekeeping)
+
+    def housekeeping(self) -> None:
+        """Past days closed, stale calls released, old notes purged: idempotent, so every terminal
+        runs it and the centre's chores go on whichever terminals are up."""
+        self.run_db(
+            self.service.housekeeping,
+            on_failed=self.logged,
+            group="housekeeping",
+            exclusive=True,
+        )
+
+    def logged(self, exc: KioskError) -> None:
+        """The failure handler of background work nobody waits for (it is tried again later)."""
+        log.warning("not done in the background: %s", exc)
+
+    def on_unmount(self) -> None:
+        if self.printer is not None:
+            self.printer.close()
+        if self.speaker is not None:
+            self.speaker.close()
+
+
+class TerminalPart(Generic[A]):
+    """For a terminal's screens and widgets: `self.terminal` is the running app, typed, and
+    `gettext` translates into the terminal's language."""
+
+    @property
+    def terminal(self) -> A:
+        assert isinstance(self, MessagePump)
+        app = self.app
+        assert isinstance(app, TerminalApp)
+        return cast("A", app)
+
+    def gettext(self, message: str) -> str:
+        return self.terminal.gettext(message)
+
+
+def open_terminal_service(
+    settings: Settings, service: QueueService | None = None, clock: Clock | None = None
+) -> QueueService:
+    """The factories' one way to the service: the one given (tests, benchmarks), else the settings'
+    database on `clock` (the system clock by default)."""
+    return service or open_service(settings, clock or SystemClock())
