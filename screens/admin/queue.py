@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Input, Select
 from kiosk.domain import EventView, State, TicketView, parse_ticket_code
 from kiosk.events import PRINT_OUTCOMES
 from kiosk.i18n import N_
+from screens.admin.table import TicketTable
 from screens.common.terminal import TerminalPart
 from screens.common.words import STATE_WORDS
 
@@ -81,14 +82,14 @@ class QueueTable(TerminalPart["AdminApp"], Vertical):
             yield Select(departments, prompt=self.gettext("All departments"), id="filter-department")
             yield Select(states, prompt=self.gettext("All states"), id="filter-state")
             yield Input(placeholder=self.gettext("Find a number, e.g. P-7"), id="search")
-        table: DataTable[Cell] = DataTable(id="tickets", cursor_type="row", zebra_stripes=True)
+        table = TicketTable(id="tickets", cursor_type="row", zebra_stripes=True)
         for key, label in COLUMNS:
             table.add_column(self.gettext(label), key=key)
         yield table
 
     @property
-    def table(self) -> DataTable[Cell]:
-        return cast("DataTable[Cell]", self.query_one("#tickets", DataTable))
+    def table(self) -> TicketTable:
+        return self.query_one("#tickets", TicketTable)
 
     def selected(self) -> TicketView | None:
         table = self.table
@@ -117,8 +118,7 @@ class QueueTable(TerminalPart["AdminApp"], Vertical):
         shown = [t for t in tickets if matches(t)]
         rows = [self.cells(t) for t in shown]
         self.fit(rows)
-        for ticket, row in zip(shown, rows, strict=True):
-            table.add_row(*row, key=str(ticket.id))
+        table.load_rows((str(ticket.id), row) for ticket, row in zip(shown, rows, strict=True))
         self.sort()
 
     def fit(self, rows: list[list[Cell]], first: int = 0) -> None:
