@@ -9,6 +9,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from kiosk.events import Kind
+
 
 class State(StrEnum):
     WAITING = "waiting"
@@ -25,22 +27,6 @@ OPEN_STATES = frozenset({State.WAITING, State.CALLED, State.SERVING, State.ON_HO
 AT_WINDOW = frozenset({State.CALLED, State.SERVING})
 
 
-class Action(StrEnum):
-    """Every change to a ticket; each is written as an event of the same name."""
-
-    ISSUED = "issued"
-    CALLED = "called"
-    RECALLED = "recalled"
-    STARTED = "started"
-    FINISHED = "finished"
-    NO_SHOW = "no_show"
-    HELD = "held"
-    RETURNED = "returned"
-    TRANSFERRED = "transferred"
-    CANCELLED = "cancelled"
-    CLOSED = "closed"
-
-
 @dataclass(frozen=True)
 class Move:
     """The states an action may start from and the state it leads to."""
@@ -49,17 +35,17 @@ class Move:
     target: State
 
 
-MOVES: dict[Action, Move] = {
-    Action.CALLED: Move(frozenset({State.WAITING, State.ON_HOLD}), State.CALLED),
-    Action.RECALLED: Move(frozenset({State.CALLED}), State.CALLED),
-    Action.STARTED: Move(frozenset({State.CALLED}), State.SERVING),
-    Action.FINISHED: Move(frozenset({State.SERVING}), State.DONE),
-    Action.NO_SHOW: Move(frozenset({State.CALLED}), State.NO_SHOW),
-    Action.HELD: Move(frozenset({State.CALLED, State.SERVING}), State.ON_HOLD),
-    Action.RETURNED: Move(frozenset({State.CALLED, State.ON_HOLD, State.NO_SHOW}), State.WAITING),
-    Action.TRANSFERRED: Move(OPEN_STATES, State.WAITING),
-    Action.CANCELLED: Move(frozenset({State.WAITING, State.CALLED, State.ON_HOLD}), State.CANCELLED),
-    Action.CLOSED: Move(OPEN_STATES, State.CLOSED),
+MOVES: dict[Kind, Move] = {  # the ticket moves of `kiosk.events.Kind`
+    Kind.CALLED: Move(frozenset({State.WAITING, State.ON_HOLD}), State.CALLED),
+    Kind.RECALLED: Move(frozenset({State.CALLED}), State.CALLED),
+    Kind.STARTED: Move(frozenset({State.CALLED}), State.SERVING),
+    Kind.FINISHED: Move(frozenset({State.SERVING}), State.DONE),
+    Kind.NO_SHOW: Move(frozenset({State.CALLED}), State.NO_SHOW),
+    Kind.HELD: Move(frozenset({State.CALLED, State.SERVING}), State.ON_HOLD),
+    Kind.RETURNED: Move(frozenset({State.CALLED, State.ON_HOLD, State.NO_SHOW}), State.WAITING),
+    Kind.TRANSFERRED: Move(OPEN_STATES, State.WAITING),
+    Kind.CANCELLED: Move(frozenset({State.WAITING, State.CALLED, State.ON_HOLD}), State.CANCELLED),
+    Kind.CLOSED: Move(OPEN_STATES, State.CLOSED),
 }
 
 

@@ -13,14 +13,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from enum import StrEnum
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from kiosk.domain import Action, EventView
 from kiosk.errors import KioskError
+
+if TYPE_CHECKING:
+    from kiosk.domain import EventView
 
 
 class Kind(StrEnum):
-    # Ticket moves: the same names as `kiosk.domain.Action`.
+    # Ticket moves: `kiosk.domain.MOVES` says which state each may start from and lead to.
     ISSUED = "issued"
     CALLED = "called"
     RECALLED = "recalled"
@@ -60,7 +62,10 @@ class Kind(StrEnum):
 
 # The sets readers take --------------------------------------------------------------------------
 
-TICKET_MOVES = frozenset(Kind(action.value) for action in Action)
+TICKET_MOVES = frozenset(
+    {Kind.ISSUED, Kind.CALLED, Kind.RECALLED, Kind.STARTED, Kind.FINISHED, Kind.NO_SHOW, Kind.HELD,
+     Kind.RETURNED, Kind.TRANSFERRED, Kind.CANCELLED, Kind.CLOSED}
+)  # fmt: skip
 CALLS = frozenset({Kind.CALLED, Kind.RECALLED})  # bring a visitor to a window
 PRINT_OUTCOMES = frozenset({Kind.PRINTED, Kind.REPRINTED, Kind.PRINT_FAILED})
 DAY_PLAN = frozenset({Kind.DEPARTMENT_CLOSED, Kind.DEPARTMENT_OPENED, Kind.LAST_TICKET_SET})

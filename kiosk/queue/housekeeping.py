@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import Select, select
 
-from kiosk.domain import OPEN_STATES, Action, State, TicketView
+from kiosk.domain import OPEN_STATES, State, TicketView
 from kiosk.events import Closed, DayClosed, Kind, Moved, Transferred
 from kiosk.queue import sql
 from kiosk.queue.base import QueueCore
@@ -57,7 +57,7 @@ class Housekeeping(QueueCore):
         with self.db.write() as s:  # two terminals rolling over at once close each ticket once
             open_tickets = s.scalars(sql.locked(query, self.db.dialect)).all()
             for ticket in open_tickets:
-                move(s, ticket, Action.CLOSED, Closed(reason), now, today, window=ticket.window, staff=staff)
+                move(s, ticket, Kind.CLOSED, Closed(reason), now, today, window=ticket.window, staff=staff)
             if open_tickets or not quiet:
                 record(s, Kind.DAY_CLOSED, DayClosed(len(open_tickets)), now, day, staff=staff)
             return len(open_tickets)
@@ -77,7 +77,7 @@ class Housekeeping(QueueCore):
             for ticket in s.scalars(query).all():
                 window = ticket.window
                 payload = Moved(reason="called too long ago with no answer", window=window)
-                move(s, ticket, Action.RETURNED, payload, now, today, window=window, staff=staff)
+                move(s, ticket, Kind.RETURNED, payload, now, today, window=window, staff=staff)
                 released.append(self._view(ticket))
         return released
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from kiosk.domain import MOVES, Action, State
+from kiosk.domain import MOVES, State
 from kiosk.errors import InvalidTransition
 from kiosk.events import CALLS, Called, Kind, Payload
 from kiosk.storage.journal import record
@@ -17,7 +17,7 @@ from kiosk.storage.models import Ticket
 FINAL_STATES = frozenset(State) - {state for move in MOVES.values() for state in move.sources}
 
 
-def check(ticket: Ticket, action: Action, today: date) -> None:
+def check(ticket: Ticket, action: Kind, today: date) -> None:
     if Kind(action) in CALLS and ticket.day != today:  # never a past day's ticket
         raise InvalidTransition(
             f"{ticket.code} is from {ticket.day:%d.%m.%Y}, not from today: a past day's ticket "
@@ -31,7 +31,7 @@ def check(ticket: Ticket, action: Action, today: date) -> None:
 def move(
     s: Session,
     ticket: Ticket,
-    action: Action,
+    action: Kind,
     payload: Payload,
     now: datetime,
     today: date,
@@ -44,7 +44,7 @@ def move(
     ticket.state = target
     if target in (State.WAITING, State.CANCELLED):
         ticket.window = None
-    if action == Action.RECALLED:
+    if action == Kind.RECALLED:
         ticket.called_at = now
         payload = Called(code=ticket.code)
     record(s, Kind(action.value), payload, now, ticket=ticket, window=window, staff=staff)

@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kiosk.domain import OPEN_STATES, Action, State, TicketView, rank_of
+from kiosk.domain import OPEN_STATES, State, TicketView, rank_of
 from kiosk.errors import (
     InvalidTransition,
     KioskError,
@@ -49,7 +49,7 @@ class Moves(Issuing):
                         f"window {window} has called {current.code} already: start it, mark a "
                         "no-show, hold it or return it to the queue first"
                     )
-                move(s, current, Action.FINISHED, Moved(), now, day, window=window, staff=staff)
+                move(s, current, Kind.FINISHED, Moved(), now, day, window=window, staff=staff)
                 s.flush()
             try:
                 ticket = sql.claim_next(s, self.db.dialect, departments, day, window, now)
@@ -74,7 +74,7 @@ class Moves(Issuing):
         now = self.now()
         with self.db.write() as s:
             ticket = self._load(s, ref)
-            check(ticket, Action.CALLED, self.local(now).date())
+            check(ticket, Kind.CALLED, self.local(now).date())
             windows = self.catalogue.dept(ticket.department).windows
             if window not in windows and not reason:
                 raise WrongWindow(
@@ -110,40 +110,40 @@ class Moves(Issuing):
     def recall(
         self, ref: TicketRef | None = None, window: str | None = None, staff: str | None = None
     ) -> TicketView:
-        return self._act(Action.RECALLED, ref, window, staff)
+        return self._act(Kind.RECALLED, ref, window, staff)
 
     def start(
         self, ref: TicketRef | None = None, window: str | None = None, staff: str | None = None
     ) -> TicketView:
-        return self._act(Action.STARTED, ref, window, staff)
+        return self._act(Kind.STARTED, ref, window, staff)
 
     def finish(
         self, ref: TicketRef | None = None, window: str | None = None, staff: str | None = None
     ) -> TicketView:
-        return self._act(Action.FINISHED, ref, window, staff)
+        return self._act(Kind.FINISHED, ref, window, staff)
 
     def no_show(
         self, ref: TicketRef | None = None, window: str | None = None, staff: str | None = None
     ) -> TicketView:
-        return self._act(Action.NO_SHOW, ref, window, staff)
+        return self._act(Kind.NO_SHOW, ref, window, staff)
 
     def hold(
         self, ref: TicketRef | None = None, window: str | None = None, staff: str | None = None
     ) -> TicketView:
-        return self._act(Action.HELD, ref, window, staff)
+        return self._act(Kind.HELD, ref, window, staff)
 
     def return_to_queue(
         self, ref: TicketRef | None = None, window: str | None = None, staff: str | None = None
     ) -> TicketView:
         """Back to waiting in the same department, keeping the original place in the line."""
-        return self._act(Action.RETURNED, ref, window, staff)
+        return self._act(Kind.RETURNED, ref, window, staff)
 
     def cancel(self, ref: TicketRef, staff: str | None = None, reason: str | None = None) -> TicketView:
-        return self._act(Action.CANCELLED, ref, None, staff, Cancelled(reason or None))
+        return self._act(Kind.CANCELLED, ref, None, staff, Cancelled(reason or None))
 
     def _act(
         self,
-        action: Action,
+        action: Kind,
         ref: TicketRef | None,
         window: str | None,
         staff: str | None,
@@ -191,13 +191,13 @@ class Moves(Issuing):
         with self.db.write() as s:
             ticket = self._load(s, ref)
             payload = Transferred(from_=ticket.department, to=dept.code, service=svc.code, note=note or None)
-            check(ticket, Action.TRANSFERRED, today)
+            check(ticket, Kind.TRANSFERRED, today)
             window = ticket.window
             ticket.department = dept.code
             ticket.service = svc.code
             if to_end:
                 ticket.queued_at = now
-            move(s, ticket, Action.TRANSFERRED, payload, now, today, window=window, staff=staff)
+            move(s, ticket, Kind.TRANSFERRED, payload, now, today, window=window, staff=staff)
             return self._view(ticket)
 
     def change_priority(
