@@ -71,7 +71,13 @@ def time_of_day(text: str) -> time:
 
 
 def _time_of_day_value(value: object) -> object:
-    return time_of_day(value) if isinstance(value, str) else value
+    """Text by `time_of_day`'s rules, or a TOML local time; never a number (pydantic would read it as
+    seconds past midnight in UTC) nor a time with an offset."""
+    if isinstance(value, str):
+        return time_of_day(value)
+    if isinstance(value, time) and value.tzinfo is None:
+        return value
+    raise ValueError("expected a time of day like 17:30, with no UTC offset")
 
 
 TimeOfDay = Annotated[time, BeforeValidator(_time_of_day_value)]

@@ -231,6 +231,18 @@ def test_catalogue_loader_names_the_key(data: st.DataObject) -> None:
         assert any(_names(problem, changed) for problem in error.problems), (changed, error.problems)
 
 
+@pytest.mark.parametrize("value", [0, 61200, 17.5, True])
+def test_a_number_for_a_time_of_day_is_refused_by_name(value: object) -> None:
+    """pydantic alone reads a number as seconds past midnight *in UTC*; the catalogue must refuse it."""
+    import copy
+
+    catalogue = copy.deepcopy(CATALOGUE)
+    catalogue["department"][0]["last_ticket"] = value
+    with pytest.raises(ConfigError) as caught:
+        parse_catalogue(catalogue, "numbers.toml")
+    assert any("department[1].last_ticket" in p for p in caught.value.problems), caught.value.problems
+
+
 def key_path_of(path: list[str | int]) -> str:
     """["department", 1, "prefix"] -> "department[2].prefix", the way the loader names keys."""
     return "".join(f"[{p + 1}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
