@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kiosk.clock import TimeOfDay, time_of_day
+from kiosk.domain import spoken_number, spoken_prefix
 from kiosk.errors import ConfigError, NotFound, quoted
 from kiosk.tomlfile import read_toml, validate
 
@@ -97,6 +98,38 @@ def _period(value: object) -> object:
     return value
 
 
+def _no_digits(value: str) -> str:
+    if any(c.isdigit() for c in value):
+        raise ValueError("no digits: the ticket's number is said right after it")
+    return value
+
+
+Said = Annotated[
+    str,
+    Field(min_length=1, max_length=40),
+    AfterValidator(_no_brackets),
+    AfterValidator(_clean_text),
+    AfterValidator(_no_digits),
+]
+
+
+class Spoken(_Strict):
+    """How a department's prefix is said in some of the languages (the others: `spoken_prefix`),
+    written as that language's voice should read it, e.g. `{ vi = "i dài" }` for Y."""
+
+    en: Said | None = None
+    uk: Said | None = None
+    ru: Said | None = None
+    tr: Said | None = None
+    ro: Said | None = None
+    ms: Said | None = None
+    vi: Said | None = None
+
+    def __call__(self, lang: str) -> str | None:
+        value = getattr(self, lang, None)
+        return value if isinstance(value, str) else None
+
+
 class Priority(_Strict):
     code: Code
     once_per_day: bool
@@ -119,6 +152,7 @@ class Department(_Strict):
     last_ticket: TimeOfDay | None = None
     typical_minutes: Annotated[int, Field(ge=1, le=240)] = 10
     sla_minutes: Annotated[int, Field(ge=1, le=600)] | None = None  # else the centre's sla_minutes
+    spoken: Spoken | None = None  # how the hall's voices say `prefix`, where the default is not right
     name: Text
     service: Annotated[list[Service], Field(min_length=1)]
 
@@ -137,6 +171,10 @@ class Department(_Strict):
 
     def hours_text(self) -> str:
         return ", ".join(str(p) for p in self.hours)
+
+    def spoken_prefix(self, lang: str) -> str:
+        """The prefix as the hall hears it in `lang`: the catalogue's `spoken`, else the default."""
+        return (self.spoken(lang) if self.spoken else None) or spoken_prefix(self.prefix, lang)
 
 
 class MenuEntry(_Strict):
@@ -157,6 +195,7 @@ class Catalogue(_Strict):
         self._departments = {d.code: d for d in self.department}
         self._services = {s.code: (s, d) for d in self.department for s in d.service}
         self._priorities = {p.code: p for p in self.priority}
+        self._prefixes = {d.prefix: d for d in self.department}
         windows: dict[str, list[str]] = {}
         for dept in self.department:
             for window in dept.windows:
@@ -255,6 +294,24 @@ class Catalogue(_Strict):
     @property
     def windows(self) -> list[str]:
         return sorted(self._windows, key=lambda w: (len(w), w))
+
+    # Speech ---------------------------------------------------------------------------------
+
+    def spoken_number(self, code: str, lang: str) -> str:
+        """'P-002' as the hall hears it in `lang` ('ер 2' in uk), with the prefix said as its
+        department's `spoken` says (a transferred ticket keeps its prefix, so it is looked up by
+        prefix; a prefix no longer in the catalogue is said by the default)."""
+        dept = self._prefixes.get(code.partition("-")[0])
+        return spoken_number(code, lang, dept.spoken_prefix(lang) if dept else None)
+
+    def spoken_clashes(self, lang: str) -> list[list[Department]]:
+        """Departments whose prefixes are said alike in `lang` (uk: C and S are both "ес"), so that
+        C-001 and S-001 would sound the same: give one of them a `spoken` entry."""
+        alike: dict[str, list[Department]] = {}
+        for dept in self.department:
+            said = " ".join(dept.spoken_prefix(lang).casefold().replace("-", " ").split())
+            alike.setdefault(said, []).append(dept)
+        return [group for group in alike.values() if len(group) > 1]
 
     # Storage form ---------------------------------------------------------------------------
 

@@ -54,10 +54,41 @@ def ticket_code(prefix: str, number: int) -> str:
     return f"{prefix}-{number:03d}"
 
 
-def spoken_number(code: str) -> str:
-    """'P-007' -> 'P 7', the way the hall hears it."""
-    prefix, _, number = code.partition("-")
-    return f"{prefix} {int(number)}" if number.isdigit() else code
+# How the readers of a language say each printed capital of a ticket's prefix, written as the word
+# their voice reads right. A letter not listed is left to the voice, which says it as the readers of
+# en, tr, ro, ms and vi do (espeak-ng's phonemes: tr "pe", "he", "ce"; vi "pê", "hát", "xê").
+# Ukrainian and Russian readers read the letters that look Cyrillic (A B C E H I K M O P T X Y) as
+# those Cyrillic letters: P "ер", H "ен", C "ес", B "ве", Y "у"; the others by their Latin names (S
+# "ес", F "еф"). Their voices would say "pee" and "aitch". So some letters sound alike (C and S, P and
+# R, H and N, B and V, Y and U): the catalogue can tell them apart (`Department.spoken`), and
+# `kiosk announce` notes a clash.
+LETTER_NAMES: dict[str, dict[str, str]] = {
+    "uk": dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", (
+        "а", "ве", "ес", "де", "е", "еф", "ге", "ен", "і", "йот", "ка", "ел", "ем", "ен", "о", "ер",
+        "ку", "ер", "ес", "те", "у", "ве", "дубль-ве", "ха", "у", "зет",
+    ), strict=True)),
+    "ru": dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", (
+        "а", "вэ", "эс", "дэ", "е", "эф", "гэ", "эн", "и", "йот", "ка", "эль", "эм", "эн", "о", "эр",
+        "кю", "эр", "эс", "тэ", "у", "вэ", "дубль-вэ", "ха", "у", "зэт",
+    ), strict=True)),
+    "vi": {"Y": "i dài"},  # its voice says I and Y alike ("i"); readers call Y "i dài", the long i
+}  # fmt: skip
+
+
+def spoken_prefix(prefix: str, lang: str) -> str:
+    """A prefix as the readers of `lang` say it, letter by letter: 'P' -> 'ер' in uk, 'P' in en
+    ('PA' -> 'P A': a voice reads two letters together as a word)."""
+    names = LETTER_NAMES.get(lang, {})
+    return " ".join(names.get(letter, letter) for letter in prefix)
+
+
+def spoken_number(code: str, lang: str = "en", prefix: str | None = None) -> str:
+    """'P-007' -> 'P 7' in en, 'ер 7' in uk: the way the hall hears it. `prefix`: how this ticket's
+    prefix is said in `lang` where the catalogue says so (`Catalogue.spoken_number` passes it)."""
+    letters, _, number = code.partition("-")
+    if not number.isdigit():
+        return code
+    return f"{prefix or spoken_prefix(letters, lang)} {int(number)}"
 
 
 _CODE = re.compile(r"^\s*([A-Za-z]{1,2})\s*-?\s*([0-9]{1,5})\s*$")

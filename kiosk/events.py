@@ -140,6 +140,7 @@ class Called(Payload):
 
     code: str
     override: str | None = None
+    language: str | None = None  # the ticket's, for the hall's call in it; older rows lack it
 
 
 @dataclass(frozen=True)

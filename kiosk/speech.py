@@ -119,9 +119,10 @@ class Speaker:
         assert self.program is not None
         command = [self.program, "-v", VOICES.get(item.lang, item.lang), "-s", str(self.rate)]
         if self.output is not None:
-            self.output.mkdir(parents=True, exist_ok=True)
             command += ["-w", str(self.output / f"{self.spoken + 1:04d}-{item.lang}.wav")]
         try:
+            if self.output is not None:
+                self.output.mkdir(parents=True, exist_ok=True)
             subprocess.run([*command, "--", item.text], check=True, capture_output=True, timeout=60)
         except (OSError, subprocess.SubprocessError) as exc:
             log.warning("speech failed: %s", exc)
@@ -135,8 +136,12 @@ class Speaker:
 
     def _chime(self, item: Utterance) -> None:
         if self.output is not None:
-            self.output.mkdir(parents=True, exist_ok=True)
-            (self.output / f"{self.spoken + 1:04d}-chime.wav").write_bytes(chime_wav())
+            try:
+                self.output.mkdir(parents=True, exist_ok=True)
+                (self.output / f"{self.spoken + 1:04d}-chime.wav").write_bytes(chime_wav())
+            except OSError as exc:
+                log.warning("chime failed: %s", exc)
+                return
             self._done(item)
             return
         player = next((p for p in ("paplay", "aplay", "play") if shutil.which(p)), None)

@@ -61,7 +61,7 @@ def test_the_front_desk_overrides_with_a_reason_that_is_kept(service: QueueServi
     assert (called.state, called.window) == (State.CALLED, "9")
     last = service.history(ticket.id)[-1]
     assert (last.kind, last.window, last.staff) == ("called", "9", "Olena")
-    assert last.data == {"code": "P-001", "override": "the clerk at 9 speaks Turkish"}
+    assert last.data == {"code": "P-001", "override": "the clerk at 9 speaks Turkish", "language": "en"}
     plain = service.issue("pension-new").ticket
     service.call(plain.code, "6")
     assert "override" not in service.history(plain.id)[-1].data

@@ -131,7 +131,7 @@ def test_readers_get_typed_payloads_of_what_the_service_wrote(service: QueueServ
     issued, called = service.history(ticket.id)
     first = payload_of(issued)
     assert isinstance(first, Issued) and (first.service, first.language) == ("pension-new", "uk")
-    assert payload_of(called) == Called(code=ticket.code)
+    assert payload_of(called) == Called(code=ticket.code, language="uk")  # the hall calls it in uk too
 
 
 def test_no_module_but_the_journal_builds_an_event_row() -> None:

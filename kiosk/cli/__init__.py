@@ -161,6 +161,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("show", "commands:cmd_show", "one ticket with its history")
     p.add_argument("ticket", metavar="TICKET", help=TICKET_HELP)
 
+    p = command(
+        "announce",
+        "commands:cmd_announce",
+        "what the hall hears when a ticket is called: one line per language (installers check it)",
+    )
+    p.add_argument("ticket", metavar="TICKET", help=TICKET_HELP)
+    p.add_argument(
+        "--window",
+        "-w",
+        metavar="W",
+        help="the window it is called to (default: its window, else its department's first)",
+    )
+    p.add_argument("--play", action="store_true", help="speak it with espeak-ng on the sound device")
+    p.add_argument("--wav", metavar="DIR", help="write what it speaks to WAV files in DIR instead")
+
     p = command("queue", "commands:cmd_queue", "the day's tickets and their states")
     p.add_argument("--day", metavar="YYYY-MM-DD")
     p.add_argument("--department", metavar="DEPT")

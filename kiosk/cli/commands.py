@@ -187,6 +187,56 @@ def cmd_show(ctx: Context) -> None:
         print(f"  {e.at.astimezone(zone):%H:%M:%S} {e.kind}{extra}{who} -> {e.state} {e.data or ''}".rstrip())
 
 
+def cmd_announce(ctx: Context) -> None:
+    """What the hall hears when TICKET is called to --window (default: the window it is at, else its
+    department's first window): one `lang<TAB>text` line per language, in the order they are said.
+    A prefix said like another department's in one of these languages is noted on stderr (in JSON:
+    `clashes`). `--play` speaks it; `--wav DIR` writes it to WAV files instead."""
+    from kiosk.announce import announcements, clashes_of
+
+    a, service = ctx.args, ctx.service
+    ticket = service.ticket(a.ticket)
+    catalogue = service.catalogue
+    window = a.window or ticket.window or (ticket.windows[0] if ticket.windows else "")
+    if a.window is not None:
+        catalogue.departments_of_window(a.window)  # an unknown window is refused, naming the known ones
+    if not window:
+        raise KioskError(f"{ticket.code}: say which window it is called to (--window W)")
+    said = announcements(catalogue, ticket.code, window, ctx.settings.announce_languages, ticket.language)
+    clashes = clashes_of(catalogue, ticket.code, [lang for lang, _ in said])
+    if ctx.json:
+        render.emit_json(
+            {
+                "ticket": ticket.code,
+                "window": window,
+                "announcements": [{"language": lang, "text": text} for lang, text in said],
+                "clashes": [clash.__dict__ for clash in clashes],
+            }
+        )
+    else:
+        for lang, text in said:
+            print(f"{lang}\t{text}")
+        for clash in clashes:
+            print(f"note: {clash}", file=sys.stderr)
+    if a.play or a.wav:
+        _play(ctx, said)
+
+
+def _play(ctx: Context, said: list[tuple[str, str]]) -> None:
+    from kiosk.announce import play
+
+    folder = Path(ctx.args.wav) if ctx.args.wav else None
+    if folder is not None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            problem = exc.strerror or exc
+            raise KioskError(f"--wav {quoted(str(folder))}: cannot write there: {problem}") from None
+    missing = play(said, folder)
+    if missing:
+        raise KioskError(f"espeak-ng did not speak {', '.join(missing)} (see the warnings above)")
+
+
 def cmd_queue(ctx: Context) -> None:
     day = _day(ctx.args.day)
     tickets = ctx.service.day_view(day, ctx.args.department)

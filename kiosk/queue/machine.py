@@ -46,5 +46,5 @@ def move(
         ticket.window = None
     if action == Kind.RECALLED:
         ticket.called_at = now
-        payload = Called(code=ticket.code)
+        payload = Called(code=ticket.code, language=ticket.language)
     record(s, Kind(action.value), payload, now, ticket=ticket, window=window, staff=staff)

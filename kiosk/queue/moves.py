@@ -57,7 +57,8 @@ class Moves(Issuing):
                 raise WindowBusy(f"window {window} called another ticket at the same moment") from None
             if ticket is None:
                 raise QueueEmpty(f"nobody is waiting for window {window}")
-            record(s, Kind.CALLED, Called(ticket.code), now, ticket=ticket, window=window, staff=staff)
+            payload = Called(ticket.code, language=ticket.language)
+            record(s, Kind.CALLED, payload, now, ticket=ticket, window=window, staff=staff)
             return self._view(ticket)
 
     def call(
@@ -100,7 +101,7 @@ class Moves(Issuing):
         if claimed != 1:  # another window took it between our read and our write
             raise QueueEmpty(f"{ticket.code} was just called by another window; call again")
         s.refresh(ticket)
-        payload = Called(ticket.code, override)
+        payload = Called(ticket.code, override, ticket.language)
         record(s, Kind.CALLED, payload, now, ticket=ticket, window=window, staff=staff)
         try:
             s.flush()

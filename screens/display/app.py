@@ -1,6 +1,7 @@
 """The lobby display app, built by `create_app`. It shows the current state at once when started
 mid-day, then follows the event table: each call is drawn to the top, flashes for a few seconds, and
-is announced (chime, then speech in the announcement languages); a recall is announced again.
+is announced (chime, then speech in the announcement languages and the ticket's own language); a
+recall is announced again.
 While the database is away it keeps the last picture and shows a quiet "reconnecting" mark."""
 
 from __future__ import annotations
@@ -112,12 +113,18 @@ class DisplayApp(LiveApp):
         new_calls = [e for e in message.events if e.kind in CALLS and e.window]
         for event in new_calls:
             payload = payload_of(event)
-            code = payload.code if isinstance(payload, Called) else ""
-            if not code:
+            if not isinstance(payload, Called) or not payload.code:
                 continue
-            window = str(event.window)
+            code, window = payload.code, str(event.window)
             self.calls = [(code, window), *[c for c in self.calls if c != (code, window)]][:10]
-            announce(self.speaker, code, window, list(self.settings.announce_languages))
+            announce(
+                self.speaker,
+                self.service.catalogue,
+                code,
+                window,
+                self.settings.announce_languages,
+                payload.language,
+            )
             self.announced += 1
         if new_calls:
             self.flash_until = self.monotonic() + self.flash_seconds

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label
 
-from kiosk.domain import Issued, spoken_number
+from kiosk.domain import Issued
 from kiosk.ticket import ticket_content
 from screens.common.widgets import BigText, QrCode
 from screens.lobby.base import VisitorScreen
@@ -78,7 +78,7 @@ class TicketScreen(VisitorScreen):
 
     def speech(self) -> str:
         number = self.gettext("Your number is {number}.").format(
-            number=spoken_number(self.issued.ticket.code)
+            number=self.terminal.service.catalogue.spoken_number(self.issued.ticket.code, self.terminal.lang)
         )
         parts = [number, self.content.department, self.content.windows, self.content.queue]
         status = str(self.query_one("#print-status", Label).content)
