@@ -19,11 +19,14 @@ import re
 import shutil
 import subprocess
 import sys
+import wave
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy.engine import make_url
+
+from tests.conftest import needs_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT / "data" / "catalogue.toml"
@@ -860,3 +863,47 @@ def test_lobby_web_serves_the_kiosk_to_a_browser(ready: dict[str, str]) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+# announce -----------------------------------------------------------------------------------
+
+
+def test_announce_prints_what_the_hall_hears(tmp_path: Path, ready: dict[str, str]) -> None:
+    """Centre languages (uk, en), then the ticket's own (vi); the window it is at, else its first."""
+    issue("pension-new", ready, "--lang", "vi", "--no-print")
+    expected = "uk\tТалон ер 1, вікно 6\nen\tTicket P 1, window 6\nvi\tPhiếu số P 1, mời đến quầy 6\n"
+    assert run("announce", "P-001", env=ready).stdout == expected, "not called yet: its first window"
+    run("call", "P-001", "--window", "7", env=ready)
+    assert run("announce", "P-001", env=ready).stdout == expected.replace("6", "7")
+    data = run_json("announce", "P-001", "--window", "8", env=ready)
+    assert data["ticket"] == "P-001" and data["window"] == "8" and data["clashes"] == []
+    assert [a["language"] for a in data["announcements"]] == ["uk", "en", "vi"]
+    assert data["announcements"][0]["text"] == "Талон ер 1, вікно 8"
+    assert "unknown window '99'" in fail("announce", "P-001", "--window", "99", env=ready)
+    assert "P-404" in fail("announce", "P-404", env=ready)
+
+
+def test_announce_notes_prefixes_said_alike(ready: dict[str, str]) -> None:
+    catalogue = run_json("catalogue", env=ready)
+    insurance = next(d for d in catalogue["departments"] if d["prefix"] == "C")
+    issue(insurance["services"][0]["code"], ready, "--lang", "en", "--no-print")
+    result = run("announce", "C-001", env=ready)
+    assert result.stdout.splitlines() == ["uk\tТалон ес 1, вікно 17", "en\tTicket C 1, window 17"]
+    assert result.stderr == (
+        "note: in uk, S and C are said alike ('ес'); give one of their departments a `spoken` entry in "
+        "the catalogue\n"
+    )
+
+
+@needs_tool("espeak-ng")
+def test_announce_plays_to_wav_files(tmp_path: Path, ready: dict[str, str]) -> None:
+    issue("pension-new", ready, "--lang", "ru", "--no-print")
+    folder = tmp_path / "hall"
+    run("announce", "P-001", "--wav", str(folder), env=ready)
+    files = sorted(folder.glob("*.wav"))
+    assert [f.name for f in files] == ["0001-chime.wav", "0002-uk.wav", "0003-en.wav", "0004-ru.wav"]
+    for path in files:
+        with wave.open(str(path)) as audio:
+            assert audio.getnframes() / audio.getframerate() > 0.5, path.name
+    (tmp_path / "file").write_text("x")
+    assert "--wav" in fail("announce", "P-001", "--wav", str(tmp_path / "file"), env=ready)

@@ -202,6 +202,7 @@ def cmd_announce(ctx: Context) -> None:
         catalogue.departments_of_window(a.window)  # an unknown window is refused, naming the known ones
     if not window:
         raise KioskError(f"{ticket.code}: say which window it is called to (--window W)")
+    folder = _wav_folder(a.wav)
     said = announcements(catalogue, ticket.code, window, ctx.settings.announce_languages, ticket.language)
     clashes = clashes_of(catalogue, ticket.code, [lang for lang, _ in said])
     if ctx.json:
@@ -218,23 +219,23 @@ def cmd_announce(ctx: Context) -> None:
             print(f"{lang}\t{text}")
         for clash in clashes:
             print(f"note: {clash}", file=sys.stderr)
-    if a.play or a.wav:
-        _play(ctx, said)
+    if a.play or folder is not None:
+        from kiosk.announce import play
+
+        missing = play(said, folder)
+        if missing:
+            raise KioskError(f"espeak-ng did not speak {', '.join(missing)} (see the warnings above)")
 
 
-def _play(ctx: Context, said: list[tuple[str, str]]) -> None:
-    from kiosk.announce import play
-
-    folder = Path(ctx.args.wav) if ctx.args.wav else None
-    if folder is not None:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            problem = exc.strerror or exc
-            raise KioskError(f"--wav {quoted(str(folder))}: cannot write there: {problem}") from None
-    missing = play(said, folder)
-    if missing:
-        raise KioskError(f"espeak-ng did not speak {', '.join(missing)} (see the warnings above)")
+def _wav_folder(text: str | None) -> Path | None:
+    if text is None:
+        return None
+    folder = Path(text)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise KioskError(f"--wav {quoted(text)}: cannot write there: {exc.strerror or exc}") from None
+    return folder
 
 
 def cmd_queue(ctx: Context) -> None:

@@ -7,10 +7,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import wave
 from pathlib import Path
 
 from textual.widgets import Label
 
+from kiosk.speech import CHIME, Utterance
 from screens.common.widgets import BigText
 from screens.display.app import DisplayApp, create_app
 from tests.conftest import MONDAY_10, needs_tool
@@ -100,3 +102,36 @@ async def test_database_outage_shows_a_quiet_mark_and_recovers(centre: Centre) -
         await until(pilot, lambda: str(app.query_one("#connection", Label).content) == "", seconds=5)
         centre.service.call_next("6")
         await until(pilot, lambda: now_number(app) == "P-001", seconds=5)
+
+
+@needs_espeak
+async def test_a_call_is_announced_in_the_tickets_own_language_too(centre: Centre) -> None:
+    """A Vietnamese visitor's P-001: uk, en (the centre's), then vi; the Ukrainian voice says "ер"."""
+    centre.service.issue("pension-new", language="vi")
+    centre.service.issue("pension-new", language="en")
+    app = display(centre)
+    spoken: list[Utterance] = []
+    app.speaker.on_spoken = spoken.append
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.follower is not None)
+        centre.service.call_next("6")
+        await until(pilot, lambda: app.announced == 1, seconds=5)
+        centre.service.recall(window="6")
+        await until(pilot, lambda: app.announced == 2, seconds=5)
+        centre.service.no_show(window="6")
+        centre.service.call_next("6")  # P-002, an English visitor: en is said once, not twice
+        await until(pilot, lambda: app.announced == 3, seconds=5)
+        app.speaker.wait()
+    words = [(u.lang, u.text) for u in spoken if u.lang != CHIME]
+    first = [
+        ("uk", "Талон ер 1, вікно 6"),
+        ("en", "Ticket P 1, window 6"),
+        ("vi", "Phiếu số P 1, mời đến quầy 6"),
+    ]
+    second = [("uk", "Талон ер 2, вікно 6"), ("en", "Ticket P 2, window 6")]
+    assert words == first + first + second, "a recall is announced the same way"
+    names = sorted(p.name for p in (centre.tmp / "speech").glob("*.wav"))
+    assert names[:4] == ["0001-chime.wav", "0002-uk.wav", "0003-en.wav", "0004-vi.wav"]
+    for name in names:
+        with wave.open(str(centre.tmp / "speech" / name)) as audio:
+            assert audio.getnframes() / audio.getframerate() > 0.5, name
