@@ -883,11 +883,15 @@ def test_announce_prints_what_the_hall_hears(tmp_path: Path, ready: dict[str, st
     assert "P-404" in fail("announce", "P-404", env=ready)
 
 
-def test_announce_notes_prefixes_said_alike(ready: dict[str, str]) -> None:
-    catalogue = run_json("catalogue", env=ready)
-    insurance = next(d for d in catalogue["departments"] if d["prefix"] == "C")
-    issue(insurance["services"][0]["code"], ready, "--lang", "en", "--no-print")
-    result = run("announce", "C-001", env=ready)
+def test_announce_notes_prefixes_said_alike(tmp_path: Path) -> None:
+    """A centre whose insurance prefix is C: its C-001 sounds like S-001 to a Ukrainian reader."""
+    (tmp_path / "catalogue.toml").write_text(
+        CATALOGUE.read_text(encoding="utf-8").replace('prefix = "K"', 'prefix = "C"', 1), encoding="utf-8"
+    )
+    env = clean_env(tmp_path, KIOSK_CONFIG=str(write_config(tmp_path, 'catalogue = "catalogue.toml"\n')))
+    run("init", env=env)
+    issue("sick-maternity-pay", env, "--lang", "en", "--no-print")
+    result = run("announce", "C-001", env=env)
     assert result.stdout.splitlines() == ["uk\tТалон ес 1, вікно 17", "en\tTicket C 1, window 17"]
     assert result.stderr == (
         "note: in uk, S and C are said alike ('ес'); give one of their departments a `spoken` entry in "
