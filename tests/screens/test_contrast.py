@@ -142,7 +142,7 @@ async def test_display_text_reads_at_4_5_and_the_called_number_at_7(centre: Cent
         await until(pilot, lambda: bool(app.query_one("#connection", Label).content))
         pairs += text_pairs(app, state="reconnecting")
     number = [p for p in pairs if "#now-number" in p.where]
-    assert {p.where for p in number} >= {"Screen BigText#now-number", "Screen BigText#now-number [flash]"}
+    assert {p.where for p in number} >= {"Screen HallText#now-number", "Screen HallText#now-number [flash]"}
     assert any("#connection" in p.where for p in pairs), "the reconnecting mark was not seen"
     assert not failing(pairs, TEXT), "under 4.5:1:\n" + failing(pairs, TEXT)
     assert not failing(number, LARGE), "under 7:1:\n" + failing(number, LARGE)
