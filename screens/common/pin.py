@@ -15,7 +15,7 @@ class PinScreen(ModalScreen[str | None]):
     DEFAULT_CSS = """
     PinScreen { align: center middle; }
     PinScreen > Vertical {
-        width: 40; height: auto; border: thick #ffffff; background: #000000; padding: 1 2;
+        width: 50; max-width: 100%; height: auto; border: thick #ffffff; background: #000000; padding: 1 2;
     }
     PinScreen Label { width: 100%; content-align: center middle; }
     PinScreen #pin-error { color: #ffd700; }

@@ -12,6 +12,8 @@ from datetime import datetime
 from pathlib import Path
 
 from rich.table import Table
+from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, Static
@@ -26,7 +28,58 @@ from kiosk.service import QueueService
 from kiosk.speech import Speaker
 from screens.common.live import ConnectionChanged, EventsArrived, LiveApp, while_running
 from screens.common.terminal import open_terminal_service
-from screens.common.widgets import BigText
+from screens.common.widgets import BigText, big_text
+
+
+class HallText(BigText):
+    """Big text as large as its width allows: `rows` lines tall where it fits on one line, else
+    smaller or wrapped at spaces (at most `height` lines in all), and plain bold text wrapped at
+    word boundaries where no big letters fit (a narrow portrait display, a long translation).
+    Centred in its width."""
+
+    DEFAULT_CSS = "HallText { width: 100%; height: auto; text-align: center; }"
+    LEAST = 5  # rows: smaller block letters lose their shapes (accents, Cyrillic, Vietnamese marks)
+
+    def __init__(self, text: str = "", rows: int = 5, **kwargs: object) -> None:
+        self.tallest = rows
+        super().__init__(text, rows, **kwargs)
+
+    def show(self, text: str, rows: int | None = None, height: int | None = None) -> None:
+        self.rows = rows or self.rows
+        self.tallest = height or self.rows
+        self.text = text
+        self.update(self.drawn())
+
+    def drawn(self) -> str | Text:
+        if not self.text:
+            return ""
+        room = self.content_size.width
+        if not room:  # not laid out yet: drawn again once it is (on_resize)
+            return "\n".join(big_text(self.text, self.rows))
+        for rows in range(self.rows, self.LEAST - 1, -1):
+            lines = self._wrapped(rows, room)
+            if lines and len(lines) * (rows + 1) - 1 <= self.tallest:
+                pictures = [big_text(line, rows) for line in lines]
+                width = max(len(row) for picture in pictures for row in picture)
+                # rows of one width, so that centring keeps the letters whole
+                return "\n\n".join("\n".join(row.ljust(width) for row in picture) for picture in pictures)
+        return Text(self.text, style="bold")
+
+    def _wrapped(self, rows: int, room: int) -> list[str]:
+        """The words in lines no wider than `room` when drawn `rows` tall; [] when a word is wider."""
+        lines: list[str] = []
+        for word in self.text.split():
+            joined = f"{lines[-1]} {word}" if lines else word
+            if lines and max(len(row) for row in big_text(joined, rows)) <= room:
+                lines[-1] = joined
+            elif max(len(row) for row in big_text(word, rows)) <= room:
+                lines.append(word)
+            else:
+                return []
+        return lines
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.update(self.drawn())
 
 
 class DisplayApp(LiveApp):
@@ -61,8 +114,8 @@ class DisplayApp(LiveApp):
         with Horizontal(id="main"):
             with Vertical(id="now"):
                 yield Label(self.gettext("Now called"), id="now-title")
-                yield BigText("", rows=9, id="now-number")
-                yield BigText("", rows=6, id="now-window")
+                yield HallText("", rows=9, id="now-number")
+                yield HallText("", rows=6, id="now-window")
             with Vertical(id="side"):
                 yield Label(self.gettext("Latest calls"), classes="title")
                 yield Static("", id="history")
@@ -71,7 +124,12 @@ class DisplayApp(LiveApp):
         yield Label("", id="connection")
 
     def on_mount(self) -> None:
+        self.on_resize(events.Resize(self.size, self.size))
         self.load_state()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A portrait display (cells are about twice as tall as wide) shows the call above the list."""
+        self.query("#main").set_class(event.size.height * 2 > event.size.width, "-portrait")
         self.set_interval(self.interval, self.tick)
 
     def load_state(self) -> None:
@@ -143,10 +201,10 @@ class DisplayApp(LiveApp):
             self.refresh_waiting()
 
     def show_calls(self) -> None:
-        number = self.query_one("#now-number", BigText)
-        window = self.query_one("#now-window", BigText)
+        number = self.query_one("#now-number", HallText)
+        window = self.query_one("#now-window", HallText)
         if not self.calls:
-            number.show(self.gettext("Welcome"), rows=5)
+            number.show(self.gettext("Welcome"), rows=5, height=11)
             window.show("")
         else:
             code, where = self.calls[0]
@@ -159,7 +217,7 @@ class DisplayApp(LiveApp):
     def show_waiting(self, waiting: dict[str, int]) -> None:
         catalogue = self.service.catalogue
         table = Table(show_header=False, box=None, expand=True, padding=(0, 1, 0, 0))
-        table.add_column(overflow="ellipsis", no_wrap=True, ratio=1)
+        table.add_column(overflow="fold", ratio=1)  # a long name wraps at its spaces, never cut
         table.add_column(justify="right", style="bold", no_wrap=True)
         for code, count in waiting.items():
             table.add_row(catalogue.dept(code).name(self.lang), str(count))

@@ -1,4 +1,5 @@
-"""SVG snapshots of the staff window and the lobby display, in English and Ukrainian."""
+"""SVG snapshots of the staff window and the lobby display, in English and Ukrainian; the lobby
+display and the PIN keypad also at the kiosk sizes in English, Ukrainian, Romanian and Vietnamese."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from tests.screens.test_admin import admin
 from tests.screens.test_admin import sign_in as admin_sign_in
 from tests.screens.test_counter import counter, sign_in
 from tests.screens.test_lobby import SIZE, shown, until
+from tests.screens.test_terminal_fit import pin_keypad
 
 Snap = Callable[..., bool]
 LANGS = ["en", "uk"]
@@ -63,8 +65,13 @@ def test_counter_transfer_dialog(snap_compare: Snap, centre: Centre, lang: str) 
     assert snap_compare(counter(centre, lang=lang), terminal_size=SIZE, run_before=steps)
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_lobby_display(snap_compare: Snap, centre: Centre, lang: str) -> None:
+KIOSK_LANGS = ["en", "uk", "ro", "vi"]  # Latin, Cyrillic, Romanian ș/ț, Vietnamese stacked marks
+SIZES = [(80, 24), (100, 30), (120, 40), (60, 100)]  # the kiosk sizes of issue 12; 60x100 portrait
+
+
+@pytest.mark.parametrize("lang", KIOSK_LANGS)
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_lobby_display(snap_compare: Snap, centre: Centre, lang: str, size: tuple[int, int]) -> None:
     service = centre.service
     for code in ("pension-new", "pension-new", "job-register", "housing-subsidy", "psych-talk"):
         service.issue(code)
@@ -77,7 +84,14 @@ def test_lobby_display(snap_compare: Snap, centre: Centre, lang: str) -> None:
         app.flash_until = 0.0
         await pilot.pause(0.6)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=steps)
+    assert snap_compare(app, terminal_size=size, run_before=steps)
+
+
+@pytest.mark.parametrize("lang", KIOSK_LANGS)
+@pytest.mark.parametrize("size", [SIZES[0], SIZES[-1]], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_pin_keypad(snap_compare: Snap, centre: Centre, lang: str, size: tuple[int, int]) -> None:
+    """The staff keypad at the smallest and the portrait size (the others lie between)."""
+    assert snap_compare(counter(centre, lang=lang), terminal_size=size, run_before=pin_keypad)
 
 
 def _busy_day(centre: Centre) -> None:
