@@ -15,7 +15,7 @@ import pytest
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input
 
 from kiosk.clock import FixedClock
 from kiosk.config import Settings
@@ -151,6 +151,8 @@ def snap_compare(snap_compare: Callable[..., bool], request: pytest.FixtureReque
         async def steps(pilot: Pilot[None]) -> None:
             if run_before is not None:
                 await run_before(pilot)
+            for field in pilot.app.screen.query(Input):  # a blinking cursor is caught on or off by chance
+                field.cursor_blink = False
             pictures.append(await settled(pilot))
 
         same = snap_compare(app, *args, run_before=steps, **kwargs)
