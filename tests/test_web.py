@@ -21,7 +21,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+import zxingcpp
 from babel.messages.pofile import read_po
+from PIL import Image
 
 from kiosk.clock import FixedClock
 from kiosk.config import Settings, load_settings
@@ -29,6 +31,7 @@ from kiosk.languages import NATIVE_NAMES
 from kiosk.paths import bundled_data
 from kiosk.runtime import initialise, open_service
 from kiosk.service import QueueService
+from kiosk.signing import read_secret, verify
 from screens.common.blocks import big_text
 from tests.conftest import MONDAY_10, in_ci
 
@@ -253,7 +256,11 @@ def test_a_visitor_taps_to_a_ticket_and_the_page_shows_its_number(
     assert ticket.service == "pension-new" and ticket.language == "en"
     lines = wait_until_big(page, ticket.code)
     assert not shows_big(lines, ticket.code.replace("1", "2")), "the big-letter check tells numbers apart"
-    page.screenshot(path=centre.tmp / "ticket.png")
+    # and the QR code, read off the page's pixels as a phone would, is the ticket's, signed
+    shot = centre.tmp / "ticket.png"
+    page.screenshot(path=shot)
+    (code,) = zxingcpp.read_barcodes(Image.open(shot).convert("L"))
+    assert verify(read_secret(centre.settings.secret_path), code.text).ticket_id == ticket.id
 
     # Every request went to this server: the page, textual.js, the font, and the session's socket.
     hosts = {urlsplit(url).netloc for url in requests}
