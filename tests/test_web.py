@@ -38,7 +38,7 @@ from tests.conftest import MONDAY_10, in_ci
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 WEB = bundled_data() / "web"
 WAIT_MS = 30_000  # how long a step may take to show on a loaded machine (a bound, not a measure)
-FONT_SIZE = 22
+FONT_SIZE = 23  # not the page's own fallback (22): --font-size must reach the page
 
 pytestmark = pytest.mark.slow
 
