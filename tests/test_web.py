@@ -308,6 +308,17 @@ def test_larger_text_grows_the_browser_font_and_the_next_visitor_gets_it_back(lo
     wait_for_text(page, "English")
 
 
+def test_larger_text_leaves_enough_cells_on_a_small_screen(lobby: Served, page: Any) -> None:
+    """At 1280x900 the full 1.3x would leave 71x22 cells: the font grows as far as 24 rows allow."""
+    page.goto(lobby.url)
+    tap_text(page, "English")
+    tap_text(page, "Larger text")
+    page.wait_for_function("() => document.body.dataset.largeText === 'on'")
+    assert FONT_SIZE < font_size(page) < round(FONT_SIZE * 1.3)
+    cells = page.evaluate("() => [window.kiosk.session.terminal.cols, window.kiosk.session.terminal.rows]")
+    assert cells[0] >= 60 and cells[1] == 24, cells
+
+
 def test_a_call_appears_on_the_display_page(centre: Centre, display: Served, tv: Any) -> None:
     # Full HD, a hall's TV: at 1280x900 the display's left column cuts the number to "P-00".
     page = tv

@@ -4,11 +4,14 @@
 // 2. the font size is ?fontsize=N or the server's --font-size;
 // 3. the app's "larger text" switch (screens/common/webzoom.py) arrives as an open_url message to a
 //    kiosk: address, and grows the terminal's font (or brings it back); no page is ever opened for it.
+//    The font grows by LARGE_SCALE, less where the screen would have too few cells left.
 // window.kiosk.session is textual-serve's terminal session (its xterm.js terminal is .terminal).
 (function () {
   "use strict";
   const FAMILY = "'Kiosk Mono', monospace";
-  const LARGE_SCALE = 1.3; // larger text: the font 30 % bigger (fewer, bigger cells)
+  const LARGE_SCALE = 1.3; // larger text: the font up to 30 % bigger (fewer, bigger cells),
+  const MIN_COLUMNS = 60; //   but never fewer cells than the smallest screens the kiosk is laid out
+  const MIN_ROWS = 24; //      for (80x24 in a terminal, about 60 columns on a portrait touchscreen)
   const kiosk = (window.kiosk = { session: null, baseSize: 0, large: false });
 
   // textual.js keeps its session object to itself; it is caught the moment its constructor gives it
@@ -28,18 +31,23 @@
     },
   });
 
-  function setFontSize(size) {
-    const session = kiosk.session;
-    if (!session || session.terminal.options.fontSize === size) return;
-    session.terminal.options.fontSize = size;
-    session.fit(); // fewer or more cells: textual.js sends the new size to the app
-    document.body.dataset.fontSize = String(size);
+  function fits(session, size) {
+    session.terminal.options.fontSize = size; // xterm.js measures its cells again at once
+    const cells = session.fitAddon.proposeDimensions();
+    return !cells || (cells.cols >= MIN_COLUMNS && cells.rows >= MIN_ROWS);
   }
 
   function showLargeText(on) {
+    const session = kiosk.session;
     kiosk.large = on;
+    if (session) {
+      let size = on ? Math.round(kiosk.baseSize * LARGE_SCALE) : kiosk.baseSize;
+      while (size > kiosk.baseSize && !fits(session, size)) size -= 1;
+      session.terminal.options.fontSize = size;
+      session.fit(); // fewer or more cells: textual.js sends the new size to the app
+      document.body.dataset.fontSize = String(size);
+    }
     document.body.dataset.largeText = on ? "on" : "off";
-    setFontSize(on ? Math.round(kiosk.baseSize * LARGE_SCALE) : kiosk.baseSize);
   }
 
   const openWindow = window.open.bind(window);
