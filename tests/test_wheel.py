@@ -48,7 +48,12 @@ def test_the_wheel_holds_the_product_and_no_harness(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert {n.split("/")[0] for n in names} == {"kiosk", "printer", "screens", "lobby_kiosk-0.1.0.dist-info"}
     assert harness_in(names) == []
-    for data in ("catalogue.toml", "fonts/DejaVuSans.ttf", "locale/uk/LC_MESSAGES/kiosk.po"):
+    for data in (
+        "catalogue.toml", "fonts/DejaVuSans.ttf", "locale/uk/LC_MESSAGES/kiosk.po",
+        # the web kiosk's page, script and font with its licence (nothing is fetched elsewhere)
+        "web/templates/app_index.html", "web/static/kiosk.js", "web/static/fonts/NotoSansMono-Regular.woff2",
+        "web/static/fonts/NotoSansMono-Bold.woff2", "web/static/fonts/LICENSE-NotoSansMono.txt",
+    ):  # fmt: skip
         assert f"kiosk/data/{data}" in names
     # the installer's tools: `kiosk print-test` and what it prints with
     assert "def cmd_print_test(" in zipfile.ZipFile(wheel).read("kiosk/cli/commands.py").decode()

@@ -9,15 +9,25 @@ import logging
 import shlex
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kiosk.cli.commands import Context
+from kiosk.paths import bundled_data
 from kiosk.private import private_file, private_folder
 
 if TYPE_CHECKING:
     from screens.common.terminal import TerminalApp
 
-__all__ = ["Context", "cmd_admin", "cmd_counter", "cmd_display", "cmd_lobby", "log_to_file", "serve_web"]
+__all__ = [
+    "Context",
+    "cmd_admin",
+    "cmd_counter",
+    "cmd_display",
+    "cmd_lobby",
+    "log_to_file",
+    "serve_web",
+    "web_server",
+]
 
 
 def launch(ctx: Context, command: str, log_name: str, build: Callable[[], TerminalApp]) -> None:
@@ -45,9 +55,8 @@ def log_to_file(ctx: Context, name: str) -> None:
 
 
 def serve_web(ctx: Context, command: str) -> None:
-    """Serve a terminal to browsers (a lobby touchscreen, a TV) with textual-serve."""
-    from textual_serve.server import Server
-
+    """Serve a terminal to browsers (a lobby touchscreen, a TV) with textual-serve, on the kiosk's own
+    page (data/web): every file the page loads, the font included, comes from this server."""
     args = [sys.executable, "-m", "kiosk"]
     if ctx.args.config:
         args += ["--config", ctx.args.config]
@@ -57,7 +66,32 @@ def serve_web(ctx: Context, command: str) -> None:
     if getattr(ctx.args, "lang", None):
         args += ["--lang", ctx.args.lang]
     print(f"serving `{command}` at http://{ctx.args.host}:{ctx.args.port}/?fontsize={ctx.args.font_size}")
-    Server(shlex.join(args), host=ctx.args.host, port=ctx.args.port, title=ctx.settings.centre_name).serve()
+    server = web_server(
+        shlex.join(args), ctx.args.host, ctx.args.port, ctx.settings.centre_name, ctx.args.font_size
+    )
+    server.serve()
+
+
+WEB_STATIC_URL = "/kiosk/"
+
+
+def web_server(command: str, host: str, port: int, title: str, font_size: int) -> Any:
+    """textual-serve's server with the kiosk's page template (data/web/templates) and, beside
+    textual-serve's own static files (textual.js, xterm.css), ours under /kiosk/ (data/web/static:
+    the font and kiosk.js). `font_size` is the page's when the address gives no ?fontsize."""
+    import aiohttp_jinja2
+    from textual_serve.server import Server
+
+    web = bundled_data() / "web"
+
+    class KioskServer(Server):
+        async def _make_app(self) -> Any:
+            app = await super()._make_app()
+            app.router.add_static(WEB_STATIC_URL, web / "static", name="kiosk-static")
+            aiohttp_jinja2.get_env(app).globals["kiosk"] = {"static": WEB_STATIC_URL, "font_size": font_size}
+            return app
+
+    return KioskServer(command, host=host, port=port, title=title, templates_path=web / "templates")
 
 
 def cmd_lobby(ctx: Context) -> None:

@@ -27,6 +27,7 @@ from kiosk.exit_pin import ExitAnswer, ExitGuard
 from kiosk.i18n import translations
 from kiosk.service import QueueService
 from screens.common.terminal import TerminalApp, open_terminal_service
+from screens.common.webzoom import show_large_text
 from screens.common.words import problem_text
 from screens.lobby.base import VisitorScreen
 from screens.lobby.dialogs import IdleScreen, NoticeScreen, OfferScreen
@@ -126,6 +127,7 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
         self.priority = None
         self.interpreter = False
         self.large = False
+        show_large_text(self, False)
         self.reset_at = None
         while len(self.screen_stack) > 1:
             self.pop_screen()
@@ -258,6 +260,7 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
             self.go_back()
         elif event.button.id == "larger":
             self.large = not self.large
+            show_large_text(self, self.large)
             self.refresh_visitor_screen()
 
     def refresh_visitor_screen(self) -> None:

@@ -1,0 +1,375 @@
+"""The web kiosk in a real browser: Debian's Chromium, driven by Playwright, on `kiosk lobby --web` and
+`kiosk display --web` served as subprocesses on 127.0.0.1.
+
+The page's text is read from xterm.js's own buffer (what the terminal draws; the page exposes
+textual-serve's session as window.kiosk.session), and taps land on the cells that hold a label. The
+tests fail instead of skipping in CI when Chromium or Playwright is missing."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import zxingcpp
+from babel.messages.pofile import read_po
+from PIL import Image
+
+from kiosk.clock import FixedClock
+from kiosk.config import Settings, load_settings
+from kiosk.languages import NATIVE_NAMES
+from kiosk.paths import bundled_data
+from kiosk.runtime import initialise, open_service
+from kiosk.service import QueueService
+from kiosk.signing import read_secret, verify
+from screens.common.blocks import big_text
+from tests.conftest import MONDAY_10, in_ci
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+WEB = bundled_data() / "web"
+WAIT_MS = 30_000  # how long a step may take to show on a loaded machine (a bound, not a measure)
+FONT_SIZE = 23  # not the page's own fallback (22): --font-size must reach the page
+
+pytestmark = pytest.mark.slow
+
+
+def missing(reason: str) -> None:
+    if in_ci():
+        pytest.fail(f"{reason} (CI installs it: .ci/run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("playwright is not installed (the test extra)")
+    if not Path(CHROMIUM).is_file():
+        missing(f"chromium is not installed at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        # --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+class Centre:
+    """A centre on a temporary SQLite file with the clock pinned to a Monday morning, set up as the
+    terminals read it: a settings file, named by KIOSK_CONFIG, and KIOSK_NOW."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.config = tmp / "kiosk.toml"
+        self.config.write_text('centre_name = "Test centre"\ndata_dir = "data"\nspeech = false\n')
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+        self.env.update(
+            KIOSK_CONFIG=str(self.config), KIOSK_NOW=MONDAY_10.isoformat(), XDG_DATA_HOME=str(tmp / "xdg")
+        )
+        self.settings: Settings = load_settings(self.config, environ={})
+        clock = FixedClock(MONDAY_10)
+        initialise(self.settings, clock)
+        self.service: QueueService = open_service(self.settings, clock)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def centre(tmp_path: Path) -> Iterator[Centre]:
+    centre = Centre(tmp_path)
+    yield centre
+    centre.service.db.dispose()
+
+
+class Served:
+    def __init__(self, centre: Centre, *command: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        log = (centre.tmp / "serve.log").open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "kiosk", *command, "--web", "--host", "127.0.0.1",
+             "--port", str(self.port), "--font-size", str(FONT_SIZE)],
+            env=centre.env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + WAIT_MS / 1000
+        while True:
+            assert self.process.poll() is None, (centre.tmp / "serve.log").read_text()
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                assert time.monotonic() < deadline, "the server never listened"
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def serve(centre: Centre, *command: str) -> Iterator[Served]:
+    served = Served(centre, *command)
+    yield served
+    served.stop()
+
+
+@pytest.fixture
+def lobby(centre: Centre) -> Iterator[Served]:
+    yield from serve(centre, "lobby")
+
+
+@pytest.fixture
+def display(centre: Centre) -> Iterator[Served]:
+    yield from serve(centre, "display", "--lang", "en")
+
+
+def touch_page(browser: Any, width: int, height: int) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A lobby touchscreen's browser window."""
+    yield from touch_page(browser, 1280, 900)
+
+
+@pytest.fixture
+def tv(browser: Any) -> Iterator[Any]:
+    """The hall's display: a full-HD screen."""
+    yield from touch_page(browser, 1920, 1080)
+
+
+# Reading and tapping the terminal in the page ---------------------------------------------------
+
+SCREEN_JS = """() => {
+  const session = window.kiosk && window.kiosk.session;
+  if (!session) return [];
+  const terminal = session.terminal, buffer = terminal.buffer.active, lines = [];
+  for (let y = 0; y < terminal.rows; y++) {
+    const line = buffer.getLine(buffer.viewportY + y);
+    lines.push(line ? line.translateToString(true) : "");
+  }
+  return lines;
+}"""
+
+
+def screen(page: Any) -> list[str]:
+    lines: list[str] = page.evaluate(SCREEN_JS)
+    return lines
+
+
+def wait_for_text(page: Any, text: str) -> None:
+    page.wait_for_function(f"text => ({SCREEN_JS})().some(line => line.includes(text))", arg=text)
+
+
+def settled_screen(page: Any, text: str) -> list[str]:
+    """The screen once it shows `text` and stays the same for a moment: after the font changes, the
+    terminal has its new size before the app has drawn for it, and a tap on the old picture misses."""
+    wait_for_text(page, text)
+    lines = screen(page)
+    while True:
+        page.wait_for_timeout(300)
+        again = screen(page)
+        if again == lines and any(text in line for line in lines):
+            return lines
+        lines = again
+
+
+def tap_text(page: Any, text: str) -> None:
+    """A touch on the middle of the first cells that show `text`."""
+    lines = settled_screen(page, text)
+    row, col = next((y, line.index(text)) for y, line in enumerate(lines) if text in line)
+    size = page.evaluate("() => [window.kiosk.session.terminal.cols, window.kiosk.session.terminal.rows]")
+    assert size[1] == len(lines)
+    box = page.locator("#terminal .xterm-screen").bounding_box()
+    x = box["x"] + (col + len(text) / 2) * box["width"] / size[0]
+    y = box["y"] + (row + 0.5) * box["height"] / size[1]
+    page.touchscreen.tap(x, y)
+
+
+def shows_big(lines: list[str], text: str) -> bool:
+    """Whether `text` is on screen in the half-block letters of screens.common.blocks, at any of
+    the heights a screen draws it."""
+    for rows in range(3, 13):
+        drawn = big_text(text, rows)
+        for top in range(len(lines) - len(drawn) + 1):
+            first = lines[top]
+            start = first.find(drawn[0])
+            while start >= 0:
+                if all(lines[top + k][start : start + len(d)] == d for k, d in enumerate(drawn)):
+                    return True
+                start = first.find(drawn[0], start + 1)
+    return False
+
+
+def wait_until_big(page: Any, text: str) -> list[str]:
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while not shows_big(lines := screen(page), text):
+        assert time.monotonic() < deadline, f"{text} never appeared in big letters:\n" + "\n".join(lines)
+        page.wait_for_timeout(200)
+    return lines
+
+
+def font_size(page: Any) -> int:
+    size: int = page.evaluate("() => Number(window.kiosk.session.terminal.options.fontSize)")
+    return size
+
+
+# The tests -------------------------------------------------------------------------------------
+
+
+def test_a_visitor_taps_to_a_ticket_and_the_page_shows_its_number(
+    centre: Centre, lobby: Served, page: Any
+) -> None:
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("websocket", lambda ws: requests.append(ws.url))
+    page.goto(lobby.url)
+    tap_text(page, "English")
+    tap_text(page, "Pension")
+    tap_text(page, "Apply for a pension")
+    wait_for_text(page, "Your number")
+
+    (ticket,) = centre.service.day_view()
+    assert ticket.service == "pension-new" and ticket.language == "en"
+    lines = wait_until_big(page, ticket.code)
+    assert not shows_big(lines, ticket.code.replace("1", "2")), "the big-letter check tells numbers apart"
+    # and the QR code, read off the page's pixels as a phone would, is the ticket's, signed
+    shot = centre.tmp / "ticket.png"
+    page.screenshot(path=shot)
+    (code,) = zxingcpp.read_barcodes(Image.open(shot).convert("L"))
+    assert verify(read_secret(centre.settings.secret_path), code.text).ticket_id == ticket.id
+
+    # Every request went to this server: the page, textual.js, the font, and the session's socket.
+    hosts = {urlsplit(url).netloc for url in requests}
+    assert hosts == {f"127.0.0.1:{lobby.port}"}, requests
+    assert any(url.endswith(".woff2") for url in requests), requests
+    assert any(url.startswith("ws://") for url in requests), requests
+
+
+def test_the_page_draws_with_the_bundled_font_from_this_server(lobby: Served, page: Any) -> None:
+    page.goto(lobby.url + "?fontsize=24")
+    wait_for_text(page, "Tiếng Việt")
+    assert page.evaluate("() => window.kiosk.session.terminal.options.fontFamily").startswith("'Kiosk Mono'")
+    assert page.evaluate("() => document.fonts.check(\"700 24px 'Kiosk Mono'\", 'Tiếng Việt')")
+    loaded = page.evaluate(
+        "() => [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family + ' ' + f.weight)"
+    )
+    assert sorted(loaded) == ["Kiosk Mono 400", "Kiosk Mono 700"]
+    assert font_size(page) == 24, "?fontsize wins over --font-size"
+
+
+def test_larger_text_grows_the_browser_font_and_the_next_visitor_gets_it_back(lobby: Served, tv: Any) -> None:
+    # Full HD: at 1280x900 the grown font leaves 75x23 cells, where the bar shows only "Back"
+    # (issue 12's small-screen fault), and Larger text could not be switched off by a tap.
+    page = tv
+    page.goto(lobby.url)
+    tap_text(page, "English")
+    wait_for_text(page, "Larger text")
+    assert font_size(page) == FONT_SIZE
+    columns = page.evaluate("() => window.kiosk.session.terminal.cols")
+
+    tap_text(page, "Larger text")
+    page.wait_for_function("() => document.body.dataset.largeText === 'on'")
+    assert font_size(page) > FONT_SIZE * 1.2
+    page.wait_for_function(f"() => window.kiosk.session.terminal.cols < {columns}")  # fewer, bigger cells
+
+    tap_text(page, "Larger text")
+    page.wait_for_function("() => document.body.dataset.largeText === 'off'")
+    assert font_size(page) == FONT_SIZE
+
+    tap_text(page, "Larger text")
+    page.wait_for_function("() => document.body.dataset.largeText === 'on'")
+    tap_text(page, "Back")  # to the first screen: the kiosk resets for the next visitor
+    page.wait_for_function("() => document.body.dataset.largeText === 'off'")
+    assert font_size(page) == FONT_SIZE
+    wait_for_text(page, "English")
+
+
+def test_larger_text_leaves_enough_cells_on_a_small_screen(lobby: Served, page: Any) -> None:
+    """At 1280x900 the full 1.3x would leave 71x22 cells: the font grows as far as 24 rows allow."""
+    page.goto(lobby.url)
+    tap_text(page, "English")
+    tap_text(page, "Larger text")
+    page.wait_for_function("() => document.body.dataset.largeText === 'on'")
+    assert FONT_SIZE < font_size(page) < round(FONT_SIZE * 1.3)
+    cells = page.evaluate("() => [window.kiosk.session.terminal.cols, window.kiosk.session.terminal.rows]")
+    assert cells[0] >= 60 and cells[1] == 24, cells
+
+
+def test_a_call_appears_on_the_display_page(centre: Centre, display: Served, tv: Any) -> None:
+    # Full HD, a hall's TV: at 1280x900 the display's left column cuts the number to "P-00".
+    page = tv
+    service = centre.service
+    first, second = service.issue("pension-new").ticket, service.issue("pension-new").ticket
+    page.goto(display.url)
+    wait_for_text(page, "Now called")
+    assert not shows_big(screen(page), first.code)
+
+    service.call_next("6")
+    wait_until_big(page, first.code)
+    service.call_next("7")
+    lines = wait_until_big(page, second.code)
+    wait_for_text(page, first.code)  # the earlier call moves to the list of latest calls, as text
+    assert any(re.search(rf"{first.code}\b.*\b6\b", line) for line in screen(page)), lines
+
+
+# The font file itself --------------------------------------------------------------------------
+
+
+def visitor_texts() -> list[str]:
+    """Every text a visitor can see: the languages' own names, every translation, the catalogue."""
+    texts = list(NATIVE_NAMES.values())
+    for po in (bundled_data() / "locale").glob("*/LC_MESSAGES/kiosk.po"):
+        with po.open("rb") as f:
+            texts += [str(m.string) for m in read_po(f) if m.string]
+
+    def strings(value: object) -> Iterator[str]:
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for v in value.values():
+                yield from strings(v)
+        elif isinstance(value, list):
+            for v in value:
+                yield from strings(v)
+
+    texts += strings(tomllib.loads((bundled_data() / "catalogue.toml").read_text(encoding="utf-8")))
+    return texts
+
+
+@pytest.mark.parametrize("weight", ["Regular", "Bold"])
+def test_the_bundled_font_has_every_visitor_letter_and_the_terminal_blocks(weight: str) -> None:
+    from fontTools.ttLib import TTFont  # reads WOFF2 with brotli (the test extra)
+
+    path = WEB / "static" / "fonts" / f"NotoSansMono-{weight}.woff2"
+    cmap = TTFont(path).getBestCmap()
+    letters = {c for text in visitor_texts() for c in text if c.isprintable() and not c.isspace()}
+    assert set("ếệșțğİıїєыёăâ") <= letters, "the texts of every language were read"
+    assert sorted(c for c in letters if ord(c) not in cmap) == []
+    # what Textual draws with: borders, half and eighth blocks, the QR and big letters
+    assert all(ord(c) in cmap for c in "─│┌┐└┘╭╮╰╯━┃▀▄█▁▂▃▅▆▇▔▏▕▌▐→←↑↓●…")
+    assert path.stat().st_size < 100_000
+    assert (WEB / "static" / "fonts" / "LICENSE-NotoSansMono.txt").is_file()
