@@ -14,7 +14,8 @@ spoken. A new answer stops the words still being spoken. Guidance ends when the 
 
 Digits, Enter and the back key work without guidance too (a plain numeric keypad drives the kiosk).
 The keypad sends plain characters with Num Lock on (what a terminal sends for "1" and for keypad 1 is
-the same); terminals speaking the kitty keyboard protocol send the keypad's own names, taken too.
+the same; its Enter comes as a carriage return, or from some terminals, tmux for one, as a newline);
+terminals speaking the kitty keyboard protocol send the keypad's own names, taken too.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ if TYPE_CHECKING:
 START_KEYS = frozenset({"asterisk", "multiply", "plus", "add"})
 BACK_KEYS = frozenset({"minus", "subtract", "backspace"})
 NEXT_KEYS = frozenset({"0"})
+# The keypad's Enter arrives as a newline (ctrl+j) from some terminals (tmux, for one); a button
+# takes a plain Enter itself.
+ENTER_KEYS = frozenset({"enter", "ctrl+j"})
 DIGITS = "123456789"
 
 HINT = N_("For spoken guidance, press the star key on the keypad, or touch and hold the screen.")
@@ -236,9 +240,14 @@ class Guide:
         if len(key) == 1 and key in DIGITS:
             self.pick(screen, int(key))
             return True
-        if key == "enter" and self.picked is not None:  # a closed choice: why, again
-            self.say([self.describe(self.picked)])
-            return True
+        if key in ENTER_KEYS:
+            if self.picked is not None:  # a closed choice: why, again
+                self.say([self.describe(self.picked)])
+                return True
+            focused = screen.focused
+            if isinstance(focused, Button):
+                focused.press()
+                return True
         return False
 
     def pick(self, screen: Screen[object], number: int) -> None:
@@ -252,7 +261,7 @@ class Guide:
         choice = choices[number - 1]
         if choice.focusable:
             self.picked = None
-            choice.focus()
+            screen.set_focus(choice)  # at once (`focus()` waits a turn): an Enter right after takes it
         else:  # closed: heard, not focused; Enter then takes nothing
             screen.set_focus(None)
             self.picked = choice

@@ -306,7 +306,7 @@ async def test_digits_enter_and_back_work_without_guidance(centre: Centre) -> No
     heard = listening(app)
     async with app.run_test(size=SIZE) as pilot:
         await shown(pilot, LanguageScreen, "#lang-en")
-        await pilot.press("6", "enter")
+        await pilot.press("6", "ctrl+j")  # the keypad's Enter, as tmux sends it (a newline)
         await until(pilot, lambda: isinstance(app.screen, NeedScreen) and app.lang == "ms")
         await pilot.press("2", "enter")
         await until(pilot, lambda: isinstance(app.screen, ServiceScreen))
