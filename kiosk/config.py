@@ -51,6 +51,10 @@ class Settings(BaseModel):
     idle_warning_seconds: Annotated[int, Field(ge=20, le=600)] = 30
     ticket_seconds: Annotated[int, Field(ge=5, le=600)] = 20
     ticket_failed_seconds: Annotated[int, Field(ge=10, le=1800)] = 90
+    # Spoken guidance (screens/lobby/guide.py): while nobody touches the first screen, how to start
+    # it is said in every language every this many seconds (0: never); a touch held this long starts it.
+    guide_hint_seconds: Annotated[int, Field(ge=0, le=3600)] = 60
+    guide_hold_seconds: Annotated[float, Field(ge=0.5, le=10)] = 2.0
     stale_call_minutes: Annotated[int, Field(ge=1, le=240)] = 10
     note_days: Annotated[int, Field(ge=1, le=3650)] = 30
     # A kiosk terminal gives one priority ticket of a category per this many minutes; the next claim

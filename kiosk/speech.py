@@ -72,6 +72,7 @@ class Speaker:
         self.spoken = 0
         self._queue: queue.Queue[Utterance | None] = queue.Queue()
         self._worker: threading.Thread | None = None
+        self._playing: subprocess.Popen[bytes] | None = None
         if enabled and self.program is None:
             log.warning("espeak-ng is not installed: speech is off (apt-get install espeak-ng)")
 
@@ -91,6 +92,29 @@ class Speaker:
             self._worker = threading.Thread(target=self._run, name="speech", daemon=True)
             self._worker.start()
         self._queue.put(Utterance(text, lang))
+
+    @property
+    def idle(self) -> bool:
+        """Nothing queued and nothing being spoken."""
+        return self._queue.unfinished_tasks == 0
+
+    def hush(self) -> None:
+        """Drop what is queued and not begun, and stop the words being played now (a visitor who
+        presses the next key does not wait for the last answer to end). A WAV being written is
+        finished: a file is never left half written."""
+        stop = False
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            stop = stop or item is None
+            self._queue.task_done()
+        if stop:  # `close()` is waiting for its worker: keep its last word
+            self._queue.put(None)
+        playing = self._playing
+        if playing is not None and self.output is None:
+            playing.terminate()
 
     def wait(self) -> None:
         """Block until everything queued so far is spoken (tests, orderly shutdown)."""
@@ -123,9 +147,26 @@ class Speaker:
         try:
             if self.output is not None:
                 self.output.mkdir(parents=True, exist_ok=True)
-            subprocess.run([*command, "--", item.text], check=True, capture_output=True, timeout=60)
-        except (OSError, subprocess.SubprocessError) as exc:
+            process = subprocess.Popen(
+                [*command, "--", item.text], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            )
+        except OSError as exc:
             log.warning("speech failed: %s", exc)
+            return
+        self._playing = process
+        try:
+            _, errors = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            log.warning("speech failed: espeak-ng took over 60 s")
+            return
+        finally:
+            self._playing = None
+        if process.returncode < 0:  # stopped by `hush()`
+            return
+        if process.returncode:
+            log.warning("speech failed: espeak-ng: %s", errors.decode(errors="replace").strip())
             return
         self._done(item)
 

@@ -40,3 +40,32 @@ def test_missing_espeak_is_silent_and_logged(
     assert not speaker.available and list(tmp_path.iterdir()) == []
     assert "espeak-ng is not installed" in caplog.text
     assert Speaker(enabled=False).available is False
+
+
+@needs_espeak
+def test_hush_drops_what_is_not_yet_spoken(tmp_path: Path) -> None:
+    """A visitor's next key stops the last answer: what was queued and not begun is dropped, the
+    words asked for after it are spoken, and the WAV being written is finished."""
+    import threading
+
+    first_done, go_on = threading.Event(), threading.Event()
+    spoken: list[Utterance] = []
+
+    def heard(item: Utterance) -> None:
+        spoken.append(item)
+        if len(spoken) == 1:  # hold the worker here: the other two wait in the queue
+            first_done.set()
+            go_on.wait(10)
+
+    speaker = Speaker(output=tmp_path, on_spoken=heard)
+    for text in ("Перший", "Другий", "Третій"):
+        speaker.say(text, "uk")
+    assert first_done.wait(10)
+    speaker.hush()
+    speaker.say("Choice 2", "en")
+    go_on.set()
+    speaker.wait()
+    assert speaker.idle
+    speaker.close()
+    assert spoken == [Utterance("Перший", "uk"), Utterance("Choice 2", "en")]
+    assert [f.name for f in sorted(tmp_path.glob("*.wav"))] == ["0001-uk.wav", "0002-en.wav"]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.events import Event, InputEvent
+from textual.events import Event, InputEvent, Key
 
 from kiosk.catalogue import Opening
 from kiosk.clock import Clock
@@ -29,8 +29,9 @@ from kiosk.service import QueueService
 from screens.common.terminal import TerminalApp, open_terminal_service
 from screens.common.webzoom import show_large_text
 from screens.common.words import problem_text
-from screens.lobby.base import VisitorScreen
+from screens.lobby.base import Line
 from screens.lobby.dialogs import IdleScreen, NoticeScreen, OfferScreen
+from screens.lobby.guide import Guide
 from screens.lobby.language import LanguageScreen
 from screens.lobby.messages import PrintDone
 from screens.lobby.need import NeedScreen, ServiceScreen
@@ -49,10 +50,13 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
     ALLOW_SELECT = False
     TITLE = "Lobby kiosk"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "app.focus_next", show=False),
-        Binding("shift+tab", "app.focus_previous", show=False),
+        # Priority: before the screens' own Tab and the choices' scrolling take them, and in dialogs
+        # too (a modal dialog hides the app's other bindings). The arrows: the keypad's 8, 2, 4, 6
+        # with Num Lock off.
+        Binding("tab,down,right", "next", show=False, priority=True),
+        Binding("shift+tab,up,left", "previous", show=False, priority=True),
         Binding("escape", "go_back", show=False),
-        Binding("f2", "read_aloud", show=False),
+        Binding("f2", "read_aloud", show=False, priority=True),
         Binding("f12", "staff", show=False),
     ]
     speaker: Speaker
@@ -78,6 +82,7 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
         self.issuing = False
         self.last_input = monotonic()
         self.reset_at: float | None = None
+        self.guide = Guide(self)
 
     @property
     def width(self) -> int:
@@ -103,13 +108,19 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
             return self.printer
 
     def say(self, text: str, problem: bool = False) -> None:
-        """A line for the visitor: a notice to close with OK."""
+        """A line for the visitor: a notice to close with OK (spoken when it comes on top, with
+        speech or guidance on: `NoticeScreen.automatic`)."""
         self.push_screen(NoticeScreen(text, self.gettext("OK")))
 
     async def on_event(self, event: Event) -> None:
         if isinstance(event, InputEvent):
             self.last_input = self.monotonic()
         await super().on_event(event)
+
+    def on_key(self, event: Key) -> None:
+        """Keys no button took: the keypad's digits, back and star keys (`screens.lobby.guide`)."""
+        if self.guide.key(event.key):
+            event.stop()
 
     # The visitor's path ---------------------------------------------------------------------
 
@@ -121,16 +132,36 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
         """Whether each department gives tickets now (the day plan is one read)."""
         return {d.code: self.service.opening(d.code) for d in self.service.catalogue.department}
 
-    def start_over(self) -> None:
-        """Back to the language screen with nothing of the last visitor left."""
+    def start_over(self, keep_guide: bool = False) -> None:
+        """Back to the language screen with nothing of the last visitor left (a guided visitor
+        going back to it keeps the guidance)."""
         self.lang = str(self.settings.languages[0])
         self.priority = None
         self.interpreter = False
         self.large = False
         show_large_text(self, False)
         self.reset_at = None
+        if not keep_guide:
+            self.guide.stop()
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        self.screen.spoken_once = False  # type: ignore[attr-defined]  # heard again when it is back
+
+    def choose_service(self, service_code: str) -> None:
+        """A service tapped or taken: issued at once; in guided mode, after the visitor confirms."""
+        if not self.guide.on:
+            self.issue_ticket(service_code)
+            return
+        name = self.service.catalogue.service(service_code)[0].name(self.lang)
+        text = self.gettext(
+            "You chose {service}. Press Enter to take the ticket, or the minus key to go back."
+        ).format(service=name)
+
+        def confirmed(take: bool | None) -> None:
+            if take:
+                self.issue_ticket(service_code)
+
+        self.push_screen(OfferScreen(text, self.gettext("Take the ticket"), self.gettext("Back")), confirmed)
 
     def issue_ticket(self, service_code: str) -> None:
         if self.issuing:  # a second tap while the first is being saved
@@ -203,7 +234,9 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
     # Time -------------------------------------------------------------------------------------
 
     def schedule_reset(self, failed: bool) -> None:
-        seconds = self.settings.ticket_failed_seconds if failed else self.settings.ticket_seconds
+        """A guided visitor has the longer time: the ticket is read to the end first."""
+        longer = failed or self.guide.on
+        seconds = self.settings.ticket_failed_seconds if longer else self.settings.ticket_seconds
         self.reset_at = self.monotonic() + seconds
 
     def tick(self) -> None:
@@ -212,6 +245,10 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
             return
         now = self.monotonic()
         screen = self.screen
+        guide = self.guide
+        if guide.on and not self.speaker.idle:  # a guided visitor listening is not away
+            self.last_input = now
+        guide.holding(now)
         if isinstance(screen, TicketScreen):
             if self.reset_at is not None and now >= self.reset_at:
                 self.start_over()
@@ -219,11 +256,18 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
         if isinstance(screen, IdleScreen):
             left = int(screen.deadline - now + 0.999)
             if left <= 0:
+                if guide.on or self.settings.speech:
+                    guide.say(
+                        [(self.gettext("Time is up. The kiosk has gone back to the start."), self.lang)]
+                    )
                 self.start_over()
             else:
                 screen.count(left)
             return
         if isinstance(screen, LanguageScreen) or len(self.screen_stack) <= 1:
+            if guide.on and now - self.last_input >= self.settings.idle_seconds:
+                guide.stop()  # the guided visitor has gone: the hint is said again
+            guide.hint(now)
             return
         if now - self.last_input >= self.settings.idle_seconds:
             self.warn_idle(now)
@@ -242,13 +286,22 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
 
     # Voice, size and the staff's way out -------------------------------------------------------
 
-    def speak(self, text: str) -> None:
-        if self.settings.speech:
-            self.speaker.say(text, self.lang)
+    def speak(self, lines: list[Line]) -> None:
+        """Words the kiosk says by itself: with the `speech` setting, or in guided mode."""
+        if self.settings.speech or self.guide.on:
+            self.guide.say(lines)
 
     def action_read_aloud(self) -> None:
-        if isinstance(self.screen, VisitorScreen):
-            self.speaker.say(self.screen.speech(), self.lang)
+        """Every text of the screen or dialog on top, each in its language's voice."""
+        self.guide.say(self.guide.screen_lines(self.screen))
+
+    def action_next(self) -> None:
+        self.screen.focus_next()
+        self.guide.focus_moved()
+
+    def action_previous(self) -> None:
+        self.screen.focus_previous()
+        self.guide.focus_moved()
 
     def on_button_pressed(self, event: object) -> None:
         from textual.widgets import Button
@@ -262,6 +315,8 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
             self.large = not self.large
             show_large_text(self, self.large)
             self.refresh_visitor_screen()
+        elif event.button.id == "interpreter":  # its new state, heard
+            self.guide.focus_moved()
 
     def refresh_visitor_screen(self) -> None:
         """Compose the current screen again (after the large-text switch)."""
@@ -278,7 +333,7 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
         if len(self.screen_stack) > 1 and not isinstance(self.screen, TicketScreen):
             self.pop_screen()
             if len(self.screen_stack) == 1:
-                self.start_over()
+                self.start_over(keep_guide=True)
 
     def action_staff(self) -> None:
         self.ask_staff_pin()

@@ -1,8 +1,12 @@
-"""What every visitor screen has: the chosen language's texts, and the words "Read aloud" speaks."""
+"""What every visitor screen has: the chosen language's texts, and the words "Read aloud" speaks.
+
+`speech()` gives lines as (text, language): each is spoken in its own language's voice (the first
+screen speaks each language in its own). Screens and dialogs that can be spoken are `Spoken`; the
+spoken guidance (`screens.lobby.guide`) speaks them when they come on top."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.screen import Screen
 
@@ -11,12 +15,43 @@ from screens.common.terminal import TerminalPart
 if TYPE_CHECKING:
     from screens.lobby.app import LobbyApp  # noqa: F401 (the typed base below)
 
+Line = tuple[str, str]  # words, and the language whose voice says them
 
-class VisitorScreen(TerminalPart["LobbyApp"], Screen[None]):
+
+def sentences(*parts: str) -> str:
+    """Parts joined as sentences (a part's own full stop is kept, never doubled); empty parts left out."""
+    kept = [p.strip().replace("\n", ". ") for p in parts if p and p.strip()]
+    return " ".join(p if p[-1] in ".!?:" else p + "." for p in kept)
+
+
+class Spoken:
+    """A screen or dialog with words to speak. `automatic`: spoken when it comes on top if the
+    centre's `speech` setting is on (notices, the inactivity warning); every one is spoken then in
+    guided mode. `spoken_on_show` False: the screen speaks by itself when it is ready (the ticket)."""
+
+    automatic: ClassVar[bool] = False
+    spoken_on_show: ClassVar[bool] = True
+    spoken_once = False
+    covered = False  # another screen came on top of it since it was last spoken
+
+    def speech(self) -> list[Line]:
+        return []
+
+    def on_screen_suspend(self) -> None:
+        self.covered = True
+
+    def on_screen_resume(self) -> None:
+        from screens.lobby.guide import screen_shown
+
+        screen_shown(self)
+
+
+class VisitorScreen(TerminalPart["LobbyApp"], Spoken, Screen[None]):
     """A screen of the visitor's flow; `speech()` is what "Read aloud" says."""
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.terminal.ngettext(singular, plural, n)
 
-    def speech(self) -> str:
-        return ""
+    def line(self, *parts: str) -> list[Line]:
+        """`parts` as one line in the visitor's language."""
+        return [(sentences(*parts), self.terminal.lang)]

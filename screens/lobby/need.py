@@ -12,7 +12,8 @@ from textual.widgets import Button, Label
 from kiosk.catalogue import MenuEntry, Opening
 from screens.common.widgets import Choice
 from screens.lobby.bar import ActionBar
-from screens.lobby.base import VisitorScreen
+from screens.lobby.base import Line, VisitorScreen
+from screens.lobby.guide import numbered
 
 
 class ChoiceScroll(VerticalScroll, can_focus=False):
@@ -58,10 +59,11 @@ class NeedScreen(MenuScreen):
         with Vertical(id="need"):
             yield Label(self.gettext("What do you need?"), id="heading")
             with ChoiceScroll(), Grid(id="choices", classes="-large" if lobby.large else ""):
-                for entry in catalogue.menu:
+                for number, entry in enumerate(catalogue.menu, 1):
                     note = "" if self._any_open(entry) else self.gettext("Closed now")
+                    name = numbered(number, entry.name(lobby.lang))
                     yield Choice(
-                        entry.name(lobby.lang), entry.hint(lobby.lang), note, lobby.large, lobby.width,
+                        name, entry.hint(lobby.lang), note, lobby.large, lobby.width,
                         id=f"menu-{entry.code}", classes="menu",
                     )  # fmt: skip
             yield ActionBar(lobby.lang, options=True)
@@ -115,10 +117,14 @@ class NeedScreen(MenuScreen):
         self.terminal.interpreter = not self.terminal.interpreter
         self.refresh_options()
 
-    def speech(self) -> str:
-        lang = self.terminal.lang
-        names = ". ".join(m.name(lang) for m in self.terminal.service.catalogue.menu)
-        return f"{self.gettext('What do you need?')} {names}."
+    def speech(self) -> list[Line]:
+        """The heading, each numbered choice with its hint and state, then the options' states."""
+        guide = self.terminal.guide
+        choices = [guide.describe(c)[0] for c in self.query(Choice).results(Choice)]
+        options = [
+            guide.describe(self.query_one(f"#{name}", Button))[0] for name in ("priority", "interpreter")
+        ]
+        return self.line(self.gettext("What do you need?"), *choices, *options)
 
 
 class ServiceScreen(MenuScreen):
@@ -135,12 +141,13 @@ class ServiceScreen(MenuScreen):
             yield Label(self.entry.name(lang), id="heading")
             yield Label(self.gettext("Choose a service"), id="subheading")
             with ChoiceScroll(), Grid(id="choices", classes="-large" if lobby.large else ""):
-                for code in self.entry.services:
+                for number, code in enumerate(self.entry.services, 1):
                     service, dept = lobby.service.catalogue.service(code)
                     opening = self.opening(dept.code)
                     note = self.closed_note(opening, opening.cutoff.strftime("%H:%M"))
+                    name = numbered(number, service.name(lang))
                     button = Choice(
-                        service.name(lang), service.hint(lang), note, lobby.large, lobby.width,
+                        name, service.hint(lang), note, lobby.large, lobby.width,
                         id=f"service-{code}", classes="service",
                     )  # fmt: skip
                     button.disabled = not opening.open
@@ -161,11 +168,10 @@ class ServiceScreen(MenuScreen):
     @on(Button.Pressed, ".service")
     def _chosen(self, event: Button.Pressed) -> None:
         assert event.button.id is not None
-        self.terminal.issue_ticket(event.button.id.removeprefix("service-"))
+        self.terminal.choose_service(event.button.id.removeprefix("service-"))
 
-    def speech(self) -> str:
-        lang = self.terminal.lang
-        names = ". ".join(
-            self.terminal.service.catalogue.service(c)[0].name(lang) for c in self.entry.services
-        )
-        return f"{self.entry.name(lang)}. {self.gettext('Choose a service')}. {names}."
+    def speech(self) -> list[Line]:
+        """The category, then each numbered service with its hint, and when closed why, and its hours."""
+        guide = self.terminal.guide
+        choices = [guide.describe(c)[0] for c in self.query(Choice).results(Choice)]
+        return self.line(self.entry.name(self.terminal.lang), self.gettext("Choose a service"), *choices)

@@ -13,13 +13,15 @@ from textual.widgets import Button, Label
 from kiosk.domain import Issued
 from kiosk.ticket import ticket_content
 from screens.common.widgets import BigText, QrCode
-from screens.lobby.base import VisitorScreen
+from screens.lobby.base import Line, VisitorScreen
 
 if TYPE_CHECKING:
     from printer.printing import PrintResult
 
 
 class TicketScreen(VisitorScreen):
+    spoken_on_show = False  # it speaks once the print's outcome is known (`show_print`)
+
     def __init__(self, issued: Issued) -> None:
         super().__init__()
         self.issued = issued
@@ -76,10 +78,14 @@ class TicketScreen(VisitorScreen):
     def _done(self) -> None:
         self.terminal.start_over()
 
-    def speech(self) -> str:
+    def speech(self) -> list[Line]:
+        """The whole ticket: number, department, windows, service, marks, the queue, the print."""
+        content = self.content
         number = self.gettext("Your number is {number}.").format(
             number=self.terminal.service.catalogue.spoken_number(self.issued.ticket.code, self.terminal.lang)
         )
-        parts = [number, self.content.department, self.content.windows, self.content.queue]
         status = str(self.query_one("#print-status", Label).content)
-        return ". ".join([*parts, status])
+        marks = [m for m in (content.priority, content.interpreter) if m]
+        return self.line(
+            number, content.department, content.windows, content.service, *marks, content.queue, status
+        )
