@@ -10,6 +10,7 @@ import os
 import socket
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -62,6 +63,9 @@ class Settings(BaseModel):
     priority_repeat_minutes: Annotated[int, Field(ge=0, le=240)] = 5
     # This terminal's name in audit events (wrong exit PINs, priority claims at the kiosk); default:
     # the machine's host name. Give each kiosk of a centre its own.
+    # The address phones on the centre's Wi-Fi reach `kiosk web` at (http://10.0.0.5:8080). When set,
+    # the ticket's QR is a URL under it holding the signed ticket token (`kiosk.signing.ticket_url`).
+    public_url: str | None = None
     terminal_name: (
         Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")] | None
     ) = None
@@ -90,6 +94,13 @@ class Settings(BaseModel):
         if value is not None:
             parse_printer_url(value)  # its ValueError names the part that is wrong
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return check_public_url(value)
 
     @field_validator("languages")
     @classmethod
@@ -125,6 +136,25 @@ class Settings(BaseModel):
     @property
     def printer(self) -> str:
         return self.printer_url or f"preview://{self.data_dir / 'tickets'}"
+
+
+def check_public_url(value: str) -> str:
+    """An http or https address with a host, no user, query or fragment; its trailing `/` dropped."""
+    text = value.strip()
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError on a port that is no number or out of range
+    except ValueError as exc:
+        raise ValueError(f"expected an address like http://10.0.0.5:8080 ({exc})") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError("expected an http:// or https:// address with a host, like http://10.0.0.5:8080")
+    if parts.query or parts.fragment or "?" in text or "#" in text:
+        raise ValueError("the address may not hold a query (?...) or a fragment (#...)")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError("the address may not hold a user name or password")
+    if any(ch.isspace() or not ch.isprintable() or not ch.isascii() for ch in text):
+        raise ValueError("the address may hold no spaces, control or non-ASCII characters")
+    return text.rstrip("/")
 
 
 def load_settings(

@@ -159,3 +159,18 @@ class EventView:
     staff: str | None
     state: str | None
     data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TicketStatus:
+    """A ticket as its visitor follows it on the phone: where it stands in its line, the estimated
+    wait, its recalls, whether the visitor said they are on their way (since the latest call), and
+    the department it was last transferred from."""
+
+    ticket: TicketView
+    ahead: int
+    wait_minutes: int
+    recalls: int = 0
+    last_recall_at: datetime | None = None
+    on_my_way: bool = False
+    transferred_from: str | None = None

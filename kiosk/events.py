@@ -36,6 +36,7 @@ class Kind(StrEnum):
     CLOSED = "closed"
     # Other changes to a ticket, and its printing.
     PRIORITY_CHANGED = "priority_changed"
+    ON_MY_WAY = "on_my_way"  # the called visitor said so on the phone; the counter shows it
     PRINTED = "printed"
     REPRINTED = "reprinted"
     PRINT_FAILED = "print_failed"
@@ -58,6 +59,9 @@ class Kind(StrEnum):
     EXIT_PIN_REFUSED = "exit_pin_refused"
     EXIT_PIN_TOO_SOON = "exit_pin_too_soon"  # a try while the terminal waits; its PIN not looked at
     KIOSK_CLOSED = "kiosk_closed"
+    # The HTTP API's bearer tokens (`kiosk token`).
+    TOKEN_ADDED = "token_added"
+    TOKEN_REVOKED = "token_revoked"
 
 
 # The sets readers take --------------------------------------------------------------------------
@@ -128,10 +132,11 @@ class Empty(Payload):
 class Issued(Payload):
     service: str
     language: str
-    source: str  # "kiosk", "desk", "cli"...
+    source: str  # "kiosk", "desk", "cli", "api"...
     terminal: str | None = None  # stored since the per-terminal priority limit; older rows lack it
     priority: str | None = None
     interpreter: bool = False
+    token: str | None = None  # the API token's name, for a ticket issued through the HTTP API
 
 
 @dataclass(frozen=True)
@@ -164,7 +169,17 @@ class Transferred(Payload):
 
 @dataclass(frozen=True)
 class Cancelled(Payload):
+    """`source`: where the cancellation came from when not a staff member ("phone": the visitor)."""
+
     reason: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class FromSource(Payload):
+    """A visitor's own word about the ticket, and where it came from ("phone")."""
+
+    source: str
 
 
 @dataclass(frozen=True)
@@ -224,6 +239,14 @@ class StaffWithRole(Payload):
 
 
 @dataclass(frozen=True)
+class TokenNamed(Payload):
+    """An API token by its name and scope (never the token itself)."""
+
+    name: str
+    scope: str
+
+
+@dataclass(frozen=True)
 class AtTerminal(Payload):
     terminal: str
 
@@ -246,6 +269,7 @@ PAYLOADS: dict[Kind, type[Payload]] = {
     Kind.CANCELLED: Cancelled,
     Kind.CLOSED: Closed,
     Kind.PRIORITY_CHANGED: PriorityChanged,
+    Kind.ON_MY_WAY: FromSource,
     Kind.PRINTED: Printed,
     Kind.REPRINTED: Printed,
     Kind.PRINT_FAILED: PrintFailed,
@@ -266,6 +290,8 @@ PAYLOADS: dict[Kind, type[Payload]] = {
     Kind.EXIT_PIN_REFUSED: ExitTry,
     Kind.EXIT_PIN_TOO_SOON: ExitTry,
     Kind.KIOSK_CLOSED: AtTerminal,
+    Kind.TOKEN_ADDED: TokenNamed,
+    Kind.TOKEN_REVOKED: TokenNamed,
 }
 
 

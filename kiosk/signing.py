@@ -3,6 +3,10 @@
 Form: `K1:<id>:<yyyymmdd>:<number>:<DEPARTMENT>:<window+window>:<signature>`, all in the QR
 alphanumeric alphabet (upper case, digits, `:` `-` `+`) so the code stays small and a handheld scanner
 types it back exactly. The signature is the first 80 bits of HMAC-SHA256 over the rest, in base32.
+
+The same text is the ticket's token on the visitor's phone: with `public_url` set the QR holds
+`<PUBLIC_URL>/T/<payload>` in upper case (`ticket_url`), still in the alphanumeric alphabet, and
+`verify` takes either form, so counters scan both and the tickets printed before keep scanning.
 """
 
 from __future__ import annotations
@@ -56,9 +60,28 @@ def sign(secret: bytes, payload: Payload) -> str:
     return f"{body}:{_signature(secret, body)}"
 
 
-def verify(secret: bytes, text: str) -> Payload:
-    """Check the form and the signature; raise ScanRefused with a reason a person understands."""
+# The page's path in a ticket URL: `/T/` followed by the payload, at the end of the URL.
+_URL = re.compile(r"^HTTPS?://[^/?#]+(?:/[^?#]*)?/T/(?P<token>[^/?#]+)/?$", re.ASCII)
+
+
+def ticket_url(public_url: str, payload: str) -> str:
+    """The QR text of a ticket when phones follow it: the page's URL in upper case, so the QR's
+    alphanumeric mode still holds it (`HTTP://10.0.0.5:8080/T/K1:...`); the server's path is taken
+    in either case."""
+    return f"{public_url.rstrip('/')}/T/{payload}".upper()
+
+
+def token_of(text: str) -> str:
+    """The signed payload in a scanned text: the text itself, or the last part of a ticket URL."""
     cleaned = text.strip().upper()
+    match = _URL.match(cleaned)
+    return match["token"] if match else cleaned
+
+
+def verify(secret: bytes, text: str) -> Payload:
+    """Check the form and the signature of a payload or ticket URL; raise ScanRefused with a reason a
+    person understands."""
+    cleaned = token_of(text)
     match = _PAYLOAD.match(cleaned)
     if not match:
         if cleaned.startswith("K") and ":" in cleaned and not cleaned.startswith(VERSION + ":"):

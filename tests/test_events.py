@@ -74,6 +74,11 @@ STORED: list[tuple[str, dict[str, Any]]] = [
     ("exit_pin_refused", {"terminal": "lobby-1", "wrong_in_a_row": 4}),
     ("exit_pin_too_soon", {"terminal": "lobby-1", "wrong_in_a_row": 4}),
     ("kiosk_closed", {"terminal": "lobby-1"}),
+    ("on_my_way", {"source": "phone"}),
+    ("cancelled", {"source": "phone"}),
+    ("issued", {"service": "pension-new", "language": "uk", "source": "api", "token": "crm"}),
+    ("token_added", {"name": "crm", "scope": "issue"}),
+    ("token_revoked", {"name": "crm", "scope": "read"}),
 ]  # fmt: skip
 
 

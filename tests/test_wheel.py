@@ -1,5 +1,5 @@
 """The wheel holds only what a centre runs: built from this checkout (hatchling, offline), it carries
-the three shipped packages, the data and the installer's tools, and no test or benchmark code;
+the four shipped packages, the data and the installer's tools, and no test or benchmark code;
 installed into a fresh environment, `kiosk` works and `kiosk bench` says it runs from a checkout."""
 
 from __future__ import annotations
@@ -46,7 +46,13 @@ def harness_in(names: list[str]) -> list[str]:
 
 def test_the_wheel_holds_the_product_and_no_harness(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
-    assert {n.split("/")[0] for n in names} == {"kiosk", "printer", "screens", "lobby_kiosk-0.1.0.dist-info"}
+    assert {n.split("/")[0] for n in names} == {
+        "kiosk",
+        "printer",
+        "screens",
+        "web",
+        "lobby_kiosk-0.1.0.dist-info",
+    }
     assert harness_in(names) == []
     for data in (
         "catalogue.toml", "fonts/DejaVuSans.ttf", "locale/uk/LC_MESSAGES/kiosk.po",

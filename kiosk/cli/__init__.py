@@ -226,6 +226,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
     staff(p)
 
+    p = command(
+        "token",
+        "tokens:cmd_token",
+        "the HTTP API's bearer tokens: add (shown once), list, revoke",
+        "admin",
+    )
+    p.add_argument("action", choices=["add", "list", "revoke"])
+    p.add_argument("name", nargs="?", metavar="NAME")
+    p.add_argument("--scope", choices=["read", "issue"], default="read", help="issue: may also issue tickets")
+    staff(p)
+
+    p = command("web", "tokens:cmd_web", "serve the JSON API (and the visitor's ticket page) over HTTP")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: every network)")
+    p.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
+
     p = command("lobby", "ui:cmd_lobby", "the lobby kiosk (full screen; --web serves it to a browser)")
     web(p)
 

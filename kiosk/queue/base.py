@@ -86,6 +86,14 @@ class QueueCore:
         return math.ceil(ahead * per_person / max(1, len(dept.windows)))
 
     def qr_payload(self, ticket: TicketView) -> str:
+        """The text of the ticket's QR: its signed token, or with `public_url` set the URL of its page
+        on the visitor's phone, which carries the token (`kiosk.signing.ticket_url`)."""
+        token = self.ticket_token(ticket)
+        public = self.settings.public_url
+        return signing.ticket_url(public, token) if public else token
+
+    def ticket_token(self, ticket: TicketView) -> str:
+        """The signed token naming the ticket (the QR payload of `kiosk.signing`)."""
         payload = signing.Payload(
             ticket_id=ticket.id,
             day=ticket.day,

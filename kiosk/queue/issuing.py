@@ -37,8 +37,10 @@ class Issuing(DayPlanning, Housekeeping):
         holder: str | None = None,
         staff: str | None = None,
         source: str = "kiosk",
+        token: str | None = None,
     ) -> Issued:
-        """Give the next number of the service's department, saved before anything is printed."""
+        """Give the next number of the service's department, saved before anything is printed.
+        `token`: the name of the API token that asked for it (`source` "api")."""
         self.roll_over()
         svc, dept = self.catalogue.service(service)
         if language not in self.settings.languages:
@@ -100,6 +102,7 @@ class Issuing(DayPlanning, Housekeeping):
                 terminal=self.settings.terminal,
                 priority=category.code if category else None,
                 interpreter=interpreter,
+                token=token,
             )
             record(s, Kind.ISSUED, payload, now, ticket=ticket, staff=staff)
             ahead = self._ahead(s, ticket)

@@ -19,7 +19,7 @@ from kiosk.errors import (
     WrongWindow,
     quoted,
 )
-from kiosk.events import Called, Cancelled, Kind, Moved, Payload, PriorityChanged, Transferred
+from kiosk.events import Called, Cancelled, FromSource, Kind, Moved, Payload, PriorityChanged, Transferred
 from kiosk.queue import sql
 from kiosk.queue.base import TicketRef
 from kiosk.queue.issuing import Issuing
@@ -139,8 +139,41 @@ class Moves(Issuing):
         """Back to waiting in the same department, keeping the original place in the line."""
         return self._act(Kind.RETURNED, ref, window, staff)
 
-    def cancel(self, ref: TicketRef, staff: str | None = None, reason: str | None = None) -> TicketView:
-        return self._act(Kind.CANCELLED, ref, None, staff, Cancelled(reason or None))
+    def cancel(
+        self,
+        ref: TicketRef,
+        staff: str | None = None,
+        reason: str | None = None,
+        source: str | None = None,
+    ) -> TicketView:
+        """`source`: who cancelled when not a staff member ("phone": the visitor left the queue)."""
+        return self._act(Kind.CANCELLED, ref, None, staff, Cancelled(reason or None, source))
+
+    def leave(self, ticket_id: int, source: str = "phone") -> TicketView:
+        """The visitor leaves the queue: a waiting or called ticket of today is cancelled, the source
+        recorded in the event."""
+        self.roll_over()
+        now = self.now()
+        with self.db.write() as s:
+            ticket = self._load(s, ticket_id)
+            if ticket.state not in (State.WAITING, State.CALLED) or ticket.day != self.local(now).date():
+                state = ticket.state.replace("_", " ")
+                raise InvalidTransition(f"{ticket.code} is {state}: it cannot leave the queue")
+            payload = Cancelled(None, source)
+            move(s, ticket, Kind.CANCELLED, payload, now, ticket.day, window=ticket.window)
+            return self._view(ticket)
+
+    def on_my_way(self, ticket_id: int, source: str = "phone") -> TicketView:
+        """The called visitor says they are coming: an event the counter that called them shows.
+        Only a called ticket of today; saying it twice records it once."""
+        now = self.now()
+        with self.db.write() as s:
+            ticket = self._load(s, ticket_id)
+            if ticket.state != State.CALLED or ticket.day != self.local(now).date():
+                raise InvalidTransition(f"{ticket.code} is {ticket.state.replace('_', ' ')}, not called")
+            if not sql.on_my_way_since_call(s, ticket.id):
+                record(s, Kind.ON_MY_WAY, FromSource(source), now, ticket=ticket, window=ticket.window)
+            return self._view(ticket)
 
     def _act(
         self,

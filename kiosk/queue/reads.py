@@ -7,16 +7,20 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from kiosk import signing
-from kiosk.domain import EventView, State, TicketView
-from kiosk.errors import ScanRefused
-from kiosk.events import CALLS
+from kiosk.domain import EventView, State, TicketStatus, TicketView
+from kiosk.errors import KioskError, ScanRefused
+from kiosk.events import CALLS, Kind
 from kiosk.queue import sql
 from kiosk.queue.base import QueueCore, TicketRef, event_view
 from kiosk.queue.machine import FINAL_STATES
 from kiosk.stats import DayStats, HourStats, TicketTimes, day_stats, hourly, ticket_times
 from kiosk.storage.models import Event, Ticket
+
+# The events a ticket's status on the phone is read from (`Reads.ticket_statuses`).
+FOLLOWED_KINDS = (Kind.CALLED, Kind.RECALLED, Kind.ON_MY_WAY, Kind.TRANSFERRED)
 
 
 class Reads(QueueCore):
@@ -77,17 +81,75 @@ class Reads(QueueCore):
     def open_scanned(self, text: str) -> TicketView:
         """The ticket a scanned QR names, or ScanRefused with the reason (forged, stale, unknown, or
         over: served, cancelled or closed). A no-show is still valid: it may return to the queue."""
-        payload = signing.verify(self.secret, text)
-        if payload.day != self.today():
-            raise ScanRefused(f"this ticket is from {payload.day:%d.%m.%Y}, not from today", "other_day")
         with self.db.read() as s:
-            ticket = s.get(Ticket, payload.ticket_id)
-            if ticket is None or ticket.code != payload.code or ticket.day != payload.day:
-                raise ScanRefused("no such ticket was issued here today", "unknown")
+            ticket = self._by_token(s, text)
             if ticket.state in FINAL_STATES:
                 state = "served" if ticket.state == State.DONE else ticket.state
                 raise ScanRefused(f"{ticket.code} is {state} already", ticket.state, ticket.code)
             return self._view(ticket)
+
+    def ticket_statuses(self, ids: Iterable[int]) -> dict[int, TicketStatus]:
+        """What the visitors' phones show, for many tickets at once: one query for the tickets, one
+        per department and day with waiting tickets among them (the line's order, for everyone's
+        place in it), one for their calls, recalls, "on my way" and transfers. Unknown ids are left out."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        with self.db.read() as s:
+            tickets = list(s.scalars(select(Ticket).where(Ticket.id.in_(wanted))))
+            lines: dict[tuple[date, str], dict[int, int]] = {}
+            for key in sorted({(t.day, t.department) for t in tickets if t.state == State.WAITING}):
+                order = s.scalars(
+                    select(Ticket.id)
+                    .where(Ticket.day == key[0], Ticket.department == key[1], Ticket.state == State.WAITING)
+                    .order_by(*sql.QUEUE_ORDER)
+                )
+                lines[key] = {ticket_id: place for place, ticket_id in enumerate(order)}
+            events = s.execute(
+                select(Event.ticket_id, Event.kind, Event.at, Event.data)
+                .where(Event.ticket_id.in_(wanted), Event.kind.in_(FOLLOWED_KINDS))
+                .order_by(Event.id)
+            ).all()
+        history: dict[int, list[tuple[str, datetime, dict[str, object]]]] = {}
+        for ticket_id, kind, at, data in events:
+            history.setdefault(int(ticket_id), []).append((str(kind), at, dict(data or {})))
+        result = {}
+        for t in tickets:
+            view = self._view(t)
+            ahead = lines.get((t.day, t.department), {}).get(t.id, 0)
+            try:
+                typical = self.catalogue.service(t.service)[0].typical_minutes
+                wait = self.estimate_minutes(t.department, ahead, typical) if t.state == State.WAITING else 0
+            except KioskError:  # a department or service the catalogue no longer has
+                wait = 0
+            recalls, last_recall, on_way, moved_from = 0, None, False, None
+            for kind, at, data in history.get(t.id, []):
+                if kind == Kind.CALLED:
+                    recalls, last_recall, on_way = 0, None, False
+                elif kind == Kind.RECALLED:
+                    recalls, last_recall = recalls + 1, at
+                elif kind == Kind.ON_MY_WAY:
+                    on_way = True
+                elif kind == Kind.TRANSFERRED:
+                    moved_from = str(data.get("from") or "") or None
+            on_way = on_way and t.state == State.CALLED
+            result[t.id] = TicketStatus(view, ahead, wait, recalls, last_recall, on_way, moved_from)
+        return result
+
+    def ticket_of_token(self, token: str) -> TicketView:
+        """The ticket of today a signed token (or ticket URL) names, whatever its state; ScanRefused
+        ("malformed", "forged", "other_day", "unknown") otherwise. The phone's page and the API use it."""
+        with self.db.read() as s:
+            return self._view(self._by_token(s, token))
+
+    def _by_token(self, s: Session, text: str) -> Ticket:
+        payload = signing.verify(self.secret, text)
+        if payload.day != self.today():
+            raise ScanRefused(f"this ticket is from {payload.day:%d.%m.%Y}, not from today", "other_day")
+        ticket = s.get(Ticket, payload.ticket_id)
+        if ticket is None or ticket.code != payload.code or ticket.day != payload.day:
+            raise ScanRefused("no such ticket was issued here today", "unknown")
+        return ticket
 
     # The event log --------------------------------------------------------------------------
 

@@ -11,7 +11,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from kiosk.domain import State
-from kiosk.storage.models import OPEN_AT_WINDOW, OPEN_TICKETS, Counter, Ticket
+from kiosk.events import Kind
+from kiosk.storage.models import OPEN_AT_WINDOW, OPEN_TICKETS, Counter, Event, Ticket
 
 T = TypeVar("T")
 
@@ -71,6 +72,19 @@ def at_window(s: Session, dialect: str, window: str, day: date) -> Ticket | None
 def past_days_open(today: date) -> Select[date]:
     """The days before `today` with tickets still open, through the partial index of open tickets."""
     return select(Ticket.day).where(Ticket.day < today, text(OPEN_TICKETS)).distinct()
+
+
+def on_my_way_since_call(s: Session, ticket_id: int) -> bool:
+    """Whether the visitor said "on my way" after the ticket's latest call (not counting recalls)."""
+    last_call = (
+        select(func.max(Event.id))
+        .where(Event.ticket_id == ticket_id, Event.kind == Kind.CALLED)
+        .scalar_subquery()
+    )
+    query = select(func.count()).where(
+        Event.ticket_id == ticket_id, Event.kind == Kind.ON_MY_WAY, Event.id > func.coalesce(last_call, 0)
+    )
+    return bool(s.scalar(query))
 
 
 def ahead_of(ticket: Ticket) -> Select[int]:

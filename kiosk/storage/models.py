@@ -153,6 +153,22 @@ class StaffMember(Base):
     created_at: Mapped[datetime]
 
 
+class ApiToken(Base):
+    """A bearer token of the HTTP API (`kiosk token add`): only the SHA-256 of the token is kept. The
+    token is 256 random bits, so a fast hash suffices (nobody can guess one to test against a stolen
+    hash, unlike a PIN) and the hash is looked up directly by its unique index."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    scope: Mapped[str] = mapped_column(String(16))  # "read" or "issue"
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    revoked_at: Mapped[datetime | None]
+
+
 class CatalogueVersion(Base):
     """Each distinct catalogue `kiosk init` loaded; the newest is in force."""
 

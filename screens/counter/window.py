@@ -188,14 +188,20 @@ class CounterScreen(TerminalPart["CounterApp"], Screen[None]):
     def refresh_view(self) -> None:
         self.terminal.run_db(self.read_view, lambda view: self.show(*view), group="view", exclusive=True)
 
-    def read_view(self) -> tuple[TicketView | None, list[tuple[int, list[TicketView]]], bool]:
+    def read_view(self) -> tuple[TicketView | None, list[tuple[int, list[TicketView]]], bool, bool]:
         counter = self.terminal
         current = counter.service.at_window(counter.window)
         waiting = [counter.service.waiting(d, limit=6) for d in counter.departments]
-        return current, waiting, counter.service.window_paused(counter.window)
+        status = counter.service.ticket_statuses([current.id]).get(current.id) if current else None
+        on_way = status is not None and status.on_my_way  # the visitor said so on the phone
+        return current, waiting, counter.service.window_paused(counter.window), on_way
 
     def show(
-        self, current: TicketView | None, waiting: list[tuple[int, list[TicketView]]], paused: bool
+        self,
+        current: TicketView | None,
+        waiting: list[tuple[int, list[TicketView]]],
+        paused: bool,
+        on_way: bool = False,
     ) -> None:
         self.counter_ticket = current
         lang = self.terminal.lang
@@ -224,6 +230,8 @@ class CounterScreen(TerminalPart["CounterApp"], Screen[None]):
                 )
             if current.interpreter:
                 lines.append(self.gettext("Sign-language interpreter requested"))
+            if on_way:
+                lines.append("➜ " + self.gettext("On the way"))
             details.update("\n".join(lines))
         count = sum(c for c, _ in waiting)
         self.query_one("#waiting-count", Label).update(self.gettext("{count} waiting").format(count=count))

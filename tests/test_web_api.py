@@ -1,0 +1,225 @@
+"""The HTTP API of `kiosk web` through Starlette's TestClient (the app and its follower run as
+served), on SQLite and PostgreSQL: every endpoint and error, forged, other-day and revoked tokens,
+scopes, the rate limit, and the OpenAPI description kept equal to the routes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from kiosk import signing
+from kiosk.clock import FixedClock
+from kiosk.service import QueueService
+from kiosk.tokens import TokenDirectory
+from web.app import create_app
+
+
+@pytest.fixture
+def tokens(service: QueueService) -> TokenDirectory:
+    return TokenDirectory(service.db, service.clock, service.settings.zone)
+
+
+@pytest.fixture
+def client(service: QueueService, tokens: TokenDirectory) -> Iterator[TestClient]:
+    with TestClient(create_app(service, tokens), raise_server_exceptions=False) as c:
+        yield c
+
+
+def bearer(tokens: TokenDirectory, name: str, scope: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens.add(name, scope, by='admin')[1]}"}
+
+
+def token_of(service: QueueService, ticket_id: int) -> str:
+    return service.ticket_token(service.ticket(ticket_id))
+
+
+def test_ticket_json_in_its_language_and_another(service: QueueService, client: TestClient) -> None:
+    service.issue("pension-new")
+    issued = service.issue("pension-new", language="uk")
+    token = token_of(service, issued.ticket.id)
+    answer = client.get(f"/api/v1/tickets/{token}")
+    assert answer.status_code == 200
+    data = answer.json()
+    assert data == {
+        "number": "P-002",
+        "state": "waiting",
+        "language": "uk",
+        "lang": "uk",
+        "department": {"code": "pensions", "name": service.catalogue.dept("pensions").name("uk")},
+        "service": {"code": "pension-new", "name": service.catalogue.service("pension-new")[0].name("uk")},
+        "windows": ["6", "7", "8"],
+        "ahead": 1,
+        "wait_minutes": issued.wait_minutes,
+        "window": None,
+        "called_at": None,
+        "recalls": 0,
+        "last_recall_at": None,
+        "on_my_way": False,
+        "transferred_from": None,
+        "day": "2026-11-23",
+    }
+    english = client.get(f"/api/v1/tickets/{token.lower()}?lang=en").json()  # any case, like the URL
+    assert english["lang"] == "en" and english["department"]["name"] == "Pensions"
+    bad = client.get(f"/api/v1/tickets/{token}?lang=de")
+    assert bad.status_code == 400 and "lang must be one of" in bad.json()["error"]
+
+
+def test_forged_unknown_and_other_day_tokens(
+    service: QueueService, client: TestClient, clock: FixedClock
+) -> None:
+    issued = service.issue("pension-new")
+    token = token_of(service, issued.ticket.id)
+    forged = token[:-1] + ("A" if token[-1] != "A" else "B")
+    ghost = signing.sign(
+        service.secret, signing.Payload(issued.ticket.id + 1, issued.ticket.day, "P-002", "pensions", ("6",))
+    )
+    for bad in (forged, ghost, "K1:1", "1", str(issued.ticket.id), "P-001"):
+        for path in ("", "/events", "/on-my-way", "/leave"):
+            method = client.get if path in ("", "/events") else client.post
+            answer = method(f"/api/v1/tickets/{bad}{path}")
+            assert answer.status_code == 404, (bad, path)
+            assert answer.json() == {"error": "no such ticket: the link is wrong or damaged"}
+    clock.advance(days=1)
+    answer = client.get(f"/api/v1/tickets/{token}")
+    assert answer.status_code == 410 and "not from today" in answer.json()["error"]
+
+
+def test_on_my_way_and_leave_from_the_phone(service: QueueService, client: TestClient) -> None:
+    first = service.issue("pension-new")
+    second = service.issue("pension-new")
+    token = token_of(service, first.ticket.id)
+    early = client.post(f"/api/v1/tickets/{token}/on-my-way")
+    assert early.status_code == 409 and "not called" in early.json()["error"]
+    service.call_next("7")
+    answer = client.post(f"/api/v1/tickets/{token}/on-my-way")
+    assert answer.status_code == 200
+    assert answer.json()["on_my_way"] is True and answer.json()["window"] == "7"
+    assert client.post(f"/api/v1/tickets/{token}/on-my-way").status_code == 200  # idempotent
+    assert [e.kind for e in service.history(first.ticket.id)].count("on_my_way") == 1
+    other = token_of(service, second.ticket.id)
+    left = client.post(f"/api/v1/tickets/{other}/leave")
+    assert left.status_code == 200 and left.json()["state"] == "cancelled"
+    last = service.history(second.ticket.id)[-1]
+    assert (last.kind, last.data, last.staff) == ("cancelled", {"source": "phone"}, None)
+    again = client.post(f"/api/v1/tickets/{other}/leave")
+    assert again.status_code == 409 and "cannot leave" in again.json()["error"]
+    assert client.get(f"/api/v1/tickets/{other}/leave").status_code == 405
+    assert client.get(f"/api/v1/tickets/{other}/leave").json() == {"error": "Method Not Allowed"}
+
+
+def test_queue_and_stats_need_a_read_token(
+    service: QueueService, client: TestClient, tokens: TokenDirectory
+) -> None:
+    service.issue("pension-new")
+    service.issue("job-register")
+    service.call_next("9")
+    for path in ("/api/v1/queue", "/api/v1/stats"):
+        answer = client.get(path)
+        assert answer.status_code == 401 and answer.headers["www-authenticate"] == "Bearer"
+        assert "API token" in answer.json()["error"]
+        wrong = client.get(path, headers={"Authorization": "Bearer kt_nope"})
+        assert wrong.status_code == 401 and wrong.json() == {"error": "unknown or revoked API token"}
+    reader = bearer(tokens, "dashboard", "read")
+    queue = client.get("/api/v1/queue?lang=en", headers=reader).json()
+    by_code = {d["code"]: d for d in queue["departments"]}
+    assert queue["day"] == "2026-11-23"
+    assert by_code["pensions"]["waiting"] == 1 and by_code["pensions"]["called"] == []
+    assert by_code["employment"]["waiting"] == 0 and by_code["employment"]["name"] == "Employment centre"
+    assert [c["number"] for c in by_code["employment"]["called"]] == ["E-001"]
+    assert by_code["employment"]["called"][0]["window"] == "9"
+    stats = client.get("/api/v1/stats?day=2026-11-23", headers=reader).json()
+    assert stats["day"] == "2026-11-23" and stats["total"]["issued"] == 2
+    assert client.get("/api/v1/stats", headers=reader).json()["total"]["issued"] == 2
+    assert client.get("/api/v1/stats?day=2026-11-22", headers=reader).json()["total"]["issued"] == 0
+    bad = client.get("/api/v1/stats?day=23.11.2026", headers=reader)
+    assert bad.status_code == 400 and bad.json() == {"error": "day must be a date like 2026-11-23"}
+    tokens.revoke("dashboard", by="admin")
+    revoked = client.get("/api/v1/queue", headers=reader)
+    assert revoked.status_code == 401 and revoked.json() == {"error": "unknown or revoked API token"}
+
+
+def test_issue_needs_the_issue_scope_and_names_the_token(
+    service: QueueService, client: TestClient, tokens: TokenDirectory
+) -> None:
+    body: dict[str, Any] = {"service": "pension-new", "language": "ro", "interpreter": True}
+    assert client.post("/api/v1/tickets", json=body).status_code == 401
+    reader = bearer(tokens, "dashboard", "read")
+    refused = client.post("/api/v1/tickets", json=body, headers=reader)
+    assert refused.status_code == 403 and "needs 'issue'" in refused.json()["error"]
+    writer = bearer(tokens, "appointments", "issue")
+    answer = client.post("/api/v1/tickets", json=body, headers=writer)
+    assert answer.status_code == 201
+    data = answer.json()
+    assert data["number"] == "P-001" and data["language"] == "ro" and data["state"] == "waiting"
+    assert data["qr"] == data["token"] and data["token"].startswith("K1:")  # no public_url here
+    ticket = service.ticket_of_token(data["token"])
+    issued = service.history(ticket.id)[0]
+    assert issued.data["source"] == "api" and issued.data["token"] == "appointments"
+    assert issued.data["interpreter"] is True
+    assert client.get("/api/v1/queue", headers=writer).status_code == 200  # issue may read
+    for wrong, status, words in (
+        ({"service": "nothing"}, 404, "nothing"),
+        ({"service": "pension-new", "language": "de"}, 404, "language 'de' is not offered"),
+        ({"service": "pension-new", "priority": "king"}, 404, "king"),
+        ({"service": "pension-new", "colour": "red"}, 400, "colour: Extra inputs are not permitted"),
+        ({"language": "en"}, 400, "service: Field required"),
+        ({"service": 7}, 400, "service: Input should be a valid string"),
+    ):
+        answer = client.post("/api/v1/tickets", json=wrong, headers=writer)
+        assert answer.status_code == status, wrong
+        assert words in answer.json()["error"], answer.json()
+    broken = client.post("/api/v1/tickets", content=b"{not json", headers=writer)
+    assert broken.status_code == 400 and "not a ticket request" in broken.json()["error"]
+
+
+def test_issue_in_a_closed_department_is_a_conflict(
+    service: QueueService, client: TestClient, tokens: TokenDirectory, clock: FixedClock
+) -> None:
+    clock.advance(hours=12)  # 22:00: every department has given its last ticket
+    answer = client.post(
+        "/api/v1/tickets", json={"service": "pension-new"}, headers=bearer(tokens, "crm", "issue")
+    )
+    assert answer.status_code == 409 and "Pensions" in answer.json()["error"]
+
+
+def test_rate_limit_per_client_answers_429_with_retry_after(service: QueueService) -> None:
+    token = token_of(service, service.issue("pension-new").ticket.id)
+    with TestClient(create_app(service, rate="3/minute")) as client:
+        answers = [client.get(f"/api/v1/tickets/{token}") for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert 1 <= int(answers[-1].headers["retry-after"]) <= 60
+    assert answers[-1].json()["error"].startswith("too many requests")
+
+
+def test_unknown_paths_and_unexpected_errors_are_json_without_traceback(service: QueueService) -> None:
+    class Broken(QueueService):
+        def ticket_statuses(self, ids: Any) -> Any:
+            raise RuntimeError("secret internals")
+
+    broken = Broken(service.db, service.settings, service.clock, service.secret, service.catalogue)
+    token = token_of(service, service.issue("pension-new").ticket.id)
+    with TestClient(create_app(broken), raise_server_exceptions=False) as client:
+        missing = client.get("/api/v1/nothing")
+        assert missing.status_code == 404 and missing.json() == {"error": "Not Found"}
+        failed = client.get(f"/api/v1/tickets/{token}")
+    assert failed.status_code == 500
+    assert failed.json() == {"error": "internal error: the server logged it"}
+    assert "secret" not in failed.text and "Traceback" not in failed.text
+
+
+def test_openapi_describes_every_route(client: TestClient) -> None:
+    spec = client.get("/api/v1/openapi.json").json()
+    assert spec["openapi"].startswith("3.")
+    described = {(path, method.upper()) for path, item in spec["paths"].items() for method in item}
+    app = client.app
+    served = {
+        (route.path, method)
+        for route in app.routes  # type: ignore[attr-defined]
+        if isinstance(route, Route)
+        for method in (route.methods or ()) - {"HEAD"}
+    }
+    assert described == served

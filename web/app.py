@@ -1,0 +1,329 @@
+"""The Starlette application: routes, bearer tokens and scopes, rate limits, JSON errors.
+
+Every error is JSON `{"error": "..."}` with its status; an unexpected one is logged and answered 500
+without a traceback. Tickets are addressed only by their signed token (the text of the QR's last
+part), never by id, so no one can walk through the day's tickets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import date
+from typing import Any
+
+from anyio import to_thread
+from pydantic import BaseModel, ConfigDict, ValidationError
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from kiosk.cli.render import stats_json
+from kiosk.domain import State
+from kiosk.errors import (
+    DepartmentClosed,
+    InvalidTransition,
+    KioskError,
+    NotFound,
+    PriorityRefused,
+    ScanRefused,
+    StorageUnavailable,
+)
+from kiosk.languages import LANGUAGES
+from kiosk.service import QueueService
+from kiosk.tokens import TokenDirectory, TokenInfo
+from web.hub import Hub
+from web.openapi import openapi
+from web.ratelimit import RateLimit
+from web.views import iso, ticket_json
+
+log = logging.getLogger("kiosk.web")
+KEEP_ALIVE_SECONDS = 15.0
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+        super().__init__(message)
+
+
+class NewTicket(BaseModel):
+    """The body of `POST /api/v1/tickets`."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    service: str
+    language: str | None = None
+    priority: str | None = None
+    interpreter: bool = False
+
+
+def status_of(exc: KioskError) -> int:
+    if isinstance(exc, ScanRefused):
+        return 410 if exc.reason == "other_day" else 404
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, InvalidTransition | DepartmentClosed | PriorityRefused):
+        return 409
+    if isinstance(exc, StorageUnavailable):
+        return 503
+    return 400
+
+
+def error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+
+class Api:
+    """The endpoints over one queue service and its token directory."""
+
+    def __init__(
+        self, service: QueueService, tokens: TokenDirectory, hub: Hub, rate: RateLimit, keep_alive: float
+    ) -> None:
+        self.service = service
+        self.tokens = tokens
+        self.hub = hub
+        self.rate = rate
+        self.keep_alive = keep_alive
+
+    async def call(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """A blocking core call, off the event loop."""
+        return await to_thread.run_sync(lambda: function(*args, **kwargs))
+
+    def limit(self, request: Request) -> None:
+        client = request.client.host if request.client else "unknown"
+        wait = self.rate.hit(client)
+        if wait is not None:
+            raise ApiError(429, f"too many requests: try again in {wait} s", {"Retry-After": str(wait)})
+
+    async def authorise(self, request: Request, scope: str) -> TokenInfo:
+        header = request.headers.get("authorization", "")
+        kind, _, token = header.partition(" ")
+        if kind.lower() != "bearer" or not token.strip():
+            raise ApiError(
+                401, "this needs an API token: Authorization: Bearer <token>", {"WWW-Authenticate": "Bearer"}
+            )
+        info: TokenInfo | None = await self.call(self.tokens.check, token.strip())
+        if info is None:
+            raise ApiError(401, "unknown or revoked API token", {"WWW-Authenticate": "Bearer"})
+        if not info.allows(scope):
+            raise ApiError(403, f"the API token {info.name!r} has scope {info.scope!r}; this needs {scope!r}")
+        return info
+
+    def lang(self, request: Request) -> str | None:
+        lang = request.query_params.get("lang")
+        if lang is not None and lang not in LANGUAGES:
+            raise ApiError(400, f"lang must be one of {', '.join(LANGUAGES)}")
+        return lang
+
+    async def status_json(self, ticket_id: int, lang: str | None) -> dict[str, Any]:
+        statuses = await self.call(self.service.ticket_statuses, [ticket_id])
+        if ticket_id not in statuses:
+            raise ApiError(404, "no such ticket was issued here today")
+        return ticket_json(statuses[ticket_id], self.service.catalogue, self.service.settings.zone, lang)
+
+    async def ticket_id(self, request: Request) -> int:
+        ticket = await self.call(self.service.ticket_of_token, request.path_params["token"])
+        return int(ticket.id)
+
+    # Ticket-facing: the signed token is the capability --------------------------------------
+
+    async def get_ticket(self, request: Request) -> Response:
+        self.limit(request)
+        lang = self.lang(request)
+        return JSONResponse(await self.status_json(await self.ticket_id(request), lang))
+
+    async def ticket_events(self, request: Request) -> Response:
+        self.limit(request)
+        lang = self.lang(request)
+        ticket = await self.call(self.service.ticket_of_token, request.path_params["token"])
+        sub = self.hub.subscribe(ticket.id, ticket.department, lang)  # before the first read: no gap
+        try:
+            first = await self.status_json(ticket.id, lang)
+        except BaseException:
+            self.hub.unsubscribe(sub)
+            raise
+        sub.last = first
+
+        async def stream() -> AsyncIterator[str]:
+            try:
+                yield "retry: 2000\n\n"
+                yield f"data: {json.dumps(first, ensure_ascii=False)}\n\n"
+                while True:
+                    try:
+                        data = await asyncio.wait_for(sub.next(), self.keep_alive)
+                    except TimeoutError:
+                        yield ": keep-alive\n\n"
+                        continue
+                    if sub.closed:
+                        return
+                    if data is not None:
+                        yield f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
+            finally:
+                self.hub.unsubscribe(sub)
+
+        headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+        return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
+
+    async def on_my_way(self, request: Request) -> Response:
+        self.limit(request)
+        ticket_id = await self.ticket_id(request)
+        await self.call(self.service.on_my_way, ticket_id, "phone")
+        return JSONResponse(await self.status_json(ticket_id, self.lang(request)))
+
+    async def leave(self, request: Request) -> Response:
+        self.limit(request)
+        ticket_id = await self.ticket_id(request)
+        await self.call(self.service.leave, ticket_id, "phone")
+        return JSONResponse(await self.status_json(ticket_id, self.lang(request)))
+
+    # Integrators: bearer tokens ---------------------------------------------------------------
+
+    async def queue(self, request: Request) -> Response:
+        self.limit(request)
+        await self.authorise(request, "read")
+        lang = self.lang(request) or self.service.settings.main_language
+        tickets = await self.call(self.service.day_view)
+        zone = self.service.settings.zone
+        departments = []
+        for d in self.service.catalogue.department:
+            mine = [t for t in tickets if t.department == d.code]
+            called = [t for t in mine if t.state in (State.CALLED, State.SERVING)]
+            departments.append(
+                {
+                    "code": d.code,
+                    "name": d.name(lang),
+                    "windows": list(d.windows),
+                    "waiting": sum(t.state == State.WAITING for t in mine),
+                    "called": [
+                        {
+                            "number": t.code,
+                            "window": t.window,
+                            "state": t.state.value,
+                            "called_at": iso(t.called_at, zone),
+                        }
+                        for t in called
+                    ],
+                }
+            )
+        return JSONResponse(
+            {"day": (await self.call(self.service.today)).isoformat(), "departments": departments}
+        )
+
+    async def stats(self, request: Request) -> Response:
+        self.limit(request)
+        await self.authorise(request, "read")
+        text = request.query_params.get("day")
+        try:
+            day = date.fromisoformat(text) if text else None
+        except ValueError:
+            raise ApiError(400, "day must be a date like 2026-11-23") from None
+        figures = await self.call(self.service.stats, day)
+        chosen = day or await self.call(self.service.today)
+        return JSONResponse({"day": chosen.isoformat(), **stats_json(figures)})
+
+    async def issue(self, request: Request) -> Response:
+        self.limit(request)
+        token = await self.authorise(request, "issue")
+        try:
+            body = NewTicket.model_validate_json(await request.body())
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors()
+            )
+            raise ApiError(400, f"the body is not a ticket request: {problems}") from None
+        language = body.language or self.service.settings.main_language
+        issued = await self.call(
+            self.service.issue,
+            body.service,
+            language=language,
+            priority=body.priority,
+            interpreter=body.interpreter,
+            source="api",
+            token=token.name,
+        )
+        data = await self.status_json(issued.ticket.id, None)
+        data["qr"] = issued.qr
+        data["token"] = self.service.ticket_token(issued.ticket)
+        return JSONResponse(data, status_code=201)
+
+    async def openapi(self, request: Request) -> Response:
+        return JSONResponse(openapi())
+
+
+def create_app(
+    service: QueueService,
+    tokens: TokenDirectory | None = None,
+    *,
+    rate: str = "120/minute",
+    follow_interval: float = 0.4,
+    keep_alive: float = KEEP_ALIVE_SECONDS,
+) -> Starlette:
+    """The API over `service` (its database and clock). The hub's follower runs for the app's
+    lifetime (the lifespan), so a test's TestClient and uvicorn both start and stop it."""
+    tokens = tokens or TokenDirectory(service.db, service.clock, service.settings.zone)
+    hub = Hub(service, follow_interval)
+    api = Api(service, tokens, hub, RateLimit(rate), keep_alive)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        task = asyncio.create_task(hub.run())
+        try:
+            yield
+        finally:
+            hub.close()
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    routes = [
+        Route("/api/v1/openapi.json", api.openapi, methods=["GET"]),
+        Route("/api/v1/tickets/{token}", api.get_ticket, methods=["GET"]),
+        Route("/api/v1/tickets/{token}/events", api.ticket_events, methods=["GET"]),
+        Route("/api/v1/tickets/{token}/on-my-way", api.on_my_way, methods=["POST"]),
+        Route("/api/v1/tickets/{token}/leave", api.leave, methods=["POST"]),
+        Route("/api/v1/tickets", api.issue, methods=["POST"]),
+        Route("/api/v1/queue", api.queue, methods=["GET"]),
+        Route("/api/v1/stats", api.stats, methods=["GET"]),
+        # The visitor's ticket page goes here: `/t/{token}` and `/T/{token}` (the QR's upper-case
+        # URL), serving data/web/phone/ (its index.html reads the token from the path and calls the
+        # endpoints above), with the page's assets under `/t/static/` or the like.
+    ]
+    handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
+        ApiError: _api_error,
+        KioskError: _kiosk_error,
+        HTTPException: _http_error,
+        Exception: _unexpected,
+    }
+    app = Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)
+    app.state.hub = hub
+    return app
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return error(exc.status, exc.message, exc.headers)
+
+
+async def _kiosk_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, KioskError)
+    if isinstance(exc, ScanRefused) and exc.reason in ("malformed", "forged", "unknown"):
+        return error(404, "no such ticket: the link is wrong or damaged")  # nothing told about why
+    return error(status_of(exc), str(exc))
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return error(exc.status_code, str(exc.detail), dict(exc.headers or {}))
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error(500, "internal error: the server logged it")
