@@ -125,7 +125,7 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
         self.lang = str(self.settings.languages[0])
         self.priority = None
         self.interpreter = False
-        self.large = False
+        self.set_large(False)
         self.reset_at = None
         while len(self.screen_stack) > 1:
             self.pop_screen()
@@ -257,8 +257,13 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
         elif event.button.id == "back":
             self.go_back()
         elif event.button.id == "larger":
-            self.large = not self.large
-            self.refresh_visitor_screen()
+            self.set_large(not self.large)
+
+    def set_large(self, on: bool) -> None:
+        """Larger text on or off: the visitor screen is drawn again for it (plan.py)."""
+        self.large = on
+        self.set_class(on, "-large")
+        self.refresh_visitor_screen()
 
     def refresh_visitor_screen(self) -> None:
         """Compose the current screen again (after the large-text switch)."""
