@@ -5,6 +5,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Button, Static
 
+# Big letters are kept for the ticket number (digits, a department's Latin capital, a hyphen), never
+# for words: at the rows a terminal can give a word, letters lose the strokes that tell them apart
+# ("Робота" read as "гобота"). The number is drawn at least this many rows tall.
+LEGIBLE_ROWS = 4
+
 
 def big_text(text: str, rows: int) -> tuple[str, ...]:
     from screens.common import blocks  # drawing needs Pillow and the fonts: not for the first frame
@@ -44,7 +49,7 @@ class QrCode(Static):
 class Choice(Button):
     """A big button: a bold name, a plain hint below (left out where the screen has no room for
     it), and an optional state line. Large text gives the name a line of space of its own; big
-    letters are kept for the ticket number (see `blocks.LEGIBLE_ROWS`)."""
+    letters are kept for the ticket number (see `LEGIBLE_ROWS`)."""
 
     def __init__(
         self, name: str, hint: str = "", note: str = "", large: bool = False, **kwargs: object

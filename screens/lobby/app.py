@@ -28,7 +28,6 @@ from kiosk.i18n import translations
 from kiosk.service import QueueService
 from screens.common.terminal import TerminalApp, open_terminal_service
 from screens.common.words import problem_text
-from screens.lobby.base import VisitorScreen
 from screens.lobby.dialogs import IdleScreen, NoticeScreen, OfferScreen
 from screens.lobby.language import LanguageScreen
 from screens.lobby.messages import PrintDone
@@ -103,7 +102,7 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
 
     def say(self, text: str, problem: bool = False) -> None:
         """A line for the visitor: a notice to close with OK."""
-        self.push_screen(NoticeScreen(text, self.gettext("OK")))
+        self.push_screen(NoticeScreen(text, self.gettext("OK"), self.lang))
 
     async def on_event(self, event: Event) -> None:
         if isinstance(event, InputEvent):
@@ -150,7 +149,7 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
             service_code, language=lang, priority=priority, interpreter=interpreter, source="kiosk"
         )
         # Print first: the job is rendered while the ticket screen is being drawn.
-        return issued, self.ready_printer().submit(issued, render_here=True)
+        return issued, self.ready_printer().submit(issued, render_here=True, large=self.large)
 
     def ticket_issued(self, saved: tuple[Issued, Future[PrintResult]]) -> None:
         issued, printing = saved
@@ -196,7 +195,8 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
                 self.priority = None
                 self.issue_ticket(service_code)
 
-        self.push_screen(OfferScreen(text, t.gettext("Take a normal ticket"), t.gettext("Back")), chosen)
+        offer = OfferScreen(text, t.gettext("Take a normal ticket"), t.gettext("Back"), self.lang)
+        self.push_screen(offer, chosen)
 
     # Time -------------------------------------------------------------------------------------
 
@@ -235,6 +235,7 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
             t.gettext("Continue"),
             seconds,
             now + seconds,
+            self.lang,
         )
         self.push_screen(warning, callback=lambda _: setattr(self, "last_input", self.monotonic()))
 
@@ -245,8 +246,9 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
             self.speaker.say(text, self.lang)
 
     def action_read_aloud(self) -> None:
-        if isinstance(self.screen, VisitorScreen):
-            self.speaker.say(self.screen.speech(), self.lang)
+        speech = getattr(self.screen, "speech", None)  # visitor screens and dialogs
+        if callable(speech):
+            self.speaker.say(speech(), self.lang)
 
     def on_button_pressed(self, event: object) -> None:
         from textual.widgets import Button

@@ -28,6 +28,8 @@ class MenuScreen(VisitorScreen):
     and bar are planned for the terminal's size and the texts (`screens.lobby.plan`), again after
     a resize."""
 
+    closing = False  # whether a choice with a note is closed (a service), or only says so (a need)
+
     def headings(self) -> list[str]:
         return []
 
@@ -151,7 +153,8 @@ class NeedScreen(MenuScreen):
         self.app.push_screen(PriorityScreen(), callback=self._priority_chosen)
 
     def _priority_chosen(self, code: str | None) -> None:
-        self.terminal.priority = code or None
+        if code is not None:  # None: closed, nothing changes
+            self.terminal.priority = code or None
         self.refresh_options()
 
     @on(Button.Pressed, "#interpreter")
@@ -167,6 +170,8 @@ class NeedScreen(MenuScreen):
 
 class ServiceScreen(MenuScreen):
     """The services of one category; tapping an open one issues the ticket."""
+
+    closing = True
 
     def __init__(self, entry: MenuEntry) -> None:
         super().__init__()
@@ -190,13 +195,6 @@ class ServiceScreen(MenuScreen):
             yield Label(self.entry.name(self.terminal.lang), id="heading")
             yield Label(self.gettext("Choose a service"), id="subheading")
             yield from self.compose_choices(ActionBar(), "service")
-
-    def on_mount(self) -> None:
-        for ident, *_, note in self.items():
-            self.query_one(f"#{ident}", Choice).set_class(bool(note), "-closed")
-
-    def redrawn(self) -> None:
-        self.on_mount()
 
     def closed_note(self, opening: Opening, cutoff: str) -> str:
         if opening.open:

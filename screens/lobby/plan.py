@@ -121,3 +121,11 @@ def arrange(
         if plan is not None:
             return Arrangement(plan, bar_plan, hints, roomy, True)
     return Arrangement(Grid(1, (3,) * len(labels), gutter), bar_plan, hints, roomy, True)
+
+
+def dialog_width(size: tuple[int, int], large: bool) -> int:
+    """A dialog's outer width: most of a small terminal, at most 80 cells (100 with large text)."""
+    return max(20, min(size[0] * 95 // 100, 100 if large else 80))
+
+
+DIALOG_FRAME = 6  # a dialog's thick border and its padding of two each side
