@@ -60,8 +60,14 @@ class MenuScreen(VisitorScreen):
         self.set_class(plan.roomy, "-roomy")
         with scroll, grid:
             for ident, name, hint, note in self.items():
+                closed = " -closed" if note and self.closing else ""  # a tap says why, chooses nothing
                 yield Choice(
-                    name, hint if plan.hints else "", note, self.terminal.large, id=ident, classes=classes
+                    name,
+                    hint if plan.hints else "",
+                    note,
+                    self.terminal.large,
+                    id=ident,
+                    classes=classes + closed,
                 )
         yield bar
 

@@ -40,14 +40,19 @@ class PriorityScreen(TerminalPart["LobbyApp"], Dialog[str | None]):
     def compose(self) -> ComposeResult:
         lobby = self.terminal
         size = (self.app.size.width, self.app.size.height)
-        inner = dialog_width(size, lobby.large) - DIALOG_FRAME
+        compact = size[1] < 30  # a short terminal: no padding or blank rows in the box
+        self.set_class(compact, "-compact")
+        inner = dialog_width(size, lobby.large) - (4 if compact else DIALOG_FRAME)
         title = self.gettext("Priority rights")
         text = self.gettext("The law gives priority to these visitors. Show your document at the window.")
         buttons = [(*read_aloud(lobby.lang), "default"), ("close", CLOSE + self.gettext("Close"), "default")]
-        # The box's frame and its texts (each with a row of space under it), the buttons' row.
-        used = 4 + 2 + 1 + (wrapped(title, inner) or 1) + 1 + (wrapped(text, inner) or 1) + 1 + 3 + 1
+        gap = 0 if compact else 1  # the blank row under each text and under the choices
+        frame = 2 + 2 * gap  # the border, and the padding when there is room
+        texts = (wrapped(title, inner) or 1) + (wrapped(text, inner) or 1)
+        used = frame + texts + 3 * gap + 3  # the buttons' row
+        room = size[1] * 95 // 100 - used  # the box is at most 95% of the terminal's height
         labels = [label for _, label, _ in self.choices()]
-        plan = best_grid(labels, inner, size[1] - used, (1, 2, 3)) or grid(labels, inner - 2, 1)
+        plan = best_grid(labels, inner, room, (1, 2, 3)) or grid(labels, inner - 2, 1)
         with self.box():
             yield Label(title, classes="dialog-title")
             yield Label(text)
@@ -55,7 +60,7 @@ class PriorityScreen(TerminalPart["LobbyApp"], Dialog[str | None]):
             if plan is not None:
                 choices.set_styles(plan.css())
             scroll = ChoiceScroll()
-            scroll.styles.max_height = max(3, size[1] - used)
+            scroll.styles.max_height = max(3, room)
             with scroll, choices:
                 for ident, label, on in self.choices():
                     kind = "category" if ident != "priority-none" else "none"
