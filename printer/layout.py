@@ -138,26 +138,32 @@ def marks(content: TicketContent, scale: float) -> tuple[Line, ...]:
     )
 
 
-def render(content: TicketContent, width: int = 576) -> Image.Image:
+LARGE_PRINT = 1.5  # how much larger a large-print ticket's words are (the number fills the width)
+
+
+def render(content: TicketContent, width: int = 576, large: bool = False) -> Image.Image:
     """The whole ticket as a mode "1" image (thresholded, never dithered), `width` dots wide."""
-    return picture(ticket_rows(content, width), width)
+    return picture(ticket_rows(content, width, large), width)
 
 
-def ticket_rows(content: TicketContent, width: int) -> bytes:
-    """The whole ticket as packed raster rows, `width` dots wide (what `render` shows)."""
+def ticket_rows(content: TicketContent, width: int, large: bool = False) -> bytes:
+    """The whole ticket as packed raster rows, `width` dots wide (what `render` shows). Large print
+    (for a visitor who chose larger text) draws every word half as large again: department,
+    windows, service, marks, the line ahead and the time in large type."""
     scale = width / 576
+    words = scale * (LARGE_PRINT if large else 1)
     margin = _margin(width)
     number = Line(content.number, _size(150, scale), bold=True, gap=_size(10, scale), whole=True)
-    queue = Line(content.queue, _size(26, scale), gap=_size(6, scale))
-    issued = Line(content.issued, _size(22, scale), gap=_size(8, scale))
-    footer = Line(content.footer, _size(22, scale), gap=2)
+    queue = Line(content.queue, _size(26, words), bold=large, gap=_size(6, scale))
+    issued = Line(content.issued, _size(22, words), gap=_size(8, scale))
+    footer = Line(content.footer, _size(22, words), gap=2)
     data = b"".join(
         (
             _blank(width, margin // 2),
-            fixed_band(heading(content, scale), width),
+            fixed_band(heading(content, words), width),
             band((number,), width),
-            fixed_band(details(content, scale), width),
-            fixed_band(marks(content, scale), width),
+            fixed_band(details(content, words), width),
+            fixed_band(marks(content, words), width),
             recent_band((queue, issued), width),
             _qr_band(content.qr, width, max(4, round(6 * scale)), round(8 * scale)),
             fixed_band((footer,), width),

@@ -96,13 +96,15 @@ class TicketPrinter:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="print-queue")
 
     def submit(
-        self, issued: Issued, staff: str | None = None, render_here: bool = False
+        self, issued: Issued, staff: str | None = None, render_here: bool = False, large: bool = False
     ) -> Future[PrintResult]:
-        """Queue a new ticket's job; returns at once unless `render_here` (then it draws first)."""
+        """Queue a new ticket's job; returns at once unless `render_here` (then it draws first).
+        `large`: a large-print ticket (the visitor chose larger text)."""
         content = self.content_of(issued.ticket, issued.ahead, issued.wait_minutes, issued.qr)
         if render_here:
-            return self._executor.submit(self._deliver, self.prepare(issued.ticket, content), staff, False)
-        return self._executor.submit(self._render_and_deliver, issued.ticket, content, staff, False)
+            job = self.prepare(issued.ticket, content, large=large)
+            return self._executor.submit(self._deliver, job, staff, False)
+        return self._executor.submit(self._render_and_deliver, issued.ticket, content, staff, False, large)
 
     def reprint(self, ticket: TicketView, staff: str | None = None) -> Future[PrintResult]:
         """Queue a copy with today's position in the line and a "Reprint" mark."""
@@ -123,9 +125,11 @@ class TicketPrinter:
             ticket, self.service.catalogue, self.service.settings, ahead, minutes, qr, reprint=reprint
         )
 
-    def prepare(self, ticket: TicketView, content: TicketContent, stem: str | None = None) -> Job:
+    def prepare(
+        self, ticket: TicketView, content: TicketContent, stem: str | None = None, large: bool = False
+    ) -> Job:
         width = self.service.settings.paper_width
-        rows = ticket_rows(content, width)
+        rows = ticket_rows(content, width, large)
         stem = stem or f"{ticket.day.isoformat()}_{ticket.code}"
         return Job(ticket, rows, width, encode_rows(rows, width), stem)
 
@@ -133,9 +137,14 @@ class TicketPrinter:
         self._executor.shutdown(wait=True)
 
     def _render_and_deliver(
-        self, ticket: TicketView, content: TicketContent, staff: str | None, reprint: bool
+        self,
+        ticket: TicketView,
+        content: TicketContent,
+        staff: str | None,
+        reprint: bool,
+        large: bool = False,
     ) -> PrintResult:
-        return self._deliver(self.prepare(ticket, content), staff, reprint)
+        return self._deliver(self.prepare(ticket, content, large=large), staff, reprint)
 
     def _deliver(self, job: Job, staff: str | None, reprint: bool) -> PrintResult:
         result = self._send(job)

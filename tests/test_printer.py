@@ -325,3 +325,39 @@ def test_drawn_once_bands_follow_their_text_and_the_width(service: QueueService)
     for ticket, width, expected in in_turn:
         assert render(ticket, width).tobytes() == expected
     assert fixed_band.cache_info().hits > 0
+
+
+def _ink_runs(image: Image.Image) -> list[int]:
+    """The heights of the bands of rows with ink, top to bottom (each printed line is one)."""
+    gray = image.convert("L")
+    runs, current = [], 0
+    for y in range(gray.height):
+        inked = gray.crop((0, y, gray.width, y + 1)).getextrema()[0] < 128
+        if inked:
+            current += 1
+        elif current:
+            runs.append(current)
+            current = 0
+    return runs
+
+
+def test_a_large_print_ticket_has_larger_words_and_reads_back(service: QueueService, tmp_path: Path) -> None:
+    issued = service.issue("pension-new", language="uk", priority="veteran", interpreter=True)
+    printer = TicketPrinter(service, f"preview://{tmp_path}")
+    normal = printer.submit(issued).result(timeout=30)
+    large = printer.submit(issued, large=True).result(timeout=30)
+    printer.close()
+    assert normal.job and large.job
+    small_image, _ = decode_job(Path(normal.job).read_bytes())
+    large_image, _ = decode_job(Path(large.job).read_bytes())
+    assert read_qr(large_image) == read_qr(small_image) == issued.qr
+    assert large_image.height > small_image.height * 1.3
+    small_runs, large_runs = _ink_runs(small_image), _ink_runs(large_image)
+    # The QR is the tallest band, the number the tallest above it; the department, the band right
+    # under the number, is half as large again.
+    numbers = []
+    for runs in (small_runs, large_runs):
+        above_qr = runs[: runs.index(max(runs))]
+        numbers.append(above_qr.index(max(above_qr)))
+    assert small_runs[numbers[0]] == large_runs[numbers[1]]  # the number keeps its size
+    assert large_runs[numbers[1] + 1] >= small_runs[numbers[0] + 1] * 1.4

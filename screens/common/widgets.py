@@ -5,6 +5,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Button, Static
 
+# Big letters are kept for the ticket number (digits, a department's Latin capital, a hyphen), never
+# for words: at the rows a terminal can give a word, letters lose the strokes that tell them apart
+# ("Робота" read as "гобота"). The number is drawn at least this many rows tall.
+LEGIBLE_ROWS = 4
+
 
 def big_text(text: str, rows: int) -> tuple[str, ...]:
     from screens.common import blocks  # drawing needs Pillow and the fonts: not for the first frame
@@ -42,25 +47,22 @@ class QrCode(Static):
 
 
 class Choice(Button):
-    """A big button: a bold name, a plain hint below, and an optional state line. In large-text
-    mode the name is drawn in big letters where it fits the button."""
+    """A big button: a bold name, a plain hint below (left out where the screen has no room for
+    it), and an optional state line. Large text gives the name a line of space of its own; big
+    letters are kept for the ticket number (see `LEGIBLE_ROWS`)."""
 
     def __init__(
-        self, name: str, hint: str = "", note: str = "", large: bool = False, width: int = 0, **kwargs: object
+        self, name: str, hint: str = "", note: str = "", large: bool = False, **kwargs: object
     ) -> None:
-        super().__init__(self.label_for(name, hint, note, large, width), **kwargs)  # type: ignore[arg-type]
+        super().__init__(self.label_for(name, hint, note, large), **kwargs)  # type: ignore[arg-type]
         self.plain = "\n".join(p for p in (name, hint, note) if p)
 
     @staticmethod
-    def label_for(name: str, hint: str, note: str, large: bool, width: int) -> Text:
+    def label_for(name: str, hint: str = "", note: str = "", large: bool = False) -> Text:
         label = Text(justify="center")
-        drawn = "\n".join(big_text(name, 3)) if large else ""
-        if drawn and width and max(len(line) for line in drawn.splitlines()) <= width - 4:
-            label.append(drawn, style="bold")
-        else:
-            label.append(name, style="bold")
+        label.append(name, style="bold underline" if large else "bold")
         if hint:
-            label.append("\n" + hint)
+            label.append(("\n\n" if large else "\n") + hint)
         if note:
             label.append("\n" + note, style="italic")
         return label

@@ -110,7 +110,7 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
     def say(self, text: str, problem: bool = False) -> None:
         """A line for the visitor: a notice to close with OK (spoken when it comes on top, with
         speech or guidance on: `NoticeScreen.automatic`)."""
-        self.push_screen(NoticeScreen(text, self.gettext("OK")))
+        self.push_screen(NoticeScreen(text, self.gettext("OK"), self.lang))
 
     async def on_event(self, event: Event) -> None:
         if isinstance(event, InputEvent):
@@ -138,8 +138,7 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
         self.lang = str(self.settings.languages[0])
         self.priority = None
         self.interpreter = False
-        self.large = False
-        show_large_text(self, False)
+        self.set_large(False, redraw=False)
         self.reset_at = None
         if not keep_guide:
             self.guide.stop()
@@ -183,7 +182,7 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
             service_code, language=lang, priority=priority, interpreter=interpreter, source="kiosk"
         )
         # Print first: the job is rendered while the ticket screen is being drawn.
-        return issued, self.ready_printer().submit(issued, render_here=True)
+        return issued, self.ready_printer().submit(issued, render_here=True, large=self.large)
 
     def ticket_issued(self, saved: tuple[Issued, Future[PrintResult]]) -> None:
         issued, printing = saved
@@ -229,7 +228,8 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
                 self.priority = None
                 self.issue_ticket(service_code)
 
-        self.push_screen(OfferScreen(text, t.gettext("Take a normal ticket"), t.gettext("Back")), chosen)
+        offer = OfferScreen(text, t.gettext("Take a normal ticket"), t.gettext("Back"), self.lang)
+        self.push_screen(offer, chosen)
 
     # Time -------------------------------------------------------------------------------------
 
@@ -281,6 +281,7 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
             t.gettext("Continue"),
             seconds,
             now + seconds,
+            self.lang,
         )
         self.push_screen(warning, callback=lambda _: setattr(self, "last_input", self.monotonic()))
 
@@ -312,11 +313,18 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
         elif event.button.id == "back":
             self.go_back()
         elif event.button.id == "larger":
-            self.large = not self.large
-            show_large_text(self, self.large)
-            self.refresh_visitor_screen()
+            self.set_large(not self.large)
         elif event.button.id == "interpreter":  # its new state, heard
             self.guide.focus_moved()
+
+    def set_large(self, on: bool, redraw: bool = True) -> None:
+        """Larger text on or off: the visitor screen is drawn again for it (plan.py), and in a
+        browser the font itself grows (`show_large_text`)."""
+        self.large = on
+        self.set_class(on, "-large")
+        show_large_text(self, on)
+        if redraw:
+            self.refresh_visitor_screen()
 
     def refresh_visitor_screen(self) -> None:
         """Compose the current screen again (after the large-text switch)."""

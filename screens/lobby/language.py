@@ -1,4 +1,6 @@
-"""The first screen: each language by its own name; the heading cycles through the seven."""
+"""The first screen: each language by its own name; the heading cycles through the seven. Read
+aloud is here too (in the first language; it reads each heading in its own voice), and the staff's
+way out."""
 
 from __future__ import annotations
 
@@ -13,21 +15,45 @@ from kiosk.languages import NATIVE_NAMES
 from screens.common.widgets import Choice
 from screens.lobby.base import Line, VisitorScreen, sentences
 from screens.lobby.guide import language_line, numbered
+from screens.lobby.plan import best_grid, wrapped
 
 HEADING = N_("Choose your language")
 
 
 class LanguageScreen(VisitorScreen):
     def compose(self) -> ComposeResult:
-        languages = self.terminal.settings.languages
+        settings = self.terminal.settings
+        languages = settings.languages
+        width, height = self.composed_for = self.app.size.width, self.app.size.height
+        roomy = height >= 30
+        self.set_class(roomy, "-roomy")
+        headings = [settings.centre_name, *(translations(lang).gettext(HEADING) for lang in languages)]
+        top = (wrapped(settings.centre_name, width - 2) or 1) + max(
+            wrapped(text, width - 2) or 1 for text in headings[1:]
+        )  # the heading keeps its rows whichever language it shows
+        room = height - top - (2 if roomy else 0) - 3 - (2 if roomy else 0)
+        names = [numbered(number, NATIVE_NAMES[lang]) for number, lang in enumerate(languages, 1)]
+        plan = best_grid(names, width - 8, room, (2, 3, 1, 4), gutter=1 if roomy else 0)
         with Vertical(id="language"):
-            yield Label(self.terminal.settings.centre_name, id="centre")
-            yield Label(translations(languages[0]).gettext(HEADING), id="heading")
-            with Grid(id="languages"):
-                for number, lang in enumerate(languages, 1):
-                    yield Choice(numbered(number, NATIVE_NAMES[lang]), id=f"lang-{lang}", classes="language")
+            yield Label(settings.centre_name, id="centre")
+            heading = Label(translations(languages[0]).gettext(HEADING), id="heading")
+            heading.styles.height = (
+                top - (wrapped(settings.centre_name, width - 2) or 1) + (2 if roomy else 0)
+            )
+            yield heading
+            grid = Grid(id="languages")
+            if plan is not None:
+                grid.set_styles(plan.css())
+            with grid:
+                for name, lang in zip(names, languages, strict=True):
+                    yield Choice(name, id=f"lang-{lang}", classes="language")
             with Horizontal(id="staff-bar"):
-                yield Button(translations(self.terminal.settings.main_language).gettext("Staff"), id="staff")
+                yield Button(translations(languages[0]).gettext("Read aloud"), id="read-aloud")
+                yield Button(translations(settings.main_language).gettext("Staff"), id="staff")
+
+    def on_resize(self) -> None:
+        if getattr(self, "composed_for", None) != (self.app.size.width, self.app.size.height):
+            self.run_worker(self.recompose(), group="redraw", exclusive=True)
 
     def on_mount(self) -> None:
         self._turn = 0

@@ -4,6 +4,8 @@ chosen; it cannot be chosen."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical, VerticalScroll
@@ -14,6 +16,7 @@ from screens.common.widgets import Choice
 from screens.lobby.bar import ActionBar
 from screens.lobby.base import Line, VisitorScreen
 from screens.lobby.guide import numbered
+from screens.lobby.plan import Arrangement, arrange
 
 
 class ChoiceScroll(VerticalScroll, can_focus=False):
@@ -22,7 +25,58 @@ class ChoiceScroll(VerticalScroll, can_focus=False):
 
 class MenuScreen(VisitorScreen):
     """A screen of choices that says which are closed: drawn from the openings last read, which
-    are read again (off the UI thread) when it opens; it is drawn again if they changed."""
+    are read again (off the UI thread) when it opens; it is drawn again if they changed. Its grid
+    and bar are planned for the terminal's size and the texts (`screens.lobby.plan`), again after
+    a resize."""
+
+    closing = False  # whether a choice with a note is closed (a service), or only says so (a need)
+
+    def headings(self) -> list[str]:
+        return []
+
+    def items(self) -> list[tuple[str, str, str, str]]:
+        """Each choice: id, name, hint and note."""
+        return []
+
+    def plan(self, bar: ActionBar) -> Arrangement:
+        large = self.terminal.large
+        items = self.items()
+        return arrange(
+            (self.app.size.width, self.app.size.height),
+            self.headings(),
+            [Choice.label_for(name, hint, note, large).plain for _, name, hint, note in items],
+            [Choice.label_for(name, "", note, large).plain for _, name, _, note in items],
+            [text for text, _ in bar.labels().values()],
+            large,
+        )
+
+    def compose_choices(self, bar: ActionBar, classes: str) -> Iterable[Choice | Grid | VerticalScroll]:
+        """The choices' grid (in a scroll that scrolls only when they cannot all fit) and the bar."""
+        plan = self.arranged = self.plan(bar)
+        scroll = ChoiceScroll()
+        grid = Grid(id="choices")
+        grid.set_styles(plan.choices.css())
+        if plan.bar:
+            bar.set_styles(plan.bar.css() + f"height: {plan.bar.total};")
+        self.set_class(plan.roomy, "-roomy")
+        with scroll, grid:
+            for ident, name, hint, note in self.items():
+                closed = " -closed" if note and self.closing else ""  # a tap says why, chooses nothing
+                yield Choice(
+                    name,
+                    hint if plan.hints else "",
+                    note,
+                    self.terminal.large,
+                    id=ident,
+                    classes=classes + closed,
+                )
+        yield bar
+
+    def on_resize(self) -> None:
+        arranged = getattr(self, "arranged", None)
+        found = self.query(ActionBar)
+        if arranged is not None and found and arranged != self.plan(found.first()):
+            self.run_worker(self._redraw(), group="redraw", exclusive=True)
 
     def opening(self, department: str) -> Opening:
         known = self.terminal.openings.get(department)
@@ -53,20 +107,21 @@ class MenuScreen(VisitorScreen):
 class NeedScreen(MenuScreen):
     """The menu's categories, with the optional priority and interpreter choices."""
 
+    def headings(self) -> list[str]:
+        return [self.gettext("What do you need?")]
+
+    def items(self) -> list[tuple[str, str, str, str]]:
+        lang = self.terminal.lang
+        return [
+            (f"menu-{entry.code}", numbered(number, entry.name(lang)), entry.hint(lang),
+             "" if self._any_open(entry) else self.gettext("Closed now"))
+            for number, entry in enumerate(self.terminal.service.catalogue.menu, 1)
+        ]  # fmt: skip
+
     def compose(self) -> ComposeResult:
-        lobby = self.terminal
-        catalogue = lobby.service.catalogue
         with Vertical(id="need"):
             yield Label(self.gettext("What do you need?"), id="heading")
-            with ChoiceScroll(), Grid(id="choices", classes="-large" if lobby.large else ""):
-                for number, entry in enumerate(catalogue.menu, 1):
-                    note = "" if self._any_open(entry) else self.gettext("Closed now")
-                    name = numbered(number, entry.name(lobby.lang))
-                    yield Choice(
-                        name, entry.hint(lobby.lang), note, lobby.large, lobby.width,
-                        id=f"menu-{entry.code}", classes="menu",
-                    )  # fmt: skip
-            yield ActionBar(lobby.lang, options=True)
+            yield from self.compose_choices(ActionBar(options=True), "menu")
 
     def on_mount(self) -> None:
         self.refresh_options()
@@ -78,18 +133,14 @@ class NeedScreen(MenuScreen):
         self.refresh_options()
 
     def refresh_options(self) -> None:
-        lobby = self.terminal
-        if lobby.priority:
-            name = lobby.service.catalogue.priority_category(lobby.priority).name(lobby.lang)
-            priority = self.gettext("Priority: {category}").format(category=name)
+        found = self.query(ActionBar)
+        if not found:  # being drawn again: it shows the state when composed
+            return
+        bar = found.first()
+        if self.plan(bar) != getattr(self, "arranged", None):  # a longer text may need more rows
+            self.run_worker(self._redraw(), group="redraw", exclusive=True)
         else:
-            priority = self.gettext("I have a priority right")
-        self.query_one("#priority", Button).label = priority
-        if lobby.interpreter:
-            interpreter = self.gettext("Sign-language interpreter: yes")
-        else:
-            interpreter = self.gettext("I need a sign-language interpreter")
-        self.query_one("#interpreter", Button).label = interpreter
+            bar.show_state()
 
     def _any_open(self, entry: MenuEntry) -> bool:
         catalogue = self.terminal.service.catalogue
@@ -109,7 +160,8 @@ class NeedScreen(MenuScreen):
         self.app.push_screen(PriorityScreen(), callback=self._priority_chosen)
 
     def _priority_chosen(self, code: str | None) -> None:
-        self.terminal.priority = code or None
+        if code is not None:  # None: closed, nothing changes
+            self.terminal.priority = code or None
         self.refresh_options()
 
     @on(Button.Pressed, "#interpreter")
@@ -130,29 +182,31 @@ class NeedScreen(MenuScreen):
 class ServiceScreen(MenuScreen):
     """The services of one category; tapping an open one issues the ticket."""
 
+    closing = True
+
     def __init__(self, entry: MenuEntry) -> None:
         super().__init__()
         self.entry = entry
 
-    def compose(self) -> ComposeResult:
+    def headings(self) -> list[str]:
+        return [self.entry.name(self.terminal.lang), self.gettext("Choose a service")]
+
+    def items(self) -> list[tuple[str, str, str, str]]:
         lobby = self.terminal
-        lang = lobby.lang
+        found = []
+        for number, code in enumerate(self.entry.services, 1):
+            service, dept = lobby.service.catalogue.service(code)
+            opening = self.opening(dept.code)
+            note = self.closed_note(opening, opening.cutoff.strftime("%H:%M"))
+            name = numbered(number, service.name(lobby.lang))
+            found.append((f"service-{code}", name, service.hint(lobby.lang), note))
+        return found
+
+    def compose(self) -> ComposeResult:
         with Vertical(id="services"):
-            yield Label(self.entry.name(lang), id="heading")
+            yield Label(self.entry.name(self.terminal.lang), id="heading")
             yield Label(self.gettext("Choose a service"), id="subheading")
-            with ChoiceScroll(), Grid(id="choices", classes="-large" if lobby.large else ""):
-                for number, code in enumerate(self.entry.services, 1):
-                    service, dept = lobby.service.catalogue.service(code)
-                    opening = self.opening(dept.code)
-                    note = self.closed_note(opening, opening.cutoff.strftime("%H:%M"))
-                    name = numbered(number, service.name(lang))
-                    button = Choice(
-                        name, service.hint(lang), note, lobby.large, lobby.width,
-                        id=f"service-{code}", classes="service",
-                    )  # fmt: skip
-                    button.disabled = not opening.open
-                    yield button
-            yield ActionBar(lang)
+            yield from self.compose_choices(ActionBar(), "service")
 
     def closed_note(self, opening: Opening, cutoff: str) -> str:
         if opening.open:
@@ -168,6 +222,10 @@ class ServiceScreen(MenuScreen):
     @on(Button.Pressed, ".service")
     def _chosen(self, event: Button.Pressed) -> None:
         assert event.button.id is not None
+        if event.button.has_class("-closed"):  # not chosen: the visitor is told why, and when
+            note = next(note for ident, *_, note in self.items() if ident == event.button.id)
+            self.terminal.say(note)
+            return
         self.terminal.choose_service(event.button.id.removeprefix("service-"))
 
     def speech(self) -> list[Line]:

@@ -1,5 +1,6 @@
 """The ticket on screen: the number very large, where to go, the wait and the QR code. It shows how
-printing went; when the printer fails it says so calmly and stays up longer."""
+printing went; when the printer fails it says so calmly and stays up longer. The QR stands beside
+the text where the terminal is wide enough for both, else under it: it never covers the number."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Label
 
 from kiosk.domain import Issued
 from kiosk.ticket import ticket_content
-from screens.common.widgets import BigText, QrCode
+from screens.common.widgets import LEGIBLE_ROWS, BigText, QrCode
 from screens.lobby.base import Line, VisitorScreen
+from screens.lobby.plan import smallest_grid
 
 if TYPE_CHECKING:
     from printer.printing import PrintResult
@@ -38,10 +40,23 @@ class TicketScreen(VisitorScreen):
             issued.wait_minutes,
             issued.qr,
         )
-        with Horizontal(id="ticket"):
+        width, height = self.app.size.width, self.app.size.height
+        self.set_class(height >= 30, "-roomy")
+        qr = QrCode(issued.qr, id="qr")
+        qr_width = max(len(line) for line in str(qr.content).splitlines())
+        sizes = (8, 6, 5, LEGIBLE_ROWS) if lobby.large and height >= 30 else (6, 5, LEGIBLE_ROWS)
+        for rows in sizes:  # the largest number that leaves room for the QR beside the text
+            number = BigText(issued.ticket.code, rows=rows, id="number")
+            number_width = max(len(line) for line in str(number.content).splitlines())
+            beside = width - qr_width - 8 >= max(number_width, 30)  # the margins and the padding
+            if beside:
+                break
+        else:
+            number = BigText(issued.ticket.code, rows=sizes[0], id="number")
+        with Horizontal(id="ticket") if beside else VerticalScroll(id="ticket", classes="-stacked"):
             with Vertical(id="ticket-text"):
                 yield Label(self.gettext("Your number"), id="your-number")
-                yield BigText(issued.ticket.code, rows=8 if lobby.large else 6, id="number")
+                yield number
                 yield Label(content.department, id="department")
                 yield Label(content.windows, id="windows")
                 yield Label(content.service, id="service")
@@ -51,10 +66,16 @@ class TicketScreen(VisitorScreen):
                     yield Label(content.interpreter, classes="mark")
                 yield Label(content.queue, id="queue")
                 yield Label(self.gettext("Printing your ticket..."), id="print-status", markup=False)
-                with Horizontal(id="ticket-buttons"):
-                    yield Button(self.gettext("Done"), id="done")
-                    yield Button(self.gettext("Read aloud"), id="read-aloud")
-            yield QrCode(issued.qr, id="qr")
+                buttons = [self.gettext("Done"), self.gettext("Read aloud")]
+                column = width - qr_width - 10 if beside else width - 6
+                plan = smallest_grid(buttons, column, (2, 1))
+                row = Grid(id="ticket-buttons")
+                if plan is not None:
+                    row.set_styles(plan.css() + f"height: {plan.total};")
+                with row:
+                    yield Button(buttons[0], id="done")
+                    yield Button(buttons[1], id="read-aloud")
+            yield qr
         self.content = content
 
     def show_print(self, result: PrintResult) -> None:

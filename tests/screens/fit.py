@@ -32,7 +32,6 @@ from collections.abc import Callable, Iterable
 from rich.cells import cell_len
 from textual.app import App
 from textual.containers import ScrollableContainer
-from textual.errors import NoWidget
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
@@ -137,13 +136,14 @@ def misfits(
     grid = _grid(app)
     problems: list[str] = []
 
-    tops: dict[tuple[int, int], Widget] = {}
-    for y in range(bounds.height):
-        for x in range(bounds.width):
-            try:
-                tops[x, y] = compositor.get_widget_at(x, y)[0]
-            except NoWidget:  # the screen's own ground
+    tops: dict[tuple[int, int], Widget] = {}  # the widget drawn on top in each cell
+    shown: dict[Widget, bool] = {}
+    for y, layer in enumerate(compositor.layers_visible[: bounds.height]):
+        for widget, cropped, _region in layer:  # top first
+            if not shown.setdefault(widget, widget.visible):
                 continue
+            for x in range(max(0, cropped.x), min(bounds.width, cropped.right)):
+                tops.setdefault((x, y), widget)
 
     widgets = _shown(screen.query("*"))
     for widget in widgets:

@@ -18,7 +18,7 @@ from harness.loopback import LoopbackPrinter
 from kiosk.i18n import translations
 from kiosk.runtime import open_staff
 from kiosk.staff import SignInRefused
-from screens.lobby.dialogs import IdleScreen, OfferScreen
+from screens.lobby.dialogs import IdleScreen, NoticeScreen, OfferScreen
 from screens.lobby.language import LanguageScreen
 from screens.lobby.need import NeedScreen, ServiceScreen
 from screens.lobby.ticket import TicketScreen
@@ -203,7 +203,7 @@ async def test_printed_ticket_resets_after_a_short_time(centre: Centre) -> None:
         assert app.lang == centre.settings.languages[0] and app.priority is None
 
 
-async def test_closed_department_says_so_before_it_is_chosen(centre: Centre) -> None:
+async def test_closed_department_says_so_before_it_is_chosen_and_when_tapped(centre: Centre) -> None:
     centre.clock.set(datetime(2026, 11, 23, 19, 40, tzinfo=ZoneInfo("Europe/Kyiv")))
     app = centre.lobby()
     async with app.run_test(size=SIZE) as pilot:
@@ -215,13 +215,14 @@ async def test_closed_department_says_so_before_it_is_chosen(centre: Centre) -> 
         await tap(pilot, "#menu-pension")
         await shown(pilot, ServiceScreen, "#service-pension-new")
         button = app.screen.query_one("#service-pension-new", Button)
-        assert button.disabled
-        assert "No more tickets today (last ticket 19:30). Hours: 08:00-14:00, 14:00-20:00" in str(
-            button.label
-        )
-        await tap(pilot, "#service-pension-new")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, ServiceScreen)
+        assert button.has_class("-closed")
+        why = "No more tickets today (last ticket 19:30). Hours: 08:00-14:00, 14:00-20:00"
+        assert why in str(button.label)
+        await tap(pilot, "#service-pension-new")  # not chosen: a notice says why and when
+        await until(pilot, lambda: isinstance(app.screen, NoticeScreen))
+        assert str(app.screen.query_one("#notice", Label).content) == why
+        await tap(pilot, "#ok")
+        await until(pilot, lambda: isinstance(app.screen, ServiceScreen))
     assert centre.service.day_view() == []
 
 
@@ -231,7 +232,7 @@ async def test_a_last_ticket_moved_by_the_front_desk_reaches_the_kiosk(centre: C
     async with app.run_test(size=SIZE) as pilot:
         await choose_service(pilot, "en", "pension", "pension-new")
         button = app.screen.query_one("#service-pension-new", Button)
-        assert button.disabled
+        assert button.has_class("-closed")
         assert "No more tickets today (last ticket 09:30)" in str(button.label)
     assert centre.service.day_view() == []
 

@@ -1,0 +1,143 @@
+"""Every lobby screen fits every kiosk: 80x24, 100x30, 120x40 and a portrait 60x100, in all seven
+languages (the fit checker, tests/screens/fit.py): every option on screen without scrolling, nothing
+hidden behind another widget, no label cut, the ticket number never under the QR.
+
+One app run walks all seven languages for one screen at one size (starting over between them), so
+the 4 x 12 cases check 336 pictures in about a minute."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from textual.pilot import Pilot
+from textual.widget import Widget
+
+from harness.loopback import LoopbackPrinter
+from screens.lobby.app import LobbyApp
+from screens.lobby.dialogs import IdleScreen, NoticeScreen, OfferScreen
+from screens.lobby.language import LanguageScreen
+from screens.lobby.need import NeedScreen
+from screens.lobby.ticket import TicketScreen
+from tests.screens.conftest import Centre, tap
+from tests.screens.fit import assert_fits
+from tests.screens.test_lobby import choose_service, get_ticket, shown, until
+
+SIZES = [(80, 24), (100, 30), (120, 40), (60, 100)]
+LANGS = ["en", "uk", "ru", "tr", "ro", "ms", "vi"]
+
+Walk = Callable[[Pilot[None], Centre, str], Awaitable[None]]
+
+
+async def need(pilot: Pilot[None], centre: Centre, lang: str) -> None:
+    await tap(pilot, f"#lang-{lang}")
+    await shown(pilot, NeedScreen, ".menu")
+
+
+async def need_large(pilot: Pilot[None], centre: Centre, lang: str) -> None:
+    await need(pilot, centre, lang)
+    await tap(pilot, "#larger")
+    await until(pilot, lambda: bool(pilot.app.screen.query("#larger.-on")))
+
+
+async def need_chosen(pilot: Pilot[None], centre: Centre, lang: str) -> None:
+    """A priority and the interpreter chosen: the bar's longest texts."""
+    await choose_service(pilot, lang, "pension", "pension-new", priority="veteran", interpreter=True)
+    await tap(pilot, "#back")
+    await shown(pilot, NeedScreen, "#interpreter.-on")
+
+
+async def services(pilot: Pilot[None], centre: Centre, lang: str) -> None:
+    await choose_service(pilot, lang, "money", "housing-subsidy")
+
+
+async def services_closed(pilot: Pilot[None], centre: Centre, lang: str) -> None:
+    centre.clock.set(datetime(2026, 11, 23, 19, 40, tzinfo=ZoneInfo("Europe/Kyiv")))
+    await choose_service(pilot, lang, "pension", "pension-new")
+
+
+async def closed_notice(pilot: Pilot[None], centre: Centre, lang: str) -> None:
+    await services_closed(pilot, centre, lang)
+    await tap(pilot, "#service-pension-new")
+    await until(pilot, lambda: isinstance(pilot.app.screen, NoticeScreen))
+
+
+async def priority(pilot: Pilot[None], centre: Centre, lang: str) -> None:
+    await need(pilot, centre, lang)
+    await tap(pilot, "#priority")
+    await until(pilot, lambda: bool(pilot.app.screen.query("#priority-none")))
+
+
+async def ticket(pilot: Pilot[None], centre: Centre, lang: str) -> None:
+    await get_ticket(pilot, lang, "pension", "pension-new", priority="veteran", interpreter=True)
+
+
+async def idle(pilot: Pilot[None], centre: Centre, lang: str) -> None:
+    await need(pilot, centre, lang)
+    centre.ticks.now += centre.settings.idle_seconds + 1
+    await until(pilot, lambda: isinstance(pilot.app.screen, IdleScreen))
+
+
+async def offer(pilot: Pilot[None], centre: Centre, lang: str) -> None:
+    await need(pilot, centre, lang)
+    app = pilot.app
+    assert isinstance(app, LobbyApp)
+    app.offer_normal_ticket("pension-new")
+    await until(pilot, lambda: isinstance(app.screen, OfferScreen))
+
+
+async def staff_pin(pilot: Pilot[None], centre: Centre, lang: str) -> None:
+    await tap(pilot, "#staff")
+    await until(pilot, lambda: bool(pilot.app.screen.query("#pin-input")))
+
+
+async def first(pilot: Pilot[None], centre: Centre, lang: str) -> None:
+    """The language screen (the same in every language): checked once."""
+
+
+WALKS: dict[str, tuple[Walk, bool]] = {  # the walk, and whether it runs once only
+    "language": (first, True),
+    "need": (need, False),
+    "need-large": (need_large, False),
+    "need-chosen": (need_chosen, False),
+    "services": (services, False),
+    "services-closed": (services_closed, False),
+    "closed-notice": (closed_notice, False),
+    "priority": (priority, False),
+    "ticket": (ticket, False),
+    "ticket-printer-failed": (ticket, False),
+    "idle": (idle, False),
+    "offer": (offer, False),
+    "staff-pin": (staff_pin, True),
+}
+
+
+def pictures(widget: Widget) -> bool:
+    """The QR code and the big number are pictures: their text is not words."""
+    return widget.id in ("qr", "number")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("walk", list(WALKS))
+async def test_every_lobby_screen_fits(centre: Centre, walk: str, size: tuple[int, int]) -> None:
+    steps, once = WALKS[walk]
+    printer = LoopbackPrinter("cover_open") if walk == "ticket-printer-failed" else None
+    app = centre.lobby(printer_url=printer.url if printer else None)
+    try:
+        async with app.run_test(size=size) as pilot:
+            for lang in LANGS[:1] if once else LANGS:
+                await shown(pilot, LanguageScreen, f"#lang-{lang}")
+                await steps(pilot, centre, lang)
+                await pilot.pause(0.1)
+                large = app.large
+                assert_fits(pilot, skip=pictures, scrolling=large, context=f"{walk} in {lang}")
+                if isinstance(app.screen, TicketScreen):
+                    number, qr = app.screen.query_one("#number").region, app.screen.query_one("#qr").region
+                    assert not number.overlaps(qr)
+                app.start_over()
+                centre.clock.advance(minutes=10)  # a priority right again: not the same visitor
+    finally:
+        if printer is not None:
+            printer.close()
