@@ -90,7 +90,7 @@ async def _walk_lobby(pilot: Pilot[None], centre: Centre) -> list[Pair]:
     await shown(pilot, NeedScreen, ".menu")
     await tap(pilot, "#menu-pension")
     await shown(pilot, ServiceScreen, ".service")
-    assert all(button.disabled for button in app.screen.query(".service"))
+    await until(pilot, lambda: all(b.has_class("-closed") for b in app.screen.query(".service")))
     pairs += await screen_pairs(pilot)
     return pairs
 

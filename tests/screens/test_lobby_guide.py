@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from kiosk.i18n import translations
 from kiosk.speech import Utterance
 from screens.lobby.app import LobbyApp
-from screens.lobby.dialogs import IdleScreen, OfferScreen
+from screens.lobby.dialogs import IdleScreen, NoticeScreen, OfferScreen
 from screens.lobby.guide import HINT, KEYS
 from screens.lobby.language import LanguageScreen
 from screens.lobby.need import NeedScreen, ServiceScreen
@@ -210,8 +210,10 @@ async def test_a_closed_service_says_why_and_cannot_be_taken(centre: Centre) -> 
         assert why in heard[-2].text, "the screen says the closed service's reason and hours"
         said = await press(pilot, app, heard, "1")
         assert said[0].text.startswith("1. ") and said[0].text.endswith(why)
-        said = await press(pilot, app, heard, "enter")  # Enter takes nothing: the reason again
-        assert said[0].text.endswith(why) and isinstance(app.screen, ServiceScreen)
+        said = await press(pilot, app, heard, "enter")  # Enter takes nothing: the reason again, as a tap
+        assert said[0].text.endswith(why) and isinstance(app.screen, NoticeScreen)
+        await press(pilot, app, heard, "minus")  # back from the notice to the services
+        await shown(pilot, ServiceScreen, "#service-pension-new")
         said = await press(pilot, app, heard, "7")
         assert said == [Utterance("There is no choice 7.", "en")]
     assert centre.service.day_view() == []
