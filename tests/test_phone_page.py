@@ -473,3 +473,17 @@ def test_at_200_percent_text_nothing_important_is_cut(centre: PhoneCentre, brows
     )
     assert page.errors == []
     assert service.ticket(mine).window == "7"
+
+
+@pytest.mark.slow
+def test_the_phones_benchmark_runs_at_a_tiny_scale() -> None:
+    """bench.phones with 5 phones: every phone follows, every call reaches its phone, the server's
+    memory is read (the figures themselves are printed, never asserted)."""
+    from bench.phones import report, run
+
+    figures = run(phones=5, calls=5, progress=False)
+    print(report(figures))
+    assert figures.connected == 5
+    assert figures.calls >= 3 and figures.seen == figures.calls
+    assert 0 < figures.latency_p50_ms <= figures.latency_p95_ms <= figures.latency_max_ms
+    assert figures.server_hwm_mb >= figures.server_rss_mb > 0
