@@ -418,7 +418,6 @@ def test_the_other_ends_of_a_ticket_and_bad_links_show_plainly(centre: PhoneCent
     centre.kiosk("close-day")
     state_is(page, "closed")
     assert text(page, "#message") == ro["closed"]
-    picture(page, "closed")
 
     page = phone(browser)  # with EventSource: its stream is refused, the page asks why
     page.goto(f"{centre.base}/T/{old}")
