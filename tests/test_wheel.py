@@ -59,6 +59,9 @@ def test_the_wheel_holds_the_product_and_no_harness(wheel: Path) -> None:
         # the web kiosk's page, script and font with its licence (nothing is fetched elsewhere)
         "web/templates/app_index.html", "web/static/kiosk.js", "web/static/fonts/NotoSansMono-Regular.woff2",
         "web/static/fonts/NotoSansMono-Bold.woff2", "web/static/fonts/LICENSE-NotoSansMono.txt",
+        # the visitor's ticket page (kiosk web, /t/<token>)
+        "web/phone/index.html", "web/phone/phone.js", "web/phone/phone.css",
+        "web/phone/fonts/DejaVuSans.woff2", "web/phone/fonts/LICENSE-DejaVuSans.txt",
     ):  # fmt: skip
         assert f"kiosk/data/{data}" in names
     # the installer's tools: `kiosk print-test` and what it prints with

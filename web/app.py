@@ -37,6 +37,7 @@ from kiosk.errors import (
 from kiosk.languages import LANGUAGES
 from kiosk.service import QueueService
 from kiosk.tokens import TokenDirectory, TokenInfo
+from web import phone
 from web.hub import Hub
 from web.openapi import openapi
 from web.ratelimit import RateLimit
@@ -292,9 +293,9 @@ def create_app(
         Route("/api/v1/tickets", api.issue, methods=["POST"]),
         Route("/api/v1/queue", api.queue, methods=["GET"]),
         Route("/api/v1/stats", api.stats, methods=["GET"]),
-        # The visitor's ticket page goes here: `/t/{token}` and `/T/{token}` (the QR's upper-case
-        # URL), serving data/web/phone/ (its index.html reads the token from the path and calls the
-        # endpoints above), with the page's assets under `/t/static/` or the like.
+        # The visitor's ticket page: `/t/{token}` and `/T/{token}` (the QR's upper-case URL), its
+        # assets under `/t/static/` (web.phone, data/web/phone/).
+        *phone.routes(),
     ]
     handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
         ApiError: _api_error,

@@ -24,11 +24,14 @@ from kiosk.config import Settings
 from kiosk.domain import EventView
 from kiosk.errors import KioskError
 from kiosk.events import CALLS, WAITING_CHANGES, Called, payload_of
+from kiosk.i18n import translations
 from kiosk.service import QueueService
 from kiosk.speech import Speaker
 from screens.common.live import ConnectionChanged, EventsArrived, LiveApp, while_running
 from screens.common.terminal import open_terminal_service
 from screens.common.widgets import BigText, big_text
+
+SCAN_SECONDS = 8.0
 
 
 class HallText(BigText):
@@ -121,9 +124,24 @@ class DisplayApp(LiveApp):
                 yield Static("", id="history")
                 yield Label(self.gettext("Waiting"), classes="title")
                 yield Static("", id="waiting")
-        yield Label("", id="connection")
+        if self.settings.public_url:  # phones follow their tickets: the line invites them to scan
+            with Horizontal(id="bottom"):
+                yield Label(self.scan_text(0), id="scan")
+                yield Label("", id="connection")
+        else:
+            yield Label("", id="connection")
+
+    def scan_languages(self) -> list[str]:
+        """The display's language, then the other announcement languages."""
+        return [self.lang, *(lang for lang in self.settings.announce_languages if lang != self.lang)]
+
+    def scan_text(self, turn: int) -> str:
+        languages = self.scan_languages()
+        lang = languages[turn % len(languages)]
+        return translations(lang).gettext("Scan the QR code on your ticket to follow the queue on your phone")
 
     def on_mount(self) -> None:
+        self.scan_from = self.monotonic()
         self.on_resize(events.Resize(self.size, self.size))
         self.load_state()
 
@@ -228,6 +246,9 @@ class DisplayApp(LiveApp):
             return
         now: datetime = self.service.local()
         self.query_one("#clock", Label).update(now.strftime("%H:%M"))
+        if self.settings.public_url:  # the invitation turns through the languages, 8 s each
+            turn = int((self.monotonic() - self.scan_from) // SCAN_SECONDS)
+            self.query_one("#scan", Label).update(self.scan_text(turn))
         flashing = self.monotonic() < self.flash_until
         self.query_one("#now").set_class(
             flashing and not self.query_one("#now").has_class("-flash"), "-flash"

@@ -10,13 +10,16 @@ import sys
 import wave
 from pathlib import Path
 
+import pytest
 from textual.widgets import Label
 
+from kiosk.i18n import translations
 from kiosk.speech import CHIME, Utterance
 from screens.common.widgets import BigText
-from screens.display.app import DisplayApp, create_app
+from screens.display.app import SCAN_SECONDS, DisplayApp, create_app
 from tests.conftest import MONDAY_10, needs_tool
 from tests.screens.conftest import Centre
+from tests.screens.fit import assert_fits
 from tests.screens.test_lobby import SIZE, until
 
 needs_espeak = needs_tool("espeak-ng")
@@ -135,3 +138,27 @@ async def test_a_call_is_announced_in_the_tickets_own_language_too(centre: Centr
     for name in names:
         with wave.open(str(centre.tmp / "speech" / name)) as audio:
             assert audio.getnframes() / audio.getframerate() > 0.5, name
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 100)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_with_public_url_a_line_invites_to_scan_in_the_displays_languages(
+    centre: Centre, size: tuple[int, int]
+) -> None:
+    invitation = "Scan the QR code on your ticket to follow the queue on your phone"
+    settings = centre.settings.model_copy(
+        update={"public_url": "http://10.0.0.5:8080", "announce_languages": ["uk", "en"]}
+    )
+    for lang in ("en", "uk", "ru", "tr", "ro", "ms", "vi"):
+        app = create_app(settings, centre.service, lang=lang, monotonic=centre.ticks)
+        async with app.run_test(size=size) as pilot:
+            line = app.query_one("#scan", Label)
+            wanted = [translations(lang).gettext(invitation)] + [
+                translations(other).gettext(invitation) for other in ("uk", "en") if other != lang
+            ]
+            for text in wanted:  # the display's language first, then the announcement languages
+                await until(pilot, lambda: str(line.content) == text)  # noqa: B023
+                await pilot.pause()
+                assert_fits(pilot, context=f"{lang}: {text}")
+                centre.ticks.now += SCAN_SECONDS
+    async with create_app(centre.settings, centre.service, lang="en").run_test(size=size) as pilot:
+        assert not pilot.app.query("#scan"), "without public_url phones cannot follow: no invitation"
