@@ -82,6 +82,10 @@ class AdminApp(LiveApp):
     ENABLE_COMMAND_PALETTE = False
     TITLE = "Front desk"
     BINDINGS = [Binding("ctrl+q", "quit", show=False)]  # noqa: RUF012
+    # Screen classes for the stylesheet: how many action buttons a row, and dialogs without blank
+    # lines on a short terminal.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide"), (120, "-widest")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012
     printer: TicketPrinter
 
     def __init__(

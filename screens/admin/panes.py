@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from rich.measure import Measurement
 from rich.table import Table
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, ScrollableContainer, Vertical
 from textual.widgets import Button, DataTable, Label, Static
 from textual_plotext import PlotextPlot
 
@@ -76,7 +77,7 @@ class StatsPane(Pane):
         with Horizontal(classes="pane-buttons"):
             yield Button(self.gettext("Refresh"), id="stats-refresh")
             yield Button(self.gettext("Export the day (CSV)"), id="stats-export")
-        with VerticalScroll():
+        with ScrollableContainer(id="stats-scroll"):  # a narrow terminal scrolls the table sideways
             yield Static("", id="stats-table")
             yield PlotextPlot(id="stats-chart")
 
@@ -100,13 +101,11 @@ class StatsPane(Pane):
         catalogue = self.terminal.service.catalogue
         lang = self.terminal.lang
         table = Table(expand=True, header_style="bold #ffd700")
-        for index, header in enumerate(STATS_HEADERS):
+        for index, header in enumerate(STATS_HEADERS):  # nothing shortened: names and figures whole
             if index == 0:
-                table.add_column(
-                    self.gettext(header), no_wrap=True, overflow="ellipsis", min_width=24, ratio=3
-                )
+                table.add_column(self.gettext(header), no_wrap=True)
             else:
-                table.add_column(self.gettext(header), justify="right", ratio=1)
+                table.add_column(self.gettext(header), justify="right", no_wrap=True)
         for row in [*stats.departments, stats.total]:
             name = (
                 catalogue.dept(row.department).name(lang) if row.department != "all" else self.gettext("All")
@@ -124,7 +123,11 @@ class StatsPane(Pane):
                 "" if row.over_sla_share is None else f"{row.over_sla_share:.0%}",
                 style="bold" if row.department == "all" else None,
             )
-        self.query_one("#stats-table", Static).update(table)
+        shown = self.query_one("#stats-table", Static)
+        shown.update(table)
+        console = self.app.console
+        # as wide as the table's longest cells need at least, and the width of the view where it is wider
+        shown.styles.min_width = Measurement.get(console, console.options.update_width(1000), table).maximum
         self.chart(hourly)
 
     def chart(self, hourly: list[HourStats]) -> None:

@@ -22,6 +22,10 @@ class CounterApp(LiveApp):
     ENABLE_COMMAND_PALETTE = False
     TITLE = "Counter"
     BINDINGS = [Binding("ctrl+q", "quit", show=False)]  # noqa: RUF012
+    # Screen classes for the stylesheet: a narrow (portrait) terminal stacks the panels and keeps two
+    # keys a row; a short one gives the ticket the rows of the status line and the scan field's frame.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012
 
     def __init__(
         self, settings: Settings, service: QueueService, window: str, lang: str | None = None

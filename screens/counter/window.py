@@ -55,7 +55,7 @@ class CounterScreen(TerminalPart["CounterApp"], Screen[None]):
         yield Label("", id="status", markup=False)
         with Grid(id="actions"):
             for name, key, label in KEYS:
-                yield Button(f"{key.upper()}  {self.gettext(label)}", id=f"act-{name}", classes="action")
+                yield Button(f"{key.upper()} {self.gettext(label)}", id=f"act-{name}", classes="action")
         yield Input(
             placeholder=self.gettext("Scan a ticket's QR code, or type its number, and press Enter"),
             id="scan",
@@ -245,5 +245,5 @@ class CounterScreen(TerminalPart["CounterApp"], Screen[None]):
         ]
         self.query_one("#next", Static).update("\n".join(marks))
         word = self.gettext("Resume") if paused else self.gettext("Break")
-        self.query_one("#act-pause", Button).label = f"F9  {word}"
+        self.query_one("#act-pause", Button).label = f"F9 {word}"
         self.query_one("#act-call", Button).disabled = paused

@@ -35,7 +35,7 @@ from textual.containers import ScrollableContainer
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Button, Static
+from textual.widgets import Button, Checkbox, RadioButton, Static
 
 _DRAWING = {chr(c) for c in range(0x2500, 0x25A0)}  # box drawing, block elements
 _TRANSLATE = {ord(c): " " for c in _DRAWING}
@@ -56,6 +56,8 @@ def name(widget: Widget) -> str:
 
 def widget_text(widget: Widget) -> str | None:
     """The text a Button, Label or Static shows, or None for other widgets."""
+    if isinstance(widget, Checkbox | RadioButton):  # its mark, then its label
+        return f"{widget.BUTTON_INNER} {widget.label.plain}"
     if isinstance(widget, Button):
         return widget.label.plain
     if isinstance(widget, Static):
@@ -112,6 +114,28 @@ def _scrolls_into_view(widget: Widget, region: Region) -> bool:
     return False
 
 
+def _tops(
+    layers: list[list[tuple[Widget, Region, Region]]], width: int, height: int
+) -> dict[tuple[int, int], Widget]:
+    """The widget on top at each cell, as the compositor's `get_widget_at` finds it (none on the
+    screen's own ground), row by row: each row's widgets come top first."""
+    tops: dict[tuple[int, int], Widget] = {}
+    for y, layer in enumerate(layers[:height]):
+        row: list[Widget | None] = [None] * width
+        left = width
+        for widget, cropped, _ in layer:
+            if not widget.visible:
+                continue
+            for x in range(max(cropped.x, 0), min(cropped.right, width)):
+                if row[x] is None:
+                    row[x] = widget
+                    left -= 1
+            if not left:
+                break
+        tops.update(((x, y), w) for x, w in enumerate(row) if w is not None)
+    return tops
+
+
 def _shown(widgets: Iterable[Widget]) -> list[Widget]:
     return [
         w
@@ -136,14 +160,7 @@ def misfits(
     grid = _grid(app)
     problems: list[str] = []
 
-    tops: dict[tuple[int, int], Widget] = {}  # the widget drawn on top in each cell
-    shown: dict[Widget, bool] = {}
-    for y, layer in enumerate(compositor.layers_visible[: bounds.height]):
-        for widget, cropped, _region in layer:  # top first
-            if not shown.setdefault(widget, widget.visible):
-                continue
-            for x in range(max(0, cropped.x), min(bounds.width, cropped.right)):
-                tops.setdefault((x, y), widget)
+    tops = _tops(compositor.layers_visible, bounds.width, bounds.height)
 
     widgets = _shown(screen.query("*"))
     for widget in widgets:

@@ -1,5 +1,7 @@
-"""SVG snapshots of the staff window and the lobby display, in English and Ukrainian; the lobby
-display and the PIN keypad also at the kiosk sizes in English, Ukrainian, Romanian and Vietnamese."""
+"""SVG snapshots of the staff terminals and the lobby display, in English and Ukrainian; the counter
+serving a ticket, the front desk's queue and the lobby display also at the kiosk sizes (80x24, 100x30,
+120x40, portrait 60x100) in English, Ukrainian, Romanian and Vietnamese, the PIN keypad at the smallest
+and the portrait size."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from tests.screens.test_admin import admin
 from tests.screens.test_admin import sign_in as admin_sign_in
 from tests.screens.test_counter import counter, sign_in
 from tests.screens.test_lobby import SIZE, shown, until
+from tests.screens.test_staff_fit import busy_day
 from tests.screens.test_terminal_fit import pin_keypad
 
 Snap = Callable[..., bool]
@@ -35,8 +38,13 @@ def test_counter_sign_in(snap_compare: Snap, centre: Centre, lang: str) -> None:
     assert snap_compare(counter(centre, lang=lang), terminal_size=SIZE, run_before=steps)
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_counter_serving(snap_compare: Snap, centre: Centre, lang: str) -> None:
+KIOSK_LANGS = ["en", "uk", "ro", "vi"]  # Latin, Cyrillic, Romanian ș/ț, Vietnamese stacked marks
+SIZES = [(80, 24), (100, 30), (120, 40), (60, 100)]  # the kiosk sizes of issue 12; 60x100 portrait
+
+
+@pytest.mark.parametrize("lang", KIOSK_LANGS)
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_counter_serving(snap_compare: Snap, centre: Centre, lang: str, size: tuple[int, int]) -> None:
     centre.service.issue("pension-new")
     centre.service.issue("pension-recalc", priority="aged-80", interpreter=True, language="vi")
     centre.service.issue("pension-certificate")
@@ -48,7 +56,7 @@ def test_counter_serving(snap_compare: Snap, centre: Centre, lang: str) -> None:
         await until(pilot, lambda: "2" in str(screen.query_one("#waiting-count").content))  # type: ignore[attr-defined]
         await pilot.pause(0.2)
 
-    assert snap_compare(counter(centre, lang=lang), terminal_size=SIZE, run_before=steps)
+    assert snap_compare(counter(centre, lang=lang), terminal_size=size, run_before=steps)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -63,10 +71,6 @@ def test_counter_transfer_dialog(snap_compare: Snap, centre: Centre, lang: str) 
         await until(pilot, lambda: bool(pilot.app.screen.query("#department")))
 
     assert snap_compare(counter(centre, lang=lang), terminal_size=SIZE, run_before=steps)
-
-
-KIOSK_LANGS = ["en", "uk", "ro", "vi"]  # Latin, Cyrillic, Romanian ș/ț, Vietnamese stacked marks
-SIZES = [(80, 24), (100, 30), (120, 40), (60, 100)]  # the kiosk sizes of issue 12; 60x100 portrait
 
 
 @pytest.mark.parametrize("lang", KIOSK_LANGS)
@@ -94,35 +98,21 @@ def test_pin_keypad(snap_compare: Snap, centre: Centre, lang: str, size: tuple[i
     assert snap_compare(counter(centre, lang=lang), terminal_size=size, run_before=pin_keypad)
 
 
-def _busy_day(centre: Centre) -> None:
-    service = centre.service
-    for code, lang in (("pension-new", "uk"), ("job-register", "tr"), ("housing-subsidy", "ro"),
-                       ("pension-recalc", "vi"), ("psych-talk", "ms")):  # fmt: skip
-        service.issue(code, language=lang)
-        centre.clock.advance(minutes=4)
-    service.call_next("6")
-    centre.clock.advance(minutes=2)
-    service.start(window="6")
-    centre.clock.advance(minutes=6)
-    service.finish(window="6")
-    service.call_next("9")
-    centre.clock.advance(minutes=12)
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_front_desk_queue(snap_compare: Snap, centre: Centre, lang: str) -> None:
-    _busy_day(centre)
+@pytest.mark.parametrize("lang", KIOSK_LANGS)
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_front_desk_queue(snap_compare: Snap, centre: Centre, lang: str, size: tuple[int, int]) -> None:
+    busy_day(centre)
 
     async def steps(pilot: Pilot[None]) -> None:
         queue = await admin_sign_in(pilot)
         await until(pilot, lambda: queue.table.row_count == 5)
 
-    assert snap_compare(admin(centre, lang=lang), terminal_size=SIZE, run_before=steps)
+    assert snap_compare(admin(centre, lang=lang), terminal_size=size, run_before=steps)
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_front_desk_statistics(snap_compare: Snap, centre: Centre, lang: str) -> None:
-    _busy_day(centre)
+    busy_day(centre)
 
     async def steps(pilot: Pilot[None]) -> None:
         await admin_sign_in(pilot)
