@@ -58,6 +58,13 @@ class Kind(StrEnum):
     EXIT_PIN_REFUSED = "exit_pin_refused"
     EXIT_PIN_TOO_SOON = "exit_pin_too_soon"  # a try while the terminal waits; its PIN not looked at
     KIOSK_CLOSED = "kiosk_closed"
+    # Booked visits (`kiosk.queue.bookings`); the row's department is the booking's, its day the day
+    # it happened. No name or phone is ever written here.
+    BOOKED = "booked"
+    BOOKING_MOVED = "booking_moved"
+    BOOKING_CANCELLED = "booking_cancelled"
+    CHECKED_IN = "checked_in"
+    BOOKING_NO_SHOW = "booking_no_show"
 
 
 # The sets readers take --------------------------------------------------------------------------
@@ -76,6 +83,9 @@ WAITING_CHANGES = frozenset(
     {Kind.ISSUED, Kind.CALLED, Kind.RETURNED, Kind.TRANSFERRED, Kind.CANCELLED, Kind.CLOSED, Kind.NO_SHOW}
 )
 COUNTED = frozenset({Kind.ISSUED, Kind.FINISHED, Kind.NO_SHOW, Kind.CANCELLED})  # the day's counts
+BOOKINGS = frozenset(
+    {Kind.BOOKED, Kind.BOOKING_MOVED, Kind.BOOKING_CANCELLED, Kind.CHECKED_IN, Kind.BOOKING_NO_SHOW}
+)  # the day's appointments changed (the front desk's list)
 
 
 # Payloads ---------------------------------------------------------------------------------------
@@ -132,6 +142,8 @@ class Issued(Payload):
     terminal: str | None = None  # stored since the per-terminal priority limit; older rows lack it
     priority: str | None = None
     interpreter: bool = False
+    booking: str | None = None  # the booking's code, for a ticket given at check-in
+    booked_at: str | None = None  # its slot's start (ISO 8601): booked waits count from it
 
 
 @dataclass(frozen=True)
@@ -233,6 +245,38 @@ class ExitTry(AtTerminal):
     wrong_in_a_row: int
 
 
+@dataclass(frozen=True)
+class Booking(Payload):
+    """A booking made, cancelled or closed as a no-show: its code, service, slot start (ISO 8601)
+    and who made or changed it (`source`: "cli", "desk", "import", "api"...)."""
+
+    code: str
+    service: str
+    at: str
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class BookingMoved(Payload):
+    code: str
+    service: str
+    from_: str
+    to: str
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckedIn(Payload):
+    """A booking checked in: the ticket it gave (`ticket_id`, `number`)."""
+
+    code: str
+    service: str
+    at: str
+    ticket_id: int
+    number: str
+    source: str | None = None
+
+
 PAYLOADS: dict[Kind, type[Payload]] = {
     Kind.ISSUED: Issued,
     Kind.CALLED: Called,
@@ -266,6 +310,11 @@ PAYLOADS: dict[Kind, type[Payload]] = {
     Kind.EXIT_PIN_REFUSED: ExitTry,
     Kind.EXIT_PIN_TOO_SOON: ExitTry,
     Kind.KIOSK_CLOSED: AtTerminal,
+    Kind.BOOKED: Booking,
+    Kind.BOOKING_MOVED: BookingMoved,
+    Kind.BOOKING_CANCELLED: Booking,
+    Kind.CHECKED_IN: CheckedIn,
+    Kind.BOOKING_NO_SHOW: Booking,
 }
 
 

@@ -74,6 +74,14 @@ STORED: list[tuple[str, dict[str, Any]]] = [
     ("exit_pin_refused", {"terminal": "lobby-1", "wrong_in_a_row": 4}),
     ("exit_pin_too_soon", {"terminal": "lobby-1", "wrong_in_a_row": 4}),
     ("kiosk_closed", {"terminal": "lobby-1"}),
+    ("booked", {"code": "KMT74X", "service": "pension-new", "at": "2026-11-23T10:20:00+02:00",
+                "source": "cli"}),
+    ("booking_moved", {"code": "KMT74X", "service": "pension-new", "from": "2026-11-23T10:20:00+02:00",
+                       "to": "2026-11-23T11:00:00+02:00"}),
+    ("booking_cancelled", {"code": "KMT74X", "service": "pension-new", "at": "2026-11-23T10:20:00+02:00"}),
+    ("checked_in", {"code": "KMT74X", "service": "pension-new", "at": "2026-11-23T10:20:00+02:00",
+                    "ticket_id": 7, "number": "P-007", "source": "kiosk"}),
+    ("booking_no_show", {"code": "KMT74X", "service": "pension-new", "at": "2026-11-23T10:20:00+02:00"}),
 ]  # fmt: skip
 
 

@@ -56,7 +56,7 @@ class Reads(QueueCore):
         )
         with self.db.read() as s:
             count = s.scalar(select(func.count()).select_from(base.subquery())) or 0
-            rows = s.scalars(base.order_by(*sql.QUEUE_ORDER).limit(limit)).all()
+            rows = s.scalars(base.order_by(*sql.queue_order(self.now())).limit(limit)).all()
             return count, [self._view(t) for t in rows]
 
     def waiting_counts(self) -> dict[str, int]:
