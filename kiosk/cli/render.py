@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from kiosk.catalogue import Catalogue
-from kiosk.domain import EventView, Issued, TicketView
+from kiosk.domain import BookingView, EventView, Issued, TicketView
 from kiosk.export import STATS_COLUMNS as STATS_COLUMNS  # one definition for `stats --csv` and `export`
 from kiosk.export import stats_rows as stats_rows
 from kiosk.stats import DayStats, DepartmentStats, Summary
@@ -36,6 +36,22 @@ def ticket_json(t: TicketView, zone: Any) -> dict[str, Any]:
         "day": t.day.isoformat(),
         "issued_at": iso(t.issued_at, zone),
         "called_at": iso(t.called_at, zone),
+        "booked_at": iso(t.booked_at, zone),  # the booked slot, for a ticket given at check-in
+    }
+
+
+def booking_json(b: BookingView, zone: Any) -> dict[str, Any]:
+    return {
+        "code": b.code,
+        "service": b.service,
+        "department": b.department,
+        "at": iso(b.at, zone),
+        "language": b.language,
+        "state": b.state,
+        "ticket": b.ticket,
+        "name": b.name,
+        "phone": b.phone,
+        "source": b.source,
     }
 
 
