@@ -123,7 +123,6 @@ class TicketView:
     called_at: datetime | None
     windows: tuple[str, ...] = ()
     booked_at: datetime | None = None  # the booked slot's start, for a ticket given at check-in
-    booking: str | None = None  # the booking's code, for a ticket given at check-in
 
 
 def rank_of(priority: str | None) -> int:

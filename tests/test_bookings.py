@@ -366,3 +366,35 @@ def test_an_import_with_a_bad_header_or_shape_is_refused(service: QueueService, 
     with pytest.raises(ImportRefused):
         service.import_bookings(text, "x.csv")
     assert service.bookings() == []
+
+
+# Statistics ---------------------------------------------------------------------------------------------
+
+
+def test_statistics_count_booked_and_walk_in_visitors_apart(service: QueueService, clock: FixedClock) -> None:
+    a, b = (service.book("pension-new", at("10:20")) for _ in range(2))
+    missed = service.book("pension-new", at("11:00"))
+    walk_in = service.issue("pension-recalc").ticket.code  # 10:00
+    clock.set(local("10:10"))
+    service.check_in(a.code)
+    clock.set(local("10:25"))  # 5 minutes late, within the grace time
+    service.check_in(b.code)
+    calls = []
+    for moment in ("10:22", "10:30", "10:35"):
+        clock.set(local(moment))
+        calls.append(_serve(service))
+    assert calls[1] == walk_in  # the walk-in waited past the SLA: the second call is its
+    clock.set(local("20:05"))
+    service.close_day()
+    stats = service.stats()
+    pensions = next(d for d in stats.departments if d.department == "pensions")
+    # a: from its slot 10:20 to 10:22; b: from its check-in 10:25 to 10:35
+    assert pensions.booked_wait.count == 2 and pensions.booked_wait.mean == 360.0
+    assert (pensions.booked_in_time, pensions.booked_base, pensions.booked_in_time_share) == (1, 2, 0.5)
+    assert pensions.walk_in_wait.count == 1 and pensions.walk_in_wait.mean == 30 * 60
+    assert (pensions.bookings.booked, pensions.bookings.checked_in, pensions.bookings.no_shows) == (3, 2, 1)
+    assert pensions.bookings.no_show_rate == pytest.approx(1 / 3)
+    assert stats.total.bookings == pensions.bookings and stats.total.booked_in_time_share == 0.5
+    ten = next(h for h in service.hourly() if h.hour == 10)
+    assert (ten.booked_waits, ten.booked_wait_mean, ten.walk_in_wait_mean) == (2, 360.0, 1800.0)
+    assert missed.code in {x.code for x in service.bookings() if x.state == "no_show"}

@@ -62,6 +62,12 @@ STATS_COLUMNS = [
     "service_p90_min",
     "service_max_min",
     "over_sla_share",
+    "walk_in_wait_mean_min",
+    "booked_wait_mean_min",
+    "booked_seen_within_5_min_share",
+    "bookings",
+    "booking_no_shows",
+    "booking_no_show_rate",
 ]
 UNREACHABLE_PG = "postgresql://postgres@127.0.0.1:1/x"
 ADMIN_PIN, CLERK_PIN = "482913", "5555"

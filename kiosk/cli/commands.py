@@ -296,6 +296,12 @@ def cmd_stats(ctx: Context) -> None:
             "p90",
             "max",
             ">SLA",
+            "walk-in",
+            "booked",
+            "bk<=5",
+            "bookings",
+            "bk no-show",
+            "rate",
         ]
         print(render.table(headers, render.stats_rows(stats)))
         own = [

@@ -97,6 +97,13 @@ def dept_stats_json(d: DepartmentStats) -> dict[str, Any]:
         "over_sla": d.over_sla,
         "over_sla_share": d.over_sla_share,
         "sla_minutes": None if d.sla_seconds is None else d.sla_seconds // 60,
+        "walk_in_wait_seconds": summary_json(d.walk_in_wait),
+        "booked_wait_seconds": summary_json(d.booked_wait),
+        "booked_seen_within_5_min_share": d.booked_in_time_share,
+        "bookings": d.bookings.booked,
+        "booking_check_ins": d.bookings.checked_in,
+        "booking_no_shows": d.bookings.no_shows,
+        "booking_no_show_rate": d.bookings.no_show_rate,
     }
 
 

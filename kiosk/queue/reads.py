@@ -15,8 +15,8 @@ from kiosk.events import CALLS
 from kiosk.queue import sql
 from kiosk.queue.base import QueueCore, TicketRef, event_view
 from kiosk.queue.machine import FINAL_STATES
-from kiosk.stats import DayStats, HourStats, TicketTimes, day_stats, hourly, ticket_times
-from kiosk.storage.models import Event, Ticket
+from kiosk.stats import BookingCounts, DayStats, HourStats, TicketTimes, day_stats, hourly, ticket_times
+from kiosk.storage.models import Booking, Event, Ticket
 
 
 class Reads(QueueCore):
@@ -145,7 +145,30 @@ class Reads(QueueCore):
         departments = [d.code for d in self.catalogue.department]
         targets = {code: self.sla_seconds(code) for code in departments}
         default = self.settings.sla_minutes * 60
-        return day_stats(events, departments, targets, self._until(day), default_sla_seconds=default)
+        return day_stats(
+            events,
+            departments,
+            targets,
+            self._until(day),
+            default_sla_seconds=default,
+            bookings=self.booking_counts(day),
+        )
+
+    def booking_counts(self, day: date | None = None) -> dict[str, BookingCounts]:
+        """The day's bookings per department: made (not cancelled), checked in, no-shows."""
+        query = (
+            select(Booking.department, Booking.state, func.count())
+            .where(Booking.day == (day or self.today()), Booking.state != "cancelled")
+            .group_by(Booking.department, Booking.state)
+        )
+        found: dict[str, dict[str, int]] = {}
+        with self.db.read() as s:
+            for department, state, n in s.execute(query):
+                found.setdefault(str(department), {})[str(state)] = int(n)
+        return {
+            code: BookingCounts(sum(states.values()), states.get("checked_in", 0), states.get("no_show", 0))
+            for code, states in found.items()
+        }
 
     def hourly(self, day: date | None = None) -> list[HourStats]:
         """Per local hour of the day: arrivals, and waits keyed by the hour of the call that ended them."""
