@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from kiosk.clock import FixedClock
-from kiosk.errors import BookingRefused, ImportRefused, SlotUnavailable
+from kiosk.errors import BookingRefused, DepartmentClosed, ImportRefused, SlotUnavailable
 from kiosk.events import Booking as BookingPayload
 from kiosk.events import CheckedIn, Issued, Kind, read_payload
 from kiosk.queue.bookings import ALPHABET, parse_code
@@ -209,6 +209,15 @@ def test_wrong_and_cancelled_codes_are_refused(service: QueueService) -> None:
     with pytest.raises(BookingRefused):
         service.cancel_booking(booking.code)
     assert service.day_view() == []
+
+
+def test_check_in_at_a_department_closed_today_is_refused(service: QueueService, clock: FixedClock) -> None:
+    booking = service.book("pension-new", at("10:20"))
+    service.set_department_open("pensions", False)
+    clock.set(local("10:15"))
+    with pytest.raises(DepartmentClosed):
+        service.check_in(booking.code)
+    assert service.booking(booking.code).state == "booked" and service.day_view() == []
 
 
 # The calling order -------------------------------------------------------------------------------------

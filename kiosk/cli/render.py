@@ -126,7 +126,15 @@ def catalogue_json(c: Catalogue, lang: str) -> dict[str, Any]:
                 "hours": [str(p) for p in d.hours],
                 "days": d.days,
                 "last_ticket": f"{d.cutoff:%H:%M}",
-                "services": [{"code": s.code, "name": s.name(lang), "hint": s.hint(lang)} for s in d.service],
+                "services": [
+                    {
+                        "code": s.code,
+                        "name": s.name(lang),
+                        "hint": s.hint(lang),
+                        "appointments": s.appointments.model_dump() if s.appointments else None,
+                    }
+                    for s in d.service
+                ],
             }
             for d in c.department
         ],
@@ -135,6 +143,7 @@ def catalogue_json(c: Catalogue, lang: str) -> dict[str, Any]:
             {"code": p.code, "name": p.name(lang), "once_per_day": p.once_per_day} for p in c.priority
         ],
         "menu": [{"code": m.code, "name": m.name(lang), "services": m.services} for m in c.menu],
+        "closed_days": [d.isoformat() for d in c.closed_days],
     }
 
 
