@@ -83,6 +83,62 @@ def call_many(
         service.db.dispose()
 
 
+def book_many(
+    settings_kwargs: dict[str, Any],
+    now: str,
+    service_code: str,
+    slots: Sequence[str],
+    start_event: StartSignal,
+) -> list[tuple[str, str]]:
+    """At the fixed moment `now` (ISO 8601), book each of `slots` (local 'YYYY-MM-DDTHH:MM') once;
+    returns (slot, code) for a booking made, (slot, "") for one refused as full. Runs in a child."""
+    from datetime import datetime
+
+    from kiosk.clock import FixedClock
+    from kiosk.errors import SlotUnavailable
+
+    service = open_service(Settings(**settings_kwargs), FixedClock(datetime.fromisoformat(now)))
+    try:
+        got: list[tuple[str, str]] = []
+        _wait_for_start(start_event)
+        for slot in slots:
+            try:
+                got.append(
+                    (slot, service.book(service_code, datetime.fromisoformat(slot), source="loadgen").code)
+                )
+            except SlotUnavailable as exc:
+                if exc.reason != "full":
+                    raise
+                got.append((slot, ""))
+        return got
+    finally:
+        service.db.dispose()
+
+
+def check_in_many(
+    settings_kwargs: dict[str, Any], now: str, codes: Sequence[str], start_event: StartSignal
+) -> list[tuple[str, int | None, str]]:
+    """At the fixed moment `now`, check in each of `codes` once, as a kiosk does; returns (code,
+    ticket id, "") for a ticket given, (code, None, reason) for a refusal. Runs in a child."""
+    from datetime import datetime
+
+    from kiosk.clock import FixedClock
+    from kiosk.errors import BookingRefused
+
+    service = open_service(Settings(**settings_kwargs), FixedClock(datetime.fromisoformat(now)))
+    try:
+        got: list[tuple[str, int | None, str]] = []
+        _wait_for_start(start_event)
+        for code in codes:
+            try:
+                got.append((code, service.check_in(code, source="loadgen").ticket.id, ""))
+            except BookingRefused as exc:
+                got.append((code, None, exc.reason))
+        return got
+    finally:
+        service.db.dispose()
+
+
 def _child(
     index: int,
     func: Callable[..., Any],

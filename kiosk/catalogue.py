@@ -10,7 +10,7 @@ import hashlib
 import itertools
 import json
 import unicodedata
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -136,11 +136,21 @@ class Priority(_Strict):
     name: Text
 
 
+class Appointments(_Strict):
+    """A service that takes bookings: slots of `slot_minutes` laid from the start of each of its
+    department's opening periods (a slot that would run past the period's end is not offered), each
+    holding `per_slot` visitors."""
+
+    slot_minutes: Annotated[int, Field(ge=5, le=240)]
+    per_slot: Annotated[int, Field(ge=1, le=50)] = 1
+
+
 class Service(_Strict):
     code: Code
     name: Text
     hint: Text
     typical_minutes: Annotated[int, Field(ge=1, le=240)] | None = None
+    appointments: Appointments | None = None  # None: walk-ins only
 
 
 class Department(_Strict):
@@ -176,6 +186,22 @@ class Department(_Strict):
         """The prefix as the hall hears it in `lang`: the catalogue's `spoken`, else the default."""
         return (self.spoken(lang) if self.spoken else None) or spoken_prefix(self.prefix, lang)
 
+    def slot_times(self, service: Service) -> list[time]:
+        """The local start times of `service`'s slots on a day the department works (none when it
+        takes no appointments): from each period's start, every `slot_minutes`, while the slot ends
+        within the period."""
+        if service.appointments is None:
+            return []
+        step = timedelta(minutes=service.appointments.slot_minutes)
+        starts: list[time] = []
+        for period in self.hours:
+            moment = datetime.combine(date.min, period.start)
+            end = datetime.combine(date.min, period.end)
+            while moment + step <= end:
+                starts.append(moment.time())
+                moment += step
+        return starts
+
 
 class MenuEntry(_Strict):
     code: Code
@@ -190,6 +216,8 @@ class Catalogue(_Strict):
     priority: list[Priority] = []
     department: Annotated[list[Department], Field(min_length=1)]
     menu: list[MenuEntry] = []
+    # Single days the whole centre is closed (public holidays): no slots are offered on them.
+    closed_days: list[date] = []
 
     def model_post_init(self, context: Any, /) -> None:
         self._departments = {d.code: d for d in self.department}
@@ -239,6 +267,12 @@ class Catalogue(_Strict):
                     )
         found.extend(self._window_problems())
         for di, dept in enumerate(self.department):
+            for si, svc in enumerate(dept.service):
+                if svc.appointments is not None and not dept.slot_times(svc):
+                    found.append(
+                        f"department[{di + 1}].service[{si + 1}].appointments.slot_minutes: a slot of "
+                        f"{svc.appointments.slot_minutes} min fits in no opening period ({dept.hours_text()})"
+                    )
             if dept.last_ticket and not any(p.start <= dept.last_ticket <= p.end for p in dept.hours):
                 found.append(
                     f"department[{di + 1}].last_ticket: {dept.last_ticket:%H:%M} is outside the hours "

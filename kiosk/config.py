@@ -56,6 +56,12 @@ class Settings(BaseModel):
     # it is said in every language every this many seconds (0: never); a touch held this long starts it.
     guide_hint_seconds: Annotated[int, Field(ge=0, le=3600)] = 60
     guide_hold_seconds: Annotated[float, Field(ge=0.5, le=10)] = 2.0
+    # Booked visits (kiosk.queue.bookings): a booked visitor checks in from this many minutes before
+    # the slot until this many minutes after its start; earlier is told when to come back, later is
+    # offered a walk-in ticket. Bookings are taken up to `booking_days_ahead` days ahead.
+    checkin_early_minutes: Annotated[int, Field(ge=0, le=240)] = 15
+    checkin_grace_minutes: Annotated[int, Field(ge=0, le=240)] = 10
+    booking_days_ahead: Annotated[int, Field(ge=0, le=366)] = 60
     stale_call_minutes: Annotated[int, Field(ge=1, le=240)] = 10
     note_days: Annotated[int, Field(ge=1, le=3650)] = 30
     # A kiosk terminal gives one priority ticket of a category per this many minutes; the next claim

@@ -122,6 +122,7 @@ class TicketView:
     queued_at: datetime
     called_at: datetime | None
     windows: tuple[str, ...] = ()
+    booked_at: datetime | None = None  # the booked slot's start, for a ticket given at check-in
 
 
 def rank_of(priority: str | None) -> int:
@@ -129,10 +130,15 @@ def rank_of(priority: str | None) -> int:
     return 1 if priority is None else 0
 
 
-def queue_order(ticket: TicketView) -> tuple[int, datetime, int]:
-    """The calling order: priority rights first, then by place in the line (`queued_at`), then id.
-    The queries sort by the same columns (`kiosk.queue.sql.QUEUE_ORDER`)."""
-    return rank_of(ticket.priority), ticket.queued_at, ticket.id
+def queue_order(ticket: TicketView, now: datetime | None = None) -> tuple[int, datetime, datetime, int]:
+    """The calling order (`kiosk.queue.sql.queue_order`, the same rule in SQL): priority rights
+    first; then booked visitors whose slot has begun at `now`, by slot time; then everyone else by
+    place in the line (`queued_at`); then id. Without `now` no booking counts as due. (Call-next
+    may put walk-ins before due bookings for one call: `kiosk.queue.bookings`' starvation guard.)"""
+    due = now is not None and ticket.booked_at is not None and ticket.booked_at <= now
+    group = 0 if ticket.priority is not None else (1 if due else 2)
+    first = ticket.booked_at if due and ticket.booked_at is not None and group == 1 else ticket.queued_at
+    return group, first, ticket.queued_at, ticket.id
 
 
 @dataclass(frozen=True)
@@ -174,3 +180,33 @@ class TicketStatus:
     last_recall_at: datetime | None = None
     on_my_way: bool = False
     transferred_from: str | None = None
+
+
+@dataclass(frozen=True)
+class BookingView:
+    """A booked visit as the desk, the kiosk and the CLI see it. `at` is the slot's start (aware UTC);
+    `state`: booked, checked_in, cancelled or no_show; `ticket` the number its check-in gave."""
+
+    id: int
+    code: str
+    day: date
+    at: datetime
+    service: str
+    department: str
+    language: str
+    state: str
+    source: str
+    created_at: datetime
+    name: str | None = None
+    phone: str | None = None
+    ticket_id: int | None = None
+    ticket: str | None = None
+
+
+@dataclass(frozen=True)
+class SlotView:
+    """One slot of a service: its start (aware UTC), how many visitors it holds and how many more."""
+
+    at: datetime
+    capacity: int
+    free: int

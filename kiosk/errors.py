@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class KioskError(Exception):
     """Base of every expected failure; `str(error)` is the message for the user."""
@@ -67,6 +69,56 @@ class ScanRefused(KioskError):
         self.reason = reason
         self.number = number
         super().__init__(message)
+
+
+class SlotUnavailable(KioskError):
+    """A booking refused for its slot. `reason`: "no_appointments" (the service takes none),
+    "not_a_slot" (no slot starts then), "closed" (the department does not work that day, or the
+    centre is closed), "past" (the slot has begun), "too_far" (beyond the days bookings are taken
+    for), "full" (every seat of the slot is taken)."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        self.reason = reason
+        super().__init__(message)
+
+
+class BookingRefused(KioskError):
+    """A booking code refused (at check-in, or to move or cancel it). `reason`: "unknown" (no such
+    code: a typing slip, or another centre's), "used" (checked in already: `number` is its ticket),
+    "cancelled", "no_show" (its day is over), "too_early" (come back at `come_back_at`), "too_late"
+    (the grace time after `at` has passed). Too early and too late may take a walk-in ticket now
+    (`walk_in`); the others are sent to the front desk."""
+
+    def __init__(
+        self,
+        message: str,
+        reason: str,
+        code: str | None = None,
+        at: datetime | None = None,
+        come_back_at: datetime | None = None,
+        number: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.code = code
+        self.at = at
+        self.come_back_at = come_back_at
+        self.number = number
+        super().__init__(message)
+
+    @property
+    def walk_in(self) -> bool:
+        """Whether the visitor may be offered a walk-in ticket instead."""
+        return self.reason in ("too_early", "too_late")
+
+
+class ImportRefused(KioskError):
+    """A bookings file with bad rows: `problems` names each one ("line 4: ..."); nothing was imported."""
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        lines = "\n".join(f"  {clipped(p)}" for p in problems)
+        super().__init__(f"{clipped(path)}: {len(problems)} bad row(s), nothing imported\n{lines}")
 
 
 class StorageUnavailable(KioskError):

@@ -62,6 +62,13 @@ class Kind(StrEnum):
     # The HTTP API's bearer tokens (`kiosk token`).
     TOKEN_ADDED = "token_added"
     TOKEN_REVOKED = "token_revoked"
+    # Booked visits (`kiosk.queue.bookings`); the row's department is the booking's, its day the day
+    # it happened. No name or phone is ever written here.
+    BOOKED = "booked"
+    BOOKING_MOVED = "booking_moved"
+    BOOKING_CANCELLED = "booking_cancelled"
+    CHECKED_IN = "checked_in"
+    BOOKING_NO_SHOW = "booking_no_show"
 
 
 # The sets readers take --------------------------------------------------------------------------
@@ -80,6 +87,9 @@ WAITING_CHANGES = frozenset(
     {Kind.ISSUED, Kind.CALLED, Kind.RETURNED, Kind.TRANSFERRED, Kind.CANCELLED, Kind.CLOSED, Kind.NO_SHOW}
 )
 COUNTED = frozenset({Kind.ISSUED, Kind.FINISHED, Kind.NO_SHOW, Kind.CANCELLED})  # the day's counts
+BOOKINGS = frozenset(
+    {Kind.BOOKED, Kind.BOOKING_MOVED, Kind.BOOKING_CANCELLED, Kind.CHECKED_IN, Kind.BOOKING_NO_SHOW}
+)  # the day's appointments changed (the front desk's list)
 
 
 # Payloads ---------------------------------------------------------------------------------------
@@ -137,6 +147,8 @@ class Issued(Payload):
     priority: str | None = None
     interpreter: bool = False
     token: str | None = None  # the API token's name, for a ticket issued through the HTTP API
+    booking: str | None = None  # the booking's code, for a ticket given at check-in
+    booked_at: str | None = None  # its slot's start (ISO 8601): booked waits count from it
 
 
 @dataclass(frozen=True)
@@ -256,6 +268,38 @@ class ExitTry(AtTerminal):
     wrong_in_a_row: int
 
 
+@dataclass(frozen=True)
+class Booking(Payload):
+    """A booking made, cancelled or closed as a no-show: its code, service, slot start (ISO 8601)
+    and who made or changed it (`source`: "cli", "desk", "import", "api"...)."""
+
+    code: str
+    service: str
+    at: str
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class BookingMoved(Payload):
+    code: str
+    service: str
+    from_: str
+    to: str
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckedIn(Payload):
+    """A booking checked in: the ticket it gave (`ticket_id`, `number`)."""
+
+    code: str
+    service: str
+    at: str
+    ticket_id: int
+    number: str
+    source: str | None = None
+
+
 PAYLOADS: dict[Kind, type[Payload]] = {
     Kind.ISSUED: Issued,
     Kind.CALLED: Called,
@@ -292,6 +336,11 @@ PAYLOADS: dict[Kind, type[Payload]] = {
     Kind.KIOSK_CLOSED: AtTerminal,
     Kind.TOKEN_ADDED: TokenNamed,
     Kind.TOKEN_REVOKED: TokenNamed,
+    Kind.BOOKED: Booking,
+    Kind.BOOKING_MOVED: BookingMoved,
+    Kind.BOOKING_CANCELLED: Booking,
+    Kind.CHECKED_IN: CheckedIn,
+    Kind.BOOKING_NO_SHOW: Booking,
 }
 
 

@@ -3,9 +3,12 @@
 `tickets-YYYY-MM-DD.csv` has one row per ticket of the day: its number, department, service, state and
 window, its moments (local time, ISO 8601 with the UTC offset; empty when it never happened: first
 call, first start, finish), its waiting and service seconds as the statistics count them (empty
-when they count none, e.g. a ticket cancelled before any call) and whether its last print failed.
+when they count none, e.g. a ticket cancelled before any call), whether its last print failed, and
+the booked slot's start for a ticket given at a booking's check-in (empty for a walk-in).
 `summary-YYYY-MM-DD.csv` has one row per department plus the "all" row, the same columns as
-`kiosk stats --csv` (which shares `STATS_COLUMNS` and `stats_rows` from here).
+`kiosk stats --csv` (which shares `STATS_COLUMNS` and `stats_rows` from here): the day's counts,
+waits and services, the share over the SLA, then walk-in and booked waits apart, the share of booked
+visitors seen within 5 minutes, and the day's bookings with their no-shows (`kiosk.stats`).
 
 Each file is written next to its final name and then renamed, so a reader never sees half a file.
 The files are readable by their owner only; a folder made for them too (a folder that exists is left).
@@ -42,6 +45,12 @@ STATS_COLUMNS = [
     "service_p90_min",
     "service_max_min",
     "over_sla_share",
+    "walk_in_wait_mean_min",
+    "booked_wait_mean_min",
+    "booked_seen_within_5_min_share",
+    "bookings",
+    "booking_no_shows",
+    "booking_no_show_rate",
 ]
 
 TICKET_COLUMNS = [
@@ -62,6 +71,7 @@ TICKET_COLUMNS = [
     "wait_seconds",
     "service_seconds",
     "print_failed",
+    "booked_at",
 ]
 
 
@@ -86,6 +96,12 @@ def stats_rows(stats: DayStats) -> list[list[str]]:
                 _min(d.service.p90),
                 _min(d.service.max),
                 _share(d.over_sla_share),
+                _min(d.walk_in_wait.mean),
+                _min(d.booked_wait.mean),
+                _share(d.booked_in_time_share),
+                str(d.bookings.booked),
+                str(d.bookings.no_shows),
+                _share(d.bookings.no_show_rate),
             ]
         )
     return rows
@@ -118,6 +134,7 @@ def ticket_rows(service: QueueService, day: date) -> list[list[str]]:
                 _seconds(own.wait_seconds if own else None),
                 _seconds(own.service_seconds if own else None),
                 _yes(t.id in faults),
+                _local(t.booked_at, zone),
             ]
         )
     return rows

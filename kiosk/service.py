@@ -14,5 +14,6 @@ from kiosk.queue.reads import Reads
 
 class QueueService(Moves, Reads, PrintLog):
     """Queue operations for one centre over one database: the day plan and housekeeping
-    (`kiosk.queue.dayplan`, `.housekeeping`), issuing (`.issuing`), the ticket moves (`.moves`),
-    the read models (`.reads`) and the print log (`.printlog`)."""
+    (`kiosk.queue.dayplan`, `.housekeeping`), issuing (`.issuing`), booked visits and their
+    check-in (`.bookings`), the ticket moves (`.moves`), the read models (`.reads`) and the print
+    log (`.printlog`)."""

@@ -5,6 +5,14 @@ and the next belongs to that state in that department. A ticket's wait in a depa
 its waiting periods there that ended with a call; its service time the sum of its serving periods.
 The share over the SLA counts finished waits over the target plus tickets still waiting past it. Each
 department may have its own target; the "all" row judges every wait by its own department's target.
+
+Booked visitors (a ticket given at check-in: its `issued` event names the booking and the slot) are
+also counted apart: a booked wait runs from the later of check-in and the slot's start until the
+first call (arriving early is not waiting), and the share of booked visitors seen within
+`BOOKED_TARGET_SECONDS` (5 minutes, the service rules' promise) counts those called within it
+against those called plus those still waiting past it. Walk-in waits are the waits of every other
+ticket. The booking no-show rate comes from the bookings table (`BookingCounts`): no-shows against
+no-shows plus check-ins.
 """
 
 from __future__ import annotations
@@ -17,7 +25,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
 from kiosk.domain import EventView, State
-from kiosk.events import COUNTED, Kind
+from kiosk.events import COUNTED, Issued, Kind
+
+BOOKED_TARGET_SECONDS = 5 * 60
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,25 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class BookingCounts:
+    """A day's bookings of a department: made (not cancelled), checked in, and closed as no-shows."""
+
+    booked: int = 0
+    checked_in: int = 0
+    no_shows: int = 0
+
+    def __add__(self, other: BookingCounts) -> BookingCounts:
+        return BookingCounts(
+            self.booked + other.booked, self.checked_in + other.checked_in, self.no_shows + other.no_shows
+        )
+
+    @property
+    def no_show_rate(self) -> float | None:
+        total = self.checked_in + self.no_shows
+        return self.no_shows / total if total else None
+
+
+@dataclass(frozen=True)
 class DepartmentStats:
     department: str
     issued: int
@@ -59,6 +88,15 @@ class DepartmentStats:
     over_sla: int
     sla_base: int
     sla_seconds: int | None = None  # the row's SLA target; None on the "all" row when targets differ
+    walk_in_wait: Summary = Summary()  # the waits of tickets not given at a check-in
+    booked_wait: Summary = Summary()  # booked visitors: from the later of check-in and slot to the call
+    booked_in_time: int = 0  # booked visitors called within BOOKED_TARGET_SECONDS
+    booked_base: int = 0  # booked visitors called, plus those still waiting past the target
+    bookings: BookingCounts = BookingCounts()
+
+    @property
+    def booked_in_time_share(self) -> float | None:
+        return self.booked_in_time / self.booked_base if self.booked_base else None
 
     @property
     def no_show_rate(self) -> float | None:
@@ -176,6 +214,18 @@ class _Acc:
     waiting_now: list[float] = field(default_factory=list)
     over_sla: int = 0
     sla_base: int = 0
+    walk_in_waits: list[float] = field(default_factory=list)
+    booked_waits: list[float] = field(default_factory=list)
+    booked_in_time: int = 0
+    booked_base: int = 0
+
+    def booked(self, seconds: float, called: bool) -> None:
+        """A booked visitor's wait: finished by a call, or still going on."""
+        if called:
+            self.booked_waits.append(seconds)
+        if called or seconds > BOOKED_TARGET_SECONDS:
+            self.booked_base += 1
+            self.booked_in_time += called and seconds <= BOOKED_TARGET_SECONDS
 
     def count(self, kind: str) -> None:
         if kind == Kind.ISSUED:
@@ -206,13 +256,15 @@ def day_stats(
     until: datetime | None,
     *,
     default_sla_seconds: int | None = None,
+    bookings: Mapping[str, BookingCounts] | None = None,
 ) -> DayStats:
     """Statistics of one day from its ticket events (ordered by id). `until` closes open periods
     (now, for today); a past day's open periods are left out, as the day's close ends them.
 
     `sla_seconds` is one target for every department, or a target per department code; departments
     the mapping does not name get `default_sla_seconds` (by default the mapping's most common value),
-    which is also the `DayStats.sla_seconds` shown as "the" target.
+    which is also the `DayStats.sla_seconds` shown as "the" target. `bookings`: the day's booking
+    counts per department (from the bookings table).
     """
     if isinstance(sla_seconds, int):
         targets: dict[str, int] = {}
@@ -240,10 +292,22 @@ def day_stats(
             if event.kind in COUNTED:
                 bucket(event.department or "?").count(event.kind)
                 total.count(event.kind)
+    slots = booked_slots(events)
     for times in ticket_times(events, until).values():
+        booked = slots.get(times.ticket_id)
         for w in times.waits:
             bucket(w.department).wait(w.seconds, target(w.department))
             total.wait(w.seconds, target(w.department))
+            if booked is None:
+                bucket(w.department).walk_in_waits.append(w.seconds)
+                total.walk_in_waits.append(w.seconds)
+        if booked is not None:
+            department, arrived = booked
+            end = times.first_called_at or until
+            if end is not None:
+                seconds = max(0.0, (end - arrived).total_seconds())
+                bucket(department).booked(seconds, times.first_called_at is not None)
+                total.booked(seconds, times.first_called_at is not None)
         for dept, seconds in times.services:
             bucket(dept).services.append(seconds)
             total.services.append(seconds)
@@ -251,17 +315,19 @@ def day_stats(
             dept, seconds = times.waiting_now
             bucket(dept).still_waiting(seconds, target(dept))
             total.still_waiting(seconds, target(dept))
-    rows = [_row(code, a, target(code)) for code, a in acc.items()]
+    counts = dict(bookings or {})
+    rows = [_row(code, a, target(code), counts.get(code, BookingCounts())) for code, a in acc.items()]
     used = {row.sla_seconds for row in rows} or {default}
+    all_counts = sum(counts.values(), BookingCounts())
     return DayStats(
         departments=rows,
-        total=_row("all", total, used.pop() if len(used) == 1 else None),
+        total=_row("all", total, used.pop() if len(used) == 1 else None, all_counts),
         sla_seconds=default,
         sla_by_department={code: target(code) for code in acc},
     )
 
 
-def _row(code: str, a: _Acc, sla_seconds: int | None) -> DepartmentStats:
+def _row(code: str, a: _Acc, sla_seconds: int | None, bookings: BookingCounts) -> DepartmentStats:
     return DepartmentStats(
         department=code,
         issued=a.issued,
@@ -275,7 +341,25 @@ def _row(code: str, a: _Acc, sla_seconds: int | None) -> DepartmentStats:
         over_sla=a.over_sla,
         sla_base=a.sla_base,
         sla_seconds=sla_seconds,
+        walk_in_wait=Summary.of(a.walk_in_waits),
+        booked_wait=Summary.of(a.booked_waits),
+        booked_in_time=a.booked_in_time,
+        booked_base=a.booked_base,
+        bookings=bookings,
     )
+
+
+def booked_slots(events: Iterable[EventView]) -> dict[int, tuple[str, datetime]]:
+    """The tickets given at a check-in: by ticket id, the department and the moment their booked wait
+    begins (the later of the check-in and the slot's start)."""
+    found: dict[int, tuple[str, datetime]] = {}
+    for event in events:
+        if event.kind != Kind.ISSUED or event.ticket_id is None:
+            continue
+        slot = Issued.from_data(event.data).booked_at
+        if slot is not None:
+            found[event.ticket_id] = (event.department or "?", max(event.at, datetime.fromisoformat(slot)))
+    return found
 
 
 @dataclass(frozen=True)
@@ -287,6 +371,9 @@ class HourStats:
     waits: int
     wait_mean: float | None  # seconds
     wait_max: float | None  # seconds
+    booked_waits: int = 0  # booked visitors called in the hour, and their booked wait (seconds)
+    booked_wait_mean: float | None = None
+    walk_in_wait_mean: float | None = None  # the waits of everyone else that ended in the hour
 
 
 def hourly(events: list[EventView], zone: tzinfo) -> list[HourStats]:
@@ -302,19 +389,34 @@ def hourly(events: list[EventView], zone: tzinfo) -> list[HourStats]:
     for event in events:
         if event.kind == Kind.ISSUED and event.ticket_id is not None:
             arrivals[event.at.astimezone(zone).hour] += 1
+    walk_ins: dict[int, list[float]] = defaultdict(list)
+    booked: dict[int, list[float]] = defaultdict(list)
+    slots = booked_slots(events)
     for times in ticket_times(events, until=None).values():
         for w in times.waits:
             waits[w.called_at.astimezone(zone).hour].append(w.seconds)
+            if times.ticket_id not in slots:
+                walk_ins[w.called_at.astimezone(zone).hour].append(w.seconds)
+        if times.ticket_id in slots and times.first_called_at is not None:
+            seconds = max(0.0, (times.first_called_at - slots[times.ticket_id][1]).total_seconds())
+            booked[times.first_called_at.astimezone(zone).hour].append(seconds)
     return [
         HourStats(
             hour=hour,
             arrivals=arrivals[hour],
             waits=len(waits[hour]),
-            wait_mean=statistics.fmean(waits[hour]) if waits[hour] else None,
+            wait_mean=_mean(waits[hour]),
             wait_max=max(waits[hour]) if waits[hour] else None,
+            booked_waits=len(booked[hour]),
+            booked_wait_mean=_mean(booked[hour]),
+            walk_in_wait_mean=_mean(walk_ins[hour]),
         )
         for hour in sorted(set(arrivals) | set(waits))
     ]
+
+
+def _mean(values: list[float]) -> float | None:
+    return statistics.fmean(values) if values else None
 
 
 def _by_ticket(events: Iterable[EventView]) -> dict[int, list[EventView]]:

@@ -62,6 +62,12 @@ STATS_COLUMNS = [
     "service_p90_min",
     "service_max_min",
     "over_sla_share",
+    "walk_in_wait_mean_min",
+    "booked_wait_mean_min",
+    "booked_seen_within_5_min_share",
+    "bookings",
+    "booking_no_shows",
+    "booking_no_show_rate",
 ]
 UNREACHABLE_PG = "postgresql://postgres@127.0.0.1:1/x"
 ADMIN_PIN, CLERK_PIN = "482913", "5555"
@@ -911,3 +917,71 @@ def test_announce_plays_to_wav_files(tmp_path: Path, ready: dict[str, str]) -> N
             assert audio.getnframes() / audio.getframerate() > 0.5, path.name
     (tmp_path / "file").write_text("x")
     assert "--wav" in fail("announce", "P-001", "--wav", str(tmp_path / "file"), env=ready)
+
+
+# Booked visits ------------------------------------------------------------------------------
+
+
+def test_book_check_in_and_call_from_the_shell(ready: dict[str, str], tmp_path: Path) -> None:
+    booked = run_json(
+        "book", "pension-new", "--at", f"{DAY}T10:20", "--lang", "uk", "--name", "Olha", env=ready
+    )
+    assert {k: booked[k] for k in ("service", "department", "at", "language", "state")} == {
+        "service": "pension-new", "department": "pensions", "at": f"{DAY}T10:20:00+02:00",
+        "language": "uk", "state": "booked",
+    }  # fmt: skip
+    code = booked["code"]
+    assert re.fullmatch(r"[ACEFHJKMNPRTUVWXY34679]{6}", code)
+    text = run("book", "pension-new", "--at", f"{DAY}T10:20", env=ready).stdout
+    assert re.fullmatch(
+        rf"Booked [A-Z0-9]{{6}}: pension-new \(pensions\) at {DAY} 10:20, language en\n", text
+    )
+    assert "is full" in fail("book", "pension-new", "--at", f"{DAY}T10:20", env=ready)
+    assert "expected a local time like" in fail("book", "pension-new", "--at", "10:20", env=ready)
+    slots = run_json("slots", "pension-new", env=ready)
+    assert slots[0] == {"at": f"{DAY}T10:20:00+02:00", "capacity": 2, "free": 0}
+
+    walk_in = issue("pension-recalc", when(ready, at("10:05")), "--no-print")
+    early = fail("checkin", code, env=when(ready, at("10:04")))
+    assert early == f"kiosk: booking {code} is for 23.11.2026 10:20: check in from 10:05\n"
+    ticket = run_json("checkin", code.lower(), "--no-print", env=when(ready, at("10:12")))
+    assert ticket.keys() == issue("pension-new", ready, "--no-print").keys(), "the same JSON as `kiosk issue`"
+    assert ticket["booked_at"] == f"{DAY}T10:20:00+02:00" and ticket["language"] == "uk"
+    assert "was checked in already" in fail("checkin", code, env=ready)
+    called = run_json("call", "-w", "6", env=when(ready, at("10:20")))
+    assert called["number"] == ticket["number"] != walk_in["number"], "the booked visitor before the walk-in"
+
+    listed = run_json("bookings", env=ready)
+    first = listed[0]
+    assert (first["code"], first["state"], first["ticket"]) == (code, "checked_in", ticket["number"])
+    other = listed[1]["code"]
+    assert run("unbook", other, env=ready).stdout == f"booking {other} cancelled\n"
+    assert "was cancelled" in fail("checkin", other, env=when(ready, at("10:15")))
+    nobody = {k: v for k, v in ready.items() if k not in ("KIOSK_STAFF", "KIOSK_PIN")}
+    assert "is a staff action" in fail("book", "pension-new", "--at", f"{DAY}T11:00", env=nobody)
+    assert "is a staff action" in fail("bookings", env=nobody), "names and phones are for staff"
+
+
+def test_bookings_import_is_all_or_nothing(ready: dict[str, str], tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "service,at,name,phone\n"
+        "pension-new,2026-11-23T11:00,Olha,050 123 45 67\n"
+        "pension-new,2026-11-23T11:05,,\n"
+        "pension-new,2026-11-23T11:20,,call me\n",
+        encoding="utf-8",
+    )
+    refused = fail("bookings", "import", str(bad), env=ready, max_lines=3)
+    assert refused.splitlines() == [
+        f"kiosk: {bad}: 2 bad row(s), nothing imported",
+        "  line 3: no slot of pension-new starts at 11:05; slots start at 08:00, 08:20, 08:40, 09:00, "
+        "09:20, 09:40, ...",
+        "  line 4: phone 'call me': expected digits, spaces, + - ( ), at most 32",
+    ]
+    assert run_json("bookings", env=ready) == []
+    good = tmp_path / "good.csv"
+    good.write_text("\ufeffservice,at,language\npension-new,2026-11-23T11:00,ro\n", encoding="utf-8")
+    clerk = {**ready, "KIOSK_STAFF": "Ivan", "KIOSK_PIN": CLERK_PIN}
+    assert "this needs an administrator" in fail("bookings", "import", str(good), env=clerk)
+    imported = run_json("bookings", "import", str(good), env=ready)
+    assert [(b["service"], b["language"], b["source"]) for b in imported] == [("pension-new", "ro", "import")]

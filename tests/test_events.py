@@ -79,6 +79,14 @@ STORED: list[tuple[str, dict[str, Any]]] = [
     ("issued", {"service": "pension-new", "language": "uk", "source": "api", "token": "crm"}),
     ("token_added", {"name": "crm", "scope": "issue"}),
     ("token_revoked", {"name": "crm", "scope": "read"}),
+    ("booked", {"code": "KMT74X", "service": "pension-new", "at": "2026-11-23T10:20:00+02:00",
+                "source": "cli"}),
+    ("booking_moved", {"code": "KMT74X", "service": "pension-new", "from": "2026-11-23T10:20:00+02:00",
+                       "to": "2026-11-23T11:00:00+02:00"}),
+    ("booking_cancelled", {"code": "KMT74X", "service": "pension-new", "at": "2026-11-23T10:20:00+02:00"}),
+    ("checked_in", {"code": "KMT74X", "service": "pension-new", "at": "2026-11-23T10:20:00+02:00",
+                    "ticket_id": 7, "number": "P-007", "source": "kiosk"}),
+    ("booking_no_show", {"code": "KMT74X", "service": "pension-new", "at": "2026-11-23T10:20:00+02:00"}),
 ]  # fmt: skip
 
 

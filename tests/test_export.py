@@ -173,9 +173,9 @@ def test_hourly_arrivals_and_waits_by_the_hour_of_the_call(
     assert service.hourly() == [
         HourStats(hour=9, arrivals=2, waits=0, wait_mean=None, wait_max=None),  # A, B
         # C arrives; A (12:00), B (10:00) and C (30:00) are called
-        HourStats(hour=10, arrivals=1, waits=3, wait_mean=1040.0, wait_max=1800.0),
+        HourStats(hour=10, arrivals=1, waits=3, wait_mean=1040.0, wait_max=1800.0, walk_in_wait_mean=1040.0),
         # D (quick, no wait) and E arrive; E is called twice: 4:00 in pensions, 18:00 in employment
-        HourStats(hour=11, arrivals=2, waits=2, wait_mean=660.0, wait_max=1080.0),
+        HourStats(hour=11, arrivals=2, waits=2, wait_mean=660.0, wait_max=1080.0, walk_in_wait_mean=660.0),
         HourStats(hour=12, arrivals=1, waits=0, wait_mean=None, wait_max=None),  # F, still waiting
     ]
     assert service.hourly(DAY + timedelta(days=1)) == []
@@ -196,54 +196,55 @@ TICKETS = {
         "language": "en", "priority": "", "interpreter": "no", "state": "done", "window": "6",
         "issued_at": "2026-11-23T09:50:00+02:00", "first_called_at": "2026-11-23T10:02:00+02:00",
         "started_at": "2026-11-23T10:03:00+02:00", "finished_at": "2026-11-23T10:10:00+02:00",
-        "wait_seconds": "720", "service_seconds": "420", "print_failed": "no",
+        "wait_seconds": "720", "service_seconds": "420", "print_failed": "no", "booked_at": "",
     },
     "B": {
         "number": "E-001", "department": "employment", "origin": "employment", "service": "job-register",
         "language": "uk", "priority": "", "interpreter": "yes", "state": "done", "window": "9",
         "issued_at": "2026-11-23T09:55:00+02:00", "first_called_at": "2026-11-23T10:05:00+02:00",
         "started_at": "2026-11-23T10:06:00+02:00", "finished_at": "2026-11-23T10:20:00+02:00",
-        "wait_seconds": "600", "service_seconds": "840", "print_failed": "no",
+        "wait_seconds": "600", "service_seconds": "840", "print_failed": "no", "booked_at": "",
     },
     "C": {  # its failed print was reprinted; a no-show keeps the window that called it
         "number": "P-002", "department": "pensions", "origin": "pensions", "service": "pension-recalc",
         "language": "en", "priority": "", "interpreter": "no", "state": "no_show", "window": "7",
         "issued_at": "2026-11-23T10:00:00+02:00", "first_called_at": "2026-11-23T10:30:00+02:00",
         "started_at": "", "finished_at": "", "wait_seconds": "1800", "service_seconds": "",
-        "print_failed": "no",
+        "print_failed": "no", "booked_at": "",
     },
     "D": {  # the quick transaction: served at the desk at once, no wait counted
         "number": "I-001", "department": "info", "origin": "info", "service": "info-general",
         "language": "en", "priority": "", "interpreter": "no", "state": "done", "window": "",
         "issued_at": "2026-11-23T11:00:00+02:00", "first_called_at": "",
         "started_at": "2026-11-23T11:00:00+02:00", "finished_at": "2026-11-23T11:00:00+02:00",
-        "wait_seconds": "", "service_seconds": "0", "print_failed": "no",
+        "wait_seconds": "", "service_seconds": "0", "print_failed": "no", "booked_at": "",
     },
     "E": {  # transferred: waits 4:00 + 18:00, served 12:00 + 9:00, first call and first start
         "number": "P-003", "department": "employment", "origin": "pensions", "service": "job-register",
         "language": "en", "priority": "veteran", "interpreter": "no", "state": "done", "window": "10",
         "issued_at": "2026-11-23T11:05:00+02:00", "first_called_at": "2026-11-23T11:09:00+02:00",
         "started_at": "2026-11-23T11:10:00+02:00", "finished_at": "2026-11-23T11:50:00+02:00",
-        "wait_seconds": "1320", "service_seconds": "1260", "print_failed": "no",
+        "wait_seconds": "1320", "service_seconds": "1260", "print_failed": "no", "booked_at": "",
     },
     "F": {  # still waiting at 12:20: its wait so far, as the statistics count it today
         "number": "P-004", "department": "pensions", "origin": "pensions", "service": "pension-certificate",
         "language": "en", "priority": "", "interpreter": "no", "state": "waiting", "window": "",
         "issued_at": "2026-11-23T12:10:00+02:00", "first_called_at": "", "started_at": "",
         "finished_at": "", "wait_seconds": "600", "service_seconds": "", "print_failed": "yes",
+        "booked_at": "",
     },
 }  # fmt: skip
 
 SUMMARY = {  # STATS_COLUMNS after "department", separated by "|"
     # waits 12:00, 30:00, 4:00; services 7:00, 12:00; F waiting; over 5 min: A, C, F of 4
-    "pensions": "4|1|1|1|50%|15.3|12.0|30.0|30.0|9.5|9.5|12.0|12.0|75%",
+    "pensions": "4|1|1|1|50%|15.3|12.0|30.0|30.0|9.5|9.5|12.0|12.0|75%|15.3|||0|0|",
     # waits 10:00, 18:00; services 14:00, 9:00; over 15 min: E of 2
-    "employment": "1|0|2|0|0%|14.0|14.0|18.0|18.0|11.5|11.5|14.0|14.0|50%",
+    "employment": "1|0|2|0|0%|14.0|14.0|18.0|18.0|11.5|11.5|14.0|14.0|50%|14.0|||0|0|",
     # the quick transaction: served in no time, no wait
-    "info": "1|0|1|0|0%|||||0.0|0.0|0.0|0.0|",
-    "psychology": "0|0|0|0||||||||||",
+    "info": "1|0|1|0|0%|||||0.0|0.0|0.0|0.0|||||0|0|",
+    "psychology": "0|0|0|0||||||||||||||0|0|",
     # waits 4:00 10:00 12:00 18:00 30:00; services 0 7:00 9:00 12:00 14:00; over 4 of 6
-    "all": "6|1|4|1|20%|14.8|12.0|30.0|30.0|8.4|9.0|14.0|14.0|67%",
+    "all": "6|1|4|1|20%|14.8|12.0|30.0|30.0|8.4|9.0|14.0|14.0|67%|14.8|||0|0|",
 }
 
 

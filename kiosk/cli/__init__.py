@@ -107,6 +107,43 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-print", action="store_true", help="save the ticket without printing it")
     staff(p)
 
+    p = command(
+        "book", "bookings:cmd_book", "book a visit: a seat of a service's slot (prints its code)", "staff"
+    )
+    p.add_argument("service", metavar="SERVICE", help="service code (see `kiosk catalogue`)")
+    p.add_argument("--at", required=True, metavar="YYYY-MM-DDTHH:MM", help="the slot's start, local time")
+    p.add_argument("--lang", default="en", help="visitor's language: en uk ru tr ro ms vi")
+    p.add_argument("--name", help="visitor's name (optional; kept for the day only)")
+    p.add_argument("--phone", help="visitor's phone (optional; kept for the day only)")
+    staff(p)
+
+    p = command(
+        "bookings",
+        "bookings:cmd_bookings",
+        "the day's bookings; `import FILE` books every row of a CSV file, or none (an administrator)",
+        "staff",
+    )
+    p.add_argument("action", nargs="?", choices=["list", "import"], default="list")
+    p.add_argument("file", nargs="?", metavar="FILE", help="with import: the CSV file ('-': standard input)")
+    p.add_argument("--day", metavar="YYYY-MM-DD")
+    p.add_argument("--department", metavar="DEPT")
+    staff(p)
+
+    p = command("unbook", "bookings:cmd_unbook", "cancel a booking (its seat is free again)", "staff")
+    p.add_argument("code", metavar="CODE", help="booking code")
+    staff(p)
+
+    p = command("slots", "bookings:cmd_slots", "a service's slots on a day and their free seats")
+    p.add_argument("service", metavar="SERVICE", help="service code (see `kiosk catalogue`)")
+    p.add_argument("--day", metavar="YYYY-MM-DD", help="default: today")
+
+    p = command(
+        "checkin", "bookings:cmd_checkin", "check in a booking: its ticket, as `kiosk issue` gives it"
+    )
+    p.add_argument("code", metavar="CODE", help="booking code")
+    p.add_argument("--no-print", action="store_true", help="save the ticket without printing it")
+    staff(p)
+
     p = command("call", "commands:cmd_call", "call the next ticket (or a named one) to a window", "staff")
     p.add_argument("ticket", nargs="?", metavar="TICKET", help=f"call this one instead: {TICKET_HELP}")
     p.add_argument("--window", "-w", required=True, metavar="W")

@@ -122,7 +122,11 @@ def cmd_issue(ctx: Context) -> None:
         staff=a.staff,
         source="cli",
     )
-    printed = None if a.no_print else ctx.print_issued(issued)
+    issued_out(ctx, issued, None if a.no_print else ctx.print_issued(issued))
+
+
+def issued_out(ctx: Context, issued: Issued, printed: dict[str, Any] | None) -> None:
+    """A ticket just given (`kiosk issue`, `kiosk checkin`): JSON, or two lines and the print's."""
     if ctx.json:
         data = render.issued_json(issued, ctx.settings.zone)
         if printed is not None:
@@ -130,7 +134,8 @@ def cmd_issue(ctx: Context) -> None:
         render.emit_json(data)
         return
     t = issued.ticket
-    print(f"Ticket {t.code}: {t.service} ({t.department}), windows {', '.join(t.windows)}")
+    booked = f", booked {t.booked_at.astimezone(ctx.settings.zone):%H:%M}" if t.booked_at else ""
+    print(f"Ticket {t.code}: {t.service} ({t.department}), windows {', '.join(t.windows)}{booked}")
     print(f"{issued.ahead} ahead, about {issued.wait_minutes} min")
     if printed is not None:
         _print_line(printed)
@@ -291,6 +296,12 @@ def cmd_stats(ctx: Context) -> None:
             "p90",
             "max",
             ">SLA",
+            "walk-in",
+            "booked",
+            "bk<=5",
+            "bookings",
+            "bk no-show",
+            "rate",
         ]
         print(render.table(headers, render.stats_rows(stats)))
         own = [

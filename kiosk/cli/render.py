@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from kiosk.catalogue import Catalogue
-from kiosk.domain import EventView, Issued, TicketView
+from kiosk.domain import BookingView, EventView, Issued, TicketView
 from kiosk.export import STATS_COLUMNS as STATS_COLUMNS  # one definition for `stats --csv` and `export`
 from kiosk.export import stats_rows as stats_rows
 from kiosk.stats import DayStats, DepartmentStats, Summary
@@ -36,6 +36,22 @@ def ticket_json(t: TicketView, zone: Any) -> dict[str, Any]:
         "day": t.day.isoformat(),
         "issued_at": iso(t.issued_at, zone),
         "called_at": iso(t.called_at, zone),
+        "booked_at": iso(t.booked_at, zone),  # the booked slot, for a ticket given at check-in
+    }
+
+
+def booking_json(b: BookingView, zone: Any) -> dict[str, Any]:
+    return {
+        "code": b.code,
+        "service": b.service,
+        "department": b.department,
+        "at": iso(b.at, zone),
+        "language": b.language,
+        "state": b.state,
+        "ticket": b.ticket,
+        "name": b.name,
+        "phone": b.phone,
+        "source": b.source,
     }
 
 
@@ -81,6 +97,13 @@ def dept_stats_json(d: DepartmentStats) -> dict[str, Any]:
         "over_sla": d.over_sla,
         "over_sla_share": d.over_sla_share,
         "sla_minutes": None if d.sla_seconds is None else d.sla_seconds // 60,
+        "walk_in_wait_seconds": summary_json(d.walk_in_wait),
+        "booked_wait_seconds": summary_json(d.booked_wait),
+        "booked_seen_within_5_min_share": d.booked_in_time_share,
+        "bookings": d.bookings.booked,
+        "booking_check_ins": d.bookings.checked_in,
+        "booking_no_shows": d.bookings.no_shows,
+        "booking_no_show_rate": d.bookings.no_show_rate,
     }
 
 
@@ -103,7 +126,15 @@ def catalogue_json(c: Catalogue, lang: str) -> dict[str, Any]:
                 "hours": [str(p) for p in d.hours],
                 "days": d.days,
                 "last_ticket": f"{d.cutoff:%H:%M}",
-                "services": [{"code": s.code, "name": s.name(lang), "hint": s.hint(lang)} for s in d.service],
+                "services": [
+                    {
+                        "code": s.code,
+                        "name": s.name(lang),
+                        "hint": s.hint(lang),
+                        "appointments": s.appointments.model_dump() if s.appointments else None,
+                    }
+                    for s in d.service
+                ],
             }
             for d in c.department
         ],
@@ -112,6 +143,7 @@ def catalogue_json(c: Catalogue, lang: str) -> dict[str, Any]:
             {"code": p.code, "name": p.name(lang), "once_per_day": p.once_per_day} for p in c.priority
         ],
         "menu": [{"code": m.code, "name": m.name(lang), "services": m.services} for m in c.menu],
+        "closed_days": [d.isoformat() for d in c.closed_days],
     }
 
 

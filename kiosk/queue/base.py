@@ -131,7 +131,7 @@ class QueueCore:
     def _ahead(self, s: Session, ticket: Ticket) -> int:
         if ticket.state != State.WAITING:
             return 0
-        return int(s.scalar(sql.ahead_of(ticket)) or 0)
+        return int(s.scalar(sql.ahead_of(ticket, self.now())) or 0)
 
     def _view(self, t: Ticket) -> TicketView:
         try:
@@ -155,6 +155,7 @@ class QueueCore:
             queued_at=t.queued_at,
             called_at=t.called_at,
             windows=windows,
+            booked_at=t.booked_at,
         )
 
 

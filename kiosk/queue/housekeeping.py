@@ -1,23 +1,25 @@
-"""The centre's periodic chores, in one place: past days closed, stale calls back to the queue, old
-notes purged. Each first looks without the write lock and, only when there is something to do, does
-it in a writing transaction that locks the rows (PostgreSQL) or holds SQLite's one write lock and
-reads them again: idempotent and safe when several terminals run it at once, each ticket closed or
-released once. With nothing to do it costs two reads (three on a terminal's first run of the day)."""
+"""The centre's periodic chores, in one place: past days closed (their bookings nobody checked in
+for closed as no-shows), stale calls back to the queue, old notes and past days' booking contacts
+purged. Each first looks without the write lock and, only when there is something to do, does it in
+a writing transaction that locks the rows (PostgreSQL) or holds SQLite's one write lock and reads
+them again: idempotent and safe when several terminals run it at once, each ticket closed or
+released once. With nothing to do it costs two reads (four on a terminal's first run of the day)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, text
 
 from kiosk.domain import OPEN_STATES, State, TicketView
+from kiosk.events import Booking as BookingPayload
 from kiosk.events import Closed, DayClosed, Kind, Moved, Transferred
 from kiosk.queue import sql
 from kiosk.queue.base import QueueCore
 from kiosk.queue.machine import move
 from kiosk.storage.journal import record
-from kiosk.storage.models import Event, Ticket
+from kiosk.storage.models import OPEN_BOOKINGS, Booking, Event, Ticket
 
 
 class Housekeeping(QueueCore):
@@ -36,6 +38,7 @@ class Housekeeping(QueueCore):
         today = self.today()
         if self._rolled_over != today:
             self.close_past_days()
+            self.purge_booking_contacts()
             self._rolled_over = today
 
     def close_past_days(self, staff: str | None = None) -> int:
@@ -54,11 +57,18 @@ class Housekeeping(QueueCore):
         now = self.now()
         today = self.local(now).date()
         query = select(Ticket).where(Ticket.day == day, Ticket.state.in_(OPEN_STATES)).order_by(Ticket.id)
+        booked = select(Booking).where(Booking.day == day, text(OPEN_BOOKINGS)).order_by(Booking.id)
         with self.db.write() as s:  # two terminals rolling over at once close each ticket once
             open_tickets = s.scalars(sql.locked(query, self.db.dialect)).all()
             for ticket in open_tickets:
                 move(s, ticket, Kind.CLOSED, Closed(reason), now, today, window=ticket.window, staff=staff)
-            if open_tickets or not quiet:
+            missed = s.scalars(sql.locked(booked, self.db.dialect)).all()
+            for booking in missed:  # nobody checked in for it
+                booking.state = "no_show"
+                at = booking.at.astimezone(self.settings.zone).isoformat(timespec="minutes")
+                payload = BookingPayload(booking.code, booking.service, at, "close")
+                record(s, Kind.BOOKING_NO_SHOW, payload, now, day, department=booking.department, staff=staff)
+            if open_tickets or missed or not quiet:
                 record(s, Kind.DAY_CLOSED, DayClosed(len(open_tickets)), now, day, staff=staff)
             return len(open_tickets)
 
@@ -99,6 +109,17 @@ class Housekeeping(QueueCore):
                     event.data = replace(payload, note=None, note_purged=True).to_data()
                     purged += 1
         return purged
+
+    def purge_booking_contacts(self) -> int:
+        """A booking's name and phone are kept for its day only: emptied once the day is over."""
+        kept = (Booking.day < self.today(), (Booking.name.is_not(None)) | (Booking.phone.is_not(None)))
+        if not self._any(select(Booking.id).where(*kept)):
+            return 0
+        with self.db.write() as s:
+            rows = s.scalars(sql.locked(select(Booking).where(*kept), self.db.dialect)).all()
+            for row in rows:
+                row.name = row.phone = None
+            return len(rows)
 
     def _any(self, query: Select[int]) -> bool:
         """Whether `query` finds a row, read without taking SQLite's write lock (nothing to do is the

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk import signing
+from kiosk.catalogue import Department, Service
 from kiosk.domain import Issued, State, rank_of, ticket_code
 from kiosk.errors import DepartmentClosed, NotFound, PriorityRefused, PriorityRepeated, quoted
 from kiosk.events import Issued as IssuedPayload
@@ -76,39 +77,66 @@ class Issuing(DayPlanning, Housekeeping):
                     )
             if category and source == "kiosk":
                 self._check_repeat(s, category.code, category.name("en"), now)
-            number = sql.next_number(s, self.db.dialect, dept.code, day)
-            ticket = Ticket(
-                day=day,
-                origin=dept.code,
-                number=number,
-                code=ticket_code(dept.prefix, number),
-                department=dept.code,
-                service=svc.code,
-                language=language,
-                priority=category.code if category else None,
-                rank=rank_of(category.code if category else None),
-                interpreter=interpreter,
-                holder=held,
-                state=State.WAITING,
-                issued_at=now,
-                queued_at=now,
-            )
-            s.add(ticket)
-            s.flush()
-            payload = IssuedPayload(
-                service=svc.code,
-                language=language,
-                source=source,
-                terminal=self.settings.terminal,
-                priority=category.code if category else None,
-                interpreter=interpreter,
-                token=token,
-            )
-            record(s, Kind.ISSUED, payload, now, ticket=ticket, staff=staff)
+            ticket = self._new_ticket(
+                s, svc, dept, language, category.code if category else None, interpreter, held, now,
+                source=source, staff=staff, token=token,
+            )  # fmt: skip
             ahead = self._ahead(s, ticket)
             view = self._view(ticket)
         minutes = self.estimate_minutes(dept.code, ahead, svc.typical_minutes)
         return Issued(ticket=view, ahead=ahead, wait_minutes=minutes, qr=self.qr_payload(view))
+
+    def _new_ticket(
+        self,
+        s: Session,
+        svc: Service,
+        dept: Department,
+        language: str,
+        priority: str | None,
+        interpreter: bool,
+        held: str | None,
+        now: datetime,
+        source: str,
+        staff: str | None,
+        booking: str | None = None,
+        booked_at: datetime | None = None,
+        token: str | None = None,
+    ) -> Ticket:
+        """Number, insert and record (its `issued` event) a waiting ticket in the open transaction."""
+        day = self.local(now).date()
+        number = sql.next_number(s, self.db.dialect, dept.code, day)
+        ticket = Ticket(
+            day=day,
+            origin=dept.code,
+            number=number,
+            code=ticket_code(dept.prefix, number),
+            department=dept.code,
+            service=svc.code,
+            language=language,
+            priority=priority,
+            rank=rank_of(priority),
+            interpreter=interpreter,
+            holder=held,
+            state=State.WAITING,
+            issued_at=now,
+            queued_at=now,
+            booked_at=booked_at,
+        )
+        s.add(ticket)
+        s.flush()
+        payload = IssuedPayload(
+            service=svc.code,
+            language=language,
+            source=source,
+            terminal=self.settings.terminal,
+            priority=priority,
+            interpreter=interpreter,
+            booking=booking,
+            booked_at=booked_at.isoformat() if booked_at else None,
+            token=token,
+        )
+        record(s, Kind.ISSUED, payload, now, ticket=ticket, staff=staff)
+        return ticket
 
     def _check_repeat(self, s: Session, category: str, name: str, now: datetime) -> None:
         """At the kiosk nobody checks a document, so one terminal gives one priority ticket of a

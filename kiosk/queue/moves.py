@@ -22,15 +22,17 @@ from kiosk.errors import (
 from kiosk.events import Called, Cancelled, FromSource, Kind, Moved, Payload, PriorityChanged, Transferred
 from kiosk.queue import sql
 from kiosk.queue.base import TicketRef
-from kiosk.queue.issuing import Issuing
+from kiosk.queue.bookings import Bookings
 from kiosk.queue.machine import check, move
 from kiosk.storage.journal import record
 from kiosk.storage.models import Ticket
 
 
-class Moves(Issuing):
+class Moves(Bookings):
     def call_next(self, window: str, staff: str | None = None) -> TicketView:
-        """Call the next ticket for `window`: priority rights first, then first come, first served.
+        """Call the next ticket for `window`: priority rights first, then booked visitors whose slot
+        has begun, then first come, first served (`kiosk.queue.sql.queue_order`); while walk-ins wait
+        past the SLA, a booked visitor is not called twice in a row here (`_walk_ins_first`).
 
         A ticket still being served at the window is finished first; one still only called is not
         (the window must start it, mark a no-show or hold it), so nobody is silently dropped.
@@ -51,8 +53,9 @@ class Moves(Issuing):
                     )
                 move(s, current, Kind.FINISHED, Moved(), now, day, window=window, staff=staff)
                 s.flush()
+            walk_ins_first = self._walk_ins_first(s, window, departments, day, now)
             try:
-                ticket = sql.claim_next(s, self.db.dialect, departments, day, window, now)
+                ticket = sql.claim_next(s, self.db.dialect, departments, day, window, now, walk_ins_first)
             except IntegrityError:
                 raise WindowBusy(f"window {window} called another ticket at the same moment") from None
             if ticket is None:

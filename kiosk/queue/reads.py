@@ -16,8 +16,8 @@ from kiosk.events import CALLS, Kind
 from kiosk.queue import sql
 from kiosk.queue.base import QueueCore, TicketRef, event_view
 from kiosk.queue.machine import FINAL_STATES
-from kiosk.stats import DayStats, HourStats, TicketTimes, day_stats, hourly, ticket_times
-from kiosk.storage.models import Event, Ticket
+from kiosk.stats import BookingCounts, DayStats, HourStats, TicketTimes, day_stats, hourly, ticket_times
+from kiosk.storage.models import Booking, Event, Ticket
 
 # The events a ticket's status on the phone is read from (`Reads.ticket_statuses`).
 FOLLOWED_KINDS = (Kind.CALLED, Kind.RECALLED, Kind.ON_MY_WAY, Kind.TRANSFERRED)
@@ -60,7 +60,7 @@ class Reads(QueueCore):
         )
         with self.db.read() as s:
             count = s.scalar(select(func.count()).select_from(base.subquery())) or 0
-            rows = s.scalars(base.order_by(*sql.QUEUE_ORDER).limit(limit)).all()
+            rows = s.scalars(base.order_by(*sql.queue_order(self.now())).limit(limit)).all()
             return count, [self._view(t) for t in rows]
 
     def waiting_counts(self) -> dict[str, int]:
@@ -98,11 +98,12 @@ class Reads(QueueCore):
         with self.db.read() as s:
             tickets = list(s.scalars(select(Ticket).where(Ticket.id.in_(wanted))))
             lines: dict[tuple[date, str], dict[int, int]] = {}
+            order_now = sql.queue_order(self.now())
             for key in sorted({(t.day, t.department) for t in tickets if t.state == State.WAITING}):
                 order = s.scalars(
                     select(Ticket.id)
                     .where(Ticket.day == key[0], Ticket.department == key[1], Ticket.state == State.WAITING)
-                    .order_by(*sql.QUEUE_ORDER)
+                    .order_by(*order_now)
                 )
                 lines[key] = {ticket_id: place for place, ticket_id in enumerate(order)}
             events = s.execute(
@@ -207,7 +208,30 @@ class Reads(QueueCore):
         departments = [d.code for d in self.catalogue.department]
         targets = {code: self.sla_seconds(code) for code in departments}
         default = self.settings.sla_minutes * 60
-        return day_stats(events, departments, targets, self._until(day), default_sla_seconds=default)
+        return day_stats(
+            events,
+            departments,
+            targets,
+            self._until(day),
+            default_sla_seconds=default,
+            bookings=self.booking_counts(day),
+        )
+
+    def booking_counts(self, day: date | None = None) -> dict[str, BookingCounts]:
+        """The day's bookings per department: made (not cancelled), checked in, no-shows."""
+        query = (
+            select(Booking.department, Booking.state, func.count())
+            .where(Booking.day == (day or self.today()), Booking.state != "cancelled")
+            .group_by(Booking.department, Booking.state)
+        )
+        found: dict[str, dict[str, int]] = {}
+        with self.db.read() as s:
+            for department, state, n in s.execute(query):
+                found.setdefault(str(department), {})[str(state)] = int(n)
+        return {
+            code: BookingCounts(sum(states.values()), states.get("checked_in", 0), states.get("no_show", 0))
+            for code, states in found.items()
+        }
 
     def hourly(self, day: date | None = None) -> list[HourStats]:
         """Per local hour of the day: arrivals, and waits keyed by the hour of the call that ended them."""

@@ -1,4 +1,5 @@
-"""The tables: tickets, per-department day counters, the append-only event log, catalogue versions."""
+"""The tables: tickets, per-department day counters, the append-only event log, catalogue versions,
+staff, and bookings (appointments)."""
 
 from __future__ import annotations
 
@@ -87,6 +88,7 @@ class Ticket(Base):
     issued_at: Mapped[datetime]
     queued_at: Mapped[datetime]
     called_at: Mapped[datetime | None]
+    booked_at: Mapped[datetime | None]  # the booked slot's start, for a ticket given at check-in
 
     __table_args__ = (
         UniqueConstraint("day", "origin", "number"),
@@ -179,3 +181,54 @@ class CatalogueVersion(Base):
     digest: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(Text)
     body: Mapped[dict[str, Any]]
+
+
+# Bookings that hold a seat of their slot (a cancelled one gives it back), and the ones still to
+# check in (a code is unique among them), as literal SQL for the partial unique indexes.
+SEATED_BOOKINGS = "state IN ('booked', 'checked_in', 'no_show')"
+OPEN_BOOKINGS = "state = 'booked'"
+
+
+class Booking(Base):
+    """A visit booked for a slot of a service. `seat` is its place among the slot's `per_slot`: a
+    unique index on (service, at, seat) over the bookings that hold a seat means two bookings made
+    at the same moment can never overfill a slot, on any database. `name` and `phone` are optional
+    personal data, emptied once the day is over (`Housekeeping.purge_booking_contacts`)."""
+
+    __tablename__ = "bookings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8))
+    day: Mapped[date]  # the slot's local day
+    at: Mapped[datetime]  # the slot's start
+    service: Mapped[str] = mapped_column(String(32))
+    department: Mapped[str] = mapped_column(String(32))
+    seat: Mapped[int] = mapped_column(SmallInteger)
+    language: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str | None] = mapped_column(String(80))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16))  # booked, checked_in, cancelled, no_show
+    source: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), unique=True)
+
+    __table_args__ = (
+        Index("ix_bookings_day", "day", "department"),
+        Index(
+            "uq_bookings_seat",
+            "service",
+            "at",
+            "seat",
+            unique=True,
+            sqlite_where=text(SEATED_BOOKINGS),
+            postgresql_where=text(SEATED_BOOKINGS),
+        ),
+        Index(
+            "uq_bookings_open_code",
+            "code",
+            unique=True,
+            sqlite_where=text(OPEN_BOOKINGS),
+            postgresql_where=text(OPEN_BOOKINGS),
+        ),
+        Index("ix_bookings_code", "code"),
+    )
