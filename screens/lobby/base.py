@@ -37,6 +37,11 @@ class Spoken:
     def speech(self) -> list[Line]:
         return []
 
+    def intro(self) -> list[Line]:
+        """What the spoken guidance says when it comes on top (and on the star key): its `speech()`
+        unless that is too long to wait through before choosing."""
+        return self.speech()
+
     def on_screen_suspend(self) -> None:
         self.covered = True
 

@@ -6,11 +6,13 @@ While nobody touches the first screen, how to start it is said in every language
 voice, every `guide_hint_seconds`.
 
 Then: every screen and dialog is spoken when it comes on top (its choices numbered, with their hints
-and states, and which keys to press); a digit 1-9 picks a numbered choice and speaks it, Enter takes
-the choice picked, "0" (and Tab, the arrows) moves to the next button and speaks it, "-" or Backspace
-goes back, "*" or "+" says the screen again. Before a ticket is issued the visitor hears what was
-chosen and confirms with Enter. The ticket is read in full, the inactivity warning and the reset are
-spoken. A new answer stops the words still being spoken. Guidance ends when the kiosk starts over.
+and states, and which keys to press; the needs by their names only, each need's hint is heard when
+it is picked: nine needs with their hints took about a minute); a digit 1-9 picks a numbered choice
+and speaks it, Enter takes the choice picked, "0" (and Tab, the arrows) moves to the next button and
+speaks it, "-" or Backspace goes back, "*" or "+" says the screen again. Before a ticket is issued
+the visitor hears what was chosen and confirms with Enter. The ticket is read in full, the
+inactivity warning and the reset are spoken. A new answer stops the words still being spoken.
+Guidance ends when the kiosk starts over.
 
 Digits, Enter and the back key work without guidance too (a plain numeric keypad drives the kiosk).
 The keypad sends plain characters with Num Lock on (what a terminal sends for "1" and for keypad 1 is
@@ -90,7 +92,7 @@ class Guide:
     def screen_lines(self, screen: Screen[object], intro: bool = False) -> list[Line]:
         """What `screen` says; `intro`, in guided mode: with the keys to press."""
         if isinstance(screen, Spoken):
-            lines = screen.speech()
+            lines = screen.intro() if intro and self.on else screen.speech()
         else:  # the staff PIN dialog (shared by the terminals): its title, in the centre's language
             from screens.common.pin import PinScreen
 

@@ -14,7 +14,7 @@ from textual.widgets import Button, Label
 from kiosk.catalogue import MenuEntry, Opening
 from screens.common.widgets import Choice
 from screens.lobby.bar import ActionBar
-from screens.lobby.base import Line, VisitorScreen
+from screens.lobby.base import Line, VisitorScreen, sentences
 from screens.lobby.guide import numbered
 from screens.lobby.plan import Arrangement, arrange
 
@@ -177,6 +177,12 @@ class NeedScreen(MenuScreen):
             guide.describe(self.query_one(f"#{name}", Button))[0] for name in ("priority", "interpreter")
         ]
         return self.line(self.gettext("What do you need?"), *choices, *options)
+
+    def intro(self) -> list[Line]:
+        """Guided: the heading and each numbered need's name (and "closed" where so); its hint and
+        state are heard when it is picked, the options' states when they are reached."""
+        names = [sentences(name, note) for _, name, _, note in self.items()]
+        return self.line(self.gettext("What do you need?"), *names)
 
 
 class ServiceScreen(MenuScreen):
