@@ -143,12 +143,12 @@ class DisplayApp(LiveApp):
     def on_mount(self) -> None:
         self.scan_from = self.monotonic()
         self.on_resize(events.Resize(self.size, self.size))
+        self.set_interval(self.interval, self.tick)  # once: the screen is built by now
         self.load_state()
 
     def on_resize(self, event: events.Resize) -> None:
         """A portrait display (cells are about twice as tall as wide) shows the call above the list."""
         self.query("#main").set_class(event.size.height * 2 > event.size.width, "-portrait")
-        self.set_interval(self.interval, self.tick)
 
     def load_state(self) -> None:
         """The current picture (also for a display started mid-day), then follow from here."""
@@ -242,10 +242,11 @@ class DisplayApp(LiveApp):
         self.query_one("#waiting", Static).update(table)
 
     def tick(self) -> None:
-        if not self.screen_stack:  # shutting down: a last timer tick can still land here
-            return
+        clock = self.query("#clock").results(Label) if self.screen_stack else None
+        if clock is None or (label := next(clock, None)) is None:
+            return  # shutting down (the screen already taken down): a last tick can still land here
         now: datetime = self.service.local()
-        self.query_one("#clock", Label).update(now.strftime("%H:%M"))
+        label.update(now.strftime("%H:%M"))
         if self.settings.public_url:  # the invitation turns through the languages, 8 s each
             turn = int((self.monotonic() - self.scan_from) // SCAN_SECONDS)
             self.query_one("#scan", Label).update(self.scan_text(turn))

@@ -162,3 +162,17 @@ async def test_with_public_url_a_line_invites_to_scan_in_the_displays_languages(
                 centre.ticks.now += SCAN_SECONDS
     async with create_app(centre.settings, centre.service, lang="en").run_test(size=size) as pilot:
         assert not pilot.app.query("#scan"), "without public_url phones cannot follow: no invitation"
+
+
+async def test_one_clock_timer_however_often_the_display_is_resized(centre: Centre) -> None:
+    """Each resize used to start another timer for the clock (they piled up), and a tick landing
+    while the screen was not there (taken down at the end here) failed with `NoMatches #clock`: a
+    short interval makes both show."""
+    app = create_app(centre.settings, centre.service, lang="en", interval=0.01)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for size in ((80, 24), (60, 100), (120, 40), (100, 30)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+        await until(pilot, lambda: str(app.query_one("#clock", Label).content) != "")
+        ticking = [timer for timer in app._timers if getattr(timer, "_callback", None) == app.tick]
+        assert len(ticking) == 1, ticking
