@@ -336,6 +336,60 @@ def test_a_call_appears_on_the_display_page(centre: Centre, display: Served, tv:
     assert any(re.search(rf"{first.code}\b.*\b6\b", line) for line in screen(page)), lines
 
 
+BUTTON = re.compile(r"▊([^▊▎]*)▎")  # a button's row in the page: its left and right edges
+
+
+def button_texts(lines: list[str]) -> list[str]:
+    """The text of every button drawn whole on screen (its top and bottom edges included), its
+    rows joined by spaces: a label wrapped at its spaces reads as it was written."""
+    found: list[str] = []
+    open_: dict[tuple[int, int], list[str]] = {}  # (start, end) of a button under its top edge
+    for line in lines:
+        for match in BUTTON.finditer(line):
+            span, inner = match.span(), match.group(1)
+            if inner and set(inner) == {"▔"}:
+                open_[span] = []
+            elif inner and set(inner) == {"▁"}:
+                if span in open_:
+                    found.append(" ".join(" ".join(open_.pop(span)).split()))
+            elif span in open_:
+                open_[span].append(inner)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "size"),
+    [(1280, 900, 22), (1280, 900, 28), (1080, 1920, 22), (1080, 1920, 28)],
+    ids=lambda v: str(v),
+)
+def test_every_need_and_option_is_on_screen_and_the_ticket_number_uncovered(
+    centre: Centre, lobby: Served, browser: Any, width: int, height: int, size: int
+) -> None:
+    """A lobby touchscreen, landscape and portrait, at the font sizes a centre sets: each need and
+    each button of the bar is drawn whole (the last need once hid behind the bar at 1280x900), the
+    last need takes a tap, and the ticket's number is drawn whole beside or above the QR code."""
+    for page in touch_page(browser, width, height):
+        page.goto(lobby.url + f"?fontsize={size}")
+        tap_text(page, "English")
+        lines = settled_screen(page, "What do you need?")
+        assert font_size(page) == size
+        shown = button_texts(lines)
+        catalogue = centre.service.catalogue
+        needs = [f"{n}. {entry.name('en')}" for n, entry in enumerate(catalogue.menu, 1)]
+        bar = ["Back", "I have a priority right", "I need a sign-language interpreter", "Read aloud"]
+        for label in [*needs, *bar, "Larger text"]:
+            assert any(text.startswith(label) for text in shown), f"{label!r} not whole in {shown}"
+        tap_text(page, needs[-1])
+        wait_for_text(page, "Choose a service")
+        wait_for_text(page, catalogue.service(catalogue.menu[-1].services[0])[0].name("en"))
+        tap_text(page, "Back")
+        tap_text(page, "2. Pension")
+        tap_text(page, "Apply for a pension")
+        wait_for_text(page, "Your number")
+        (ticket,) = centre.service.day_view()
+        wait_until_big(page, ticket.code)  # every cell of its big letters: nothing drawn over them
+
+
 # The font file itself --------------------------------------------------------------------------
 
 
