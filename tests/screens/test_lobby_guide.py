@@ -202,6 +202,8 @@ async def test_a_closed_service_says_why_and_cannot_be_taken(centre: Centre) -> 
         await press(pilot, app, heard, "plus")  # the plus key starts it too
         await press(pilot, app, heard, "1", "enter")
         await until(pilot, lambda: isinstance(app.screen, NeedScreen))
+        await quiet(pilot, app)
+        assert "2. Pension. Closed now. 3. " in heard[-2].text, "introduced by name, closed where so"
         said = await press(pilot, app, heard, "2")
         assert said[0].text.startswith("2. Pension.") and said[0].text.endswith("Closed now.")
         await press(pilot, app, heard, "enter")
