@@ -16,6 +16,8 @@ async def test_the_ticket_is_read_with_the_letters_of_its_language(
     app = centre.lobby()
     async with app.run_test(size=SIZE) as pilot:
         screen = await get_ticket(pilot, lang, "pension", "pension-new")
-        speech = screen.speech()
+        lines = screen.speech()
+    assert {voice for _, voice in lines} == {lang}, "in the visitor's voice"
+    speech = " ".join(text for text, _ in lines)
     first = speech.split(".")[0]
     assert first.endswith(f" {number}"), speech
