@@ -5,8 +5,14 @@ another window held it, the display saw every call, and the statistics agree wit
 With `Plan.printer_faults` every kiosk prints on a loopback ESC/POS printer that goes offline, runs out
 of paper, hangs and drops a job mid-stream at random moments: every ticket must still be saved, every
 print outcome recorded, and every fault an event.
+With `Plan.bookings` (a share of the visitors, a quarter in `main`) the day runs on a `DayClock` (the
+real day's 08:00 to 20:00 of a coming weekday, compressed) and booked visitors are mixed into the
+arrivals: booked the day before into free slots, most arriving on time, some early (refused, they come
+back when told), some late (refused, they take a walk-in ticket), some never. Then also no slot is
+overbooked, every check-in is a ticket marked with its slot, the end-of-day close leaves no booking
+open, and no window called two booked visitors in a row while a walk-in waited past the SLA.
 
-    python -m bench.soak [--seconds 120] [--visitors N] [--pg postgresql://postgres@127.0.0.1:5432/test]
+    python -m bench.soak [--seconds 120] [--visitors N] [--bookings 0.25] [--pg postgresql://postgres@127.0.0.1:5432/test]
 
 runs a day on SQLite (2 kiosks, 4 windows) and one on PostgreSQL (4 kiosks, 12 windows), and prints
 the figures and whether every check held. By default the windows are busy about 80 % of the day
@@ -25,19 +31,24 @@ import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from harness.loadgen import START_TIMEOUT, StartSignal, run_together
 from harness.loopback import REASON_OF, FaultSchedule
+from kiosk.clock import FixedClock
 from kiosk.config import Settings
-from kiosk.errors import KioskError
+from kiosk.domain import Issued
+from kiosk.errors import BookingRefused, KioskError, SlotUnavailable
 from kiosk.events import Kind
 from kiosk.follow import EventFollower
 from kiosk.runtime import initialise, open_service
-from kiosk.storage.models import Event, Ticket
+from kiosk.storage.models import Booking, Event, Ticket
 from printer.printing import TicketPrinter
 
 # Share of the day's visitors arriving in each of its 12 hours (08:00 to 20:00): a morning peak.
@@ -55,11 +66,38 @@ class Plan:
     printer_url: str = ""  # set by run() when printer_faults
     seed: int | None = None  # of the fault moments; None: a new one each run (the report gives it)
     service_minutes: tuple[float, float] = (3.0, 13.0)  # a visit at a window, in the real day's minutes
+    bookings: float = 0.0  # the share of visitors who booked; > 0: the day runs on a DayClock
+    day: date | None = None  # the booked day (set by run() when bookings)
+    booked: tuple[tuple[float, str, str], ...] = ()  # (arrival, day seconds after 08:00; code; kind)
 
     @property
     def scale(self) -> float:
         """Seconds of this run per second of the real 12-hour day."""
         return self.seconds / DAY_SECONDS
+
+
+class DayClock:
+    """The day's clock, compressed: 08:00 of `day` in `zone` when `begin()` is called (the start
+    signal), then running `1 / scale` times as fast as the wall clock."""
+
+    def __init__(self, day: date, zone: ZoneInfo, scale: float) -> None:
+        self.start = datetime.combine(day, clock_time(8, 0), tzinfo=zone)
+        self.scale = scale
+        self.origin = time.monotonic()
+
+    def begin(self) -> None:
+        self.origin = time.monotonic()
+
+    def now(self) -> datetime:
+        return self.start + timedelta(seconds=(time.monotonic() - self.origin) / self.scale)
+
+
+def _open(values: dict[str, Any], plan: Plan) -> tuple[Any, DayClock | None]:
+    settings = Settings(**values)
+    if plan.day is None:
+        return open_service(settings), None
+    clock = DayClock(plan.day, settings.zone, plan.scale)
+    return open_service(settings, clock), clock
 
 
 def day_plan(seconds: float, kiosks: int, windows: list[str], **options: Any) -> Plan:
@@ -70,22 +108,51 @@ def day_plan(seconds: float, kiosks: int, windows: list[str], **options: Any) ->
     return Plan(seconds, kiosks, windows, visitors, **options)
 
 
-def _kiosk(values: dict[str, Any], plan: Plan, seed: int, start: StartSignal) -> dict[str, Any]:
-    service = open_service(Settings(**values))
+def _kiosk(
+    values: dict[str, Any], plan: Plan, seed: int, start: StartSignal, index: int = 0
+) -> dict[str, Any]:
+    service, clock = _open(values, plan)
     printer = TicketPrinter(service, plan.printer_url, timeout=1.0) if plan.printer_url else None
     outcomes: dict[str, int] = defaultdict(int)
     rng = random.Random(seed)
+    # This kiosk's booked visitors: (real seconds into the run, code, kind), soonest first.
+    booked = sorted((at * plan.scale, code, kind) for n, (at, code, kind) in enumerate(plan.booked)
+                    if n % plan.kiosks == index)  # fmt: skip
+    checked_in: dict[str, int] = {}
+    refused: dict[str, int] = defaultdict(int)
     start.wait(START_TIMEOUT)
+    if clock is not None:
+        clock.begin()
     departments = {d for w in plan.windows for d in service.catalogue.departments_of_window(w)}
     codes = [s.code for d in service.catalogue.department if d.code in departments for s in d.service]
     priorities = [p.code for p in service.catalogue.priority]
     started = time.monotonic()
     issued: list[int] = []
-    per_kiosk = plan.visitors / plan.kiosks
+    per_kiosk = plan.visitors * (1 - plan.bookings) / plan.kiosks  # walk-ins
+    walk_in = 0.0
     while (elapsed := time.monotonic() - started) < plan.seconds:
         hour = min(11, int(elapsed / plan.seconds * 12))
         rate = per_kiosk * HOURLY[hour] / sum(HOURLY) / (plan.seconds / 12)  # tickets per second
-        time.sleep(rng.expovariate(rate))
+        walk_in = max(walk_in, elapsed) + rng.expovariate(rate) if walk_in <= elapsed else walk_in
+        if booked and booked[0][0] >= plan.seconds:
+            booked.clear()  # they would come after closing: the end of the day makes them no-shows
+        if booked and booked[0][0] <= walk_in:  # a booked visitor comes first
+            due, code, _kind = booked.pop(0)
+            time.sleep(max(0.0, due - (time.monotonic() - started)))
+            ticket, retry = _check_in(service, code, refused)
+            if ticket is not None:
+                issued.append(ticket.ticket.id)
+                if ticket.ticket.booked_at is not None:
+                    checked_in[code] = ticket.ticket.id
+                if printer is not None:
+                    outcomes[printer.submit(ticket).result().reason or "printed"] += 1
+            if retry is not None and clock is not None:  # early: back when the kiosk said
+                back = (retry - clock.start).total_seconds() * plan.scale
+                booked.append((back, code, "on_time"))
+                booked.sort()
+            continue
+        time.sleep(max(0.0, walk_in - (time.monotonic() - started)))
+        walk_in = 0.0
         try:
             ticket = service.issue(
                 rng.choice(codes),
@@ -102,15 +169,38 @@ def _kiosk(values: dict[str, Any], plan: Plan, seed: int, start: StartSignal) ->
             outcomes[result.reason or "printed"] += 1
     if printer is not None:
         printer.close()
-    return {"issued": issued, "prints": dict(outcomes)}
+    return {"issued": issued, "prints": dict(outcomes), "checked_in": checked_in, "refused": dict(refused)}
+
+
+def _check_in(service: Any, code: str, refused: dict[str, int]) -> tuple[Issued | None, datetime | None]:
+    """A booked visitor at the kiosk: (its ticket, None), or for a refusal what the visitor does
+    next: too early, come back at the time given (None, that time); too late, a walk-in ticket."""
+    try:
+        return service.check_in(code, source="soak"), None
+    except BookingRefused as exc:
+        refused[exc.reason] += 1
+        if exc.reason == "too_early" and exc.come_back_at is not None:
+            return None, exc.come_back_at
+        if exc.reason == "too_late":
+            booking = service.booking(code)
+            try:
+                return service.issue(booking.service, language=booking.language, source="soak"), None
+            except KioskError:
+                return None, None
+        return None, None
+    except KioskError:
+        refused["other"] += 1
+        return None, None
 
 
 def _window(values: dict[str, Any], plan: Plan, window: str, seed: int, start: StartSignal) -> dict[str, Any]:
-    service = open_service(Settings(**values))
+    service, clock = _open(values, plan)
     rng = random.Random(seed)
     others = sorted({d for w in plan.windows for d in service.catalogue.departments_of_window(w)})
     served = no_shows = transfers = 0
     start.wait(START_TIMEOUT)
+    if clock is not None:
+        clock.begin()
     started = time.monotonic()
     while time.monotonic() - started < plan.seconds:
         try:
@@ -156,10 +246,49 @@ def _display(values: dict[str, Any], plan: Plan, start: StartSignal) -> list[int
 def _terminal(kind: str, values: dict[str, Any], plan: Plan, index: int, start: StartSignal) -> Any:
     """One terminal process of the day: kiosk `index`, window `plan.windows[index]` or the display."""
     if kind == "kiosk":
-        return _kiosk(values, plan, 100 + index, start)
+        return _kiosk(values, plan, 100 + index, start, index)
     if kind == "window":
         return _window(values, plan, plan.windows[index], 200 + index, start)
     return _display(values, plan, start)
+
+
+def book_day(settings: Settings, plan: Plan, seed: int) -> Plan:
+    """The evening before a coming weekday, book `plan.bookings` of its visitors into free slots of
+    the windows' services that take appointments, and plan their arrivals: 70 % on time (10 minutes
+    early to 5 late), 10 % too early (30 to 60 minutes), 10 % too late (15 to 40), 10 % never."""
+    rng = random.Random(seed)
+    zone = settings.zone
+    day = datetime.now(zone).date() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    clock = FixedClock(datetime.combine(day - timedelta(days=1), clock_time(18, 0), tzinfo=zone))
+    service = open_service(settings, clock)
+    departments = {d for w in plan.windows for d in service.catalogue.departments_of_window(w)}
+    codes = [s.code for d in service.catalogue.department if d.code in departments for s in d.service
+             if s.appointments is not None]  # fmt: skip
+    seats = [
+        (code, slot.at) for code in codes for slot in service.free_slots(code, day) for _ in range(slot.free)
+    ]
+    start = datetime.combine(day, clock_time(8, 0), tzinfo=zone)
+    booked: list[tuple[float, str, str]] = []
+    for code, at in rng.sample(seats, min(len(seats), round(plan.visitors * plan.bookings))):
+        try:
+            local = at.astimezone(zone).replace(tzinfo=None)
+            made = service.book(code, local, rng.choice(["uk", "en", "ru"]), source="soak")
+        except SlotUnavailable:
+            continue
+        roll = rng.random()
+        kind, minutes = (
+            ("on_time", rng.uniform(-10, 5)) if roll < 0.7
+            else ("early", -rng.uniform(30, 60)) if roll < 0.8
+            else ("late", rng.uniform(15, 40)) if roll < 0.9
+            else ("no_show", 0.0)
+        )  # fmt: skip
+        if kind != "no_show":
+            arrival = (at - start).total_seconds() + minutes * 60
+            booked.append((max(0.0, arrival), made.code, kind))
+    service.db.dispose()
+    return dataclasses.replace(plan, day=day, booked=tuple(booked))
 
 
 def run(values: dict[str, Any], plan: Plan) -> dict[str, Any]:
@@ -167,6 +296,8 @@ def run(values: dict[str, Any], plan: Plan) -> dict[str, Any]:
     settings = Settings(**values)
     initialise(settings)
     seed = random.randrange(1 << 30) if plan.seed is None else plan.seed
+    if plan.bookings > 0:
+        plan = book_day(settings, plan, seed)
     faults = FaultSchedule(plan.seconds, seed=seed) if plan.printer_faults else None
     if faults is not None:
         plan = dataclasses.replace(plan, printer_url=faults.printer.url)
@@ -187,6 +318,14 @@ def run(values: dict[str, Any], plan: Plan) -> dict[str, Any]:
         for outcome, count in kiosk["prints"].items():
             prints[outcome] += count
     report = check(settings, plan, issued, windows, display, seconds)
+    if plan.day is not None:
+        checked_in = {code: ticket for kiosk in kiosks for code, ticket in kiosk["checked_in"].items()}
+        refused: dict[str, int] = defaultdict(int)
+        for kiosk in kiosks:
+            for reason, count in kiosk["refused"].items():
+                refused[reason] += count
+        report.update(check_bookings(settings, plan, issued, checked_in, dict(refused)))
+        report["ok"] = report["ok"] and report["bookings_ok"]
     if faults is not None:
         report["fault_seed"] = seed
         report.update(
@@ -249,7 +388,113 @@ def check_printing(
 
 
 def _day_minutes(seconds: float | None, plan: Plan) -> float | None:
-    return None if seconds is None else round(seconds / plan.scale / 60, 1)
+    """A wait in the real day's minutes (a DayClock's times are the real day's already)."""
+    if seconds is None:
+        return None
+    return round(seconds / (1.0 if plan.day is not None else plan.scale) / 60, 1)
+
+
+def _closing(settings: Settings, plan: Plan) -> Any:
+    """The service as the end of the day sees it (the booked day's 20:00, or now)."""
+    if plan.day is None:
+        return open_service(settings)
+    return open_service(
+        settings, FixedClock(datetime.combine(plan.day, clock_time(20, 0), tzinfo=settings.zone))
+    )
+
+
+SLA_SLACK = timedelta(minutes=1)  # the terminals' clocks start a few day seconds apart
+
+
+def check_bookings(
+    settings: Settings, plan: Plan, issued: list[int], checked_in: dict[str, int], refused: dict[str, int]
+) -> dict[str, Any]:
+    """The booked visitors' checks, after the end-of-day close: no slot holds more than its seats;
+    every check-in the kiosks saw is the booking's ticket, marked with its slot and among the issued;
+    no booking is left open (no-shows closed); and no window called two booked visitors in a row
+    while a walk-in of its departments had waited past the SLA (the guard's rule, README "Booked
+    visits")."""
+    assert plan.day is not None
+    service = _closing(settings, plan)
+    service.close_day(plan.day)
+    with service.db.read() as s:
+        bookings = s.scalars(select(Booking).where(Booking.day == plan.day)).all()
+        tickets = {int(t.id): t for t in s.scalars(select(Ticket))}
+        events = s.scalars(select(Event).where(Event.ticket_id.is_not(None)).order_by(Event.id)).all()
+    seats: dict[tuple[str, datetime], int] = defaultdict(int)
+    for b in bookings:
+        if b.state in ("booked", "checked_in", "no_show"):
+            seats[(b.service, b.at)] += 1
+    per_slot = {s.code: s.appointments.per_slot for d in service.catalogue.department for s in d.service
+                if s.appointments is not None}  # fmt: skip
+    overbooked = sum(1 for (code, _at), n in seats.items() if n > per_slot[code])
+    used = {b.code: b for b in bookings if b.state == "checked_in"}
+    issued_set = set(issued)
+    accounted = set(used) == set(checked_in) and all(
+        b.ticket_id == checked_in[code]
+        and b.ticket_id in issued_set
+        and tickets[b.ticket_id].booked_at is not None
+        and tickets[b.ticket_id].booked_at == b.at
+        for code, b in used.items()
+    )
+    starved, in_a_row = _starved_calls(service, events, tickets)
+    states: dict[str, int] = defaultdict(int)
+    for b in bookings:
+        states[b.state] += 1
+    booked_tickets = [t for t in tickets.values() if t.booked_at is not None]
+    stats = service.stats(plan.day)
+    service.db.dispose()
+    report: dict[str, Any] = {
+        "bookings": len(bookings),
+        "bookings_by_state": dict(sorted(states.items())),
+        "check_ins_refused": dict(sorted(refused.items())),
+        "slots_overbooked": overbooked,
+        "every_check_in_accounted": accounted and len(booked_tickets) == len(used),
+        "no_booking_left_open": states.get("booked", 0) == 0,
+        "booked_after_booked_calls": in_a_row,
+        "booked_after_booked_while_walk_ins_past_sla": starved,
+        "booked_wait_median_day_minutes": _day_minutes(stats.total.booked_wait.median, plan),
+        "booked_wait_p90_day_minutes": _day_minutes(stats.total.booked_wait.p90, plan),
+        "walk_in_wait_median_day_minutes": _day_minutes(stats.total.walk_in_wait.median, plan),
+        "walk_in_wait_p90_day_minutes": _day_minutes(stats.total.walk_in_wait.p90, plan),
+        "booked_seen_within_5_min": stats.total.booked_in_time_share,
+    }
+    report["bookings_ok"] = (
+        overbooked == 0
+        and report["every_check_in_accounted"]
+        and report["no_booking_left_open"]
+        and starved == 0
+    )
+    return report
+
+
+def _starved_calls(service: Any, events: list[Event], tickets: dict[int, Ticket]) -> tuple[int, int]:
+    """Calls of a booked visitor at a window whose previous call was a booked visitor too, while a
+    walk-in of one of the window's departments had been waiting longer than its SLA (plus SLA_SLACK);
+    and all calls of a booked visitor after a booked one at the same window."""
+    waiting: dict[int, tuple[datetime, str]] = {}  # walk-in ticket -> (waiting since, department)
+    last_booked: dict[str, bool] = {}
+    starved = in_a_row = 0
+    for e in events:
+        ticket = tickets[int(e.ticket_id or 0)]
+        booked = ticket.booked_at is not None
+        if e.kind == Kind.CALLED and e.window is not None:
+            if booked and last_booked.get(e.window):
+                in_a_row += 1
+                mine = set(service.catalogue.departments_of_window(e.window))
+                if any(
+                    dept in mine and e.at - since > timedelta(seconds=service.sla_seconds(dept)) + SLA_SLACK
+                    for since, dept in waiting.values()
+                ):
+                    starved += 1
+            last_booked[e.window] = booked
+        if booked or e.state is None:
+            continue
+        if e.state == "waiting":
+            waiting.setdefault(int(ticket.id), (e.at, str(e.department or ticket.department)))
+        else:
+            waiting.pop(int(ticket.id), None)
+    return starved, in_a_row
 
 
 def check(
@@ -260,7 +505,7 @@ def check(
     display: list[int],
     seconds: float,
 ) -> dict[str, Any]:
-    service = open_service(settings)
+    service = _closing(settings, plan)
     with service.db.read() as s:
         tickets = s.scalars(select(Ticket)).all()
         events = s.scalars(select(Event).where(Event.ticket_id.is_not(None)).order_by(Event.id)).all()
@@ -281,7 +526,7 @@ def check(
                 double_calls += 1  # called while another window still held it
             if event.state is not None:
                 state = event.state
-    stats = service.stats()
+    stats = service.stats(plan.day)
     report = {
         "seconds": round(seconds, 1),
         "tickets_issued": len(issued),
@@ -318,6 +563,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--visitors", type=int, help="tickets in the day (default: a realistic day)")
+    parser.add_argument(
+        "--bookings", type=float, default=0.25, help="the share of visitors who booked (0: none)"
+    )
     args = parser.parse_args()
     more = {"visitors": args.visitors} if args.visitors else {}
     ok = True
@@ -327,7 +575,10 @@ def main() -> int:
             "database_url": f"sqlite:///{Path(tmp) / 's.sqlite3'}",
             "open_around_the_clock": True,
         }
-        report = run(sqlite, day_plan(args.seconds, 2, ["1", "3", "6", "9"], printer_faults=True, **more))
+        plan = day_plan(
+            args.seconds, 2, ["1", "3", "6", "9"], printer_faults=True, bookings=args.bookings, **more
+        )
+        report = run(sqlite, plan)
         print("sqlite (2 kiosks, 4 windows, 1 display):", json.dumps(report, indent=1))
         ok &= bool(report["ok"])
     if args.pg and args.pg != "none":
@@ -342,7 +593,7 @@ def main() -> int:
                 windows = [str(w) for w in range(1, 13)]
                 report = run(
                     {"data_dir": tmp, "database_url": url, "open_around_the_clock": True},
-                    day_plan(args.seconds, 4, windows, printer_faults=True, **more),
+                    day_plan(args.seconds, 4, windows, printer_faults=True, bookings=args.bookings, **more),
                 )
                 print("postgresql (4 kiosks, 12 windows, 1 display):", json.dumps(report, indent=1))
                 ok &= bool(report["ok"])

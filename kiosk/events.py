@@ -271,12 +271,14 @@ class ExitTry(AtTerminal):
 @dataclass(frozen=True)
 class Booking(Payload):
     """A booking made, cancelled or closed as a no-show: its code, service, slot start (ISO 8601)
-    and who made or changed it (`source`: "cli", "desk", "import", "api"...)."""
+    and who made or changed it (`source`: "cli", "desk", "import", "api"...; `token`: the API token's
+    name, for one made or cancelled through the HTTP API)."""
 
     code: str
     service: str
     at: str
     source: str | None = None
+    token: str | None = None
 
 
 @dataclass(frozen=True)

@@ -72,3 +72,23 @@ def test_add_waiting_fills_the_line_like_issue_would(service: QueueService) -> N
     assert service.issue("pension-new").ticket.number == 52
     assert service.call_next("6").id == first.id
     assert service.call_next("7").id == ids[0]
+
+
+@pytest.mark.slow
+def test_kiosk_bench_phones_runs_the_phones_benchmark() -> None:
+    """`kiosk bench --phones N` runs bench.phones (here at a tiny scale) and prints its figures."""
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk", "bench", "--phones", "3", "--calls", "5", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout)
+    assert (figures["phones"], figures["connected"]) == (3, 3)
+    assert figures["calls"] >= 1 and figures["seen"] == figures["calls"]
+    refused = subprocess.run(
+        [sys.executable, "-m", "kiosk", "bench", "--phones", "0"], capture_output=True, text=True, check=False
+    )
+    assert refused.returncode != 0 and "at least 1" in refused.stderr

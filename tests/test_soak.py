@@ -1,7 +1,9 @@
 """A short simulated day with real kiosk, window and display processes (the full one: python -m bench.soak):
 every ticket accounted for once, no number twice, no ticket called while held, the display saw
-every call, the statistics agree with the events, and a printer failing in four ways at random
-moments loses no ticket and leaves every fault as an event."""
+every call, the statistics agree with the events, a printer failing in four ways at random
+moments loses no ticket and leaves every fault as an event; and with a quarter of the visitors booked
+(on time, early, late, never), no slot is overbooked, every check-in is accounted for, the no-shows
+are closed and no window starves the walk-ins."""
 
 from __future__ import annotations
 
@@ -16,8 +18,10 @@ from bench.soak import day_plan, run
 def test_short_day_on_sqlite(tmp_path: Path) -> None:
     values = {"data_dir": str(tmp_path), "database_url": f"sqlite:///{tmp_path / 's.sqlite3'}",
               "open_around_the_clock": True}  # fmt: skip
-    report = run(values, day_plan(12, 2, ["3", "6", "9"], printer_faults=True))
+    report = run(values, day_plan(12, 2, ["3", "6", "9"], printer_faults=True, bookings=0.25))
     assert report["tickets_issued"] > 20 and report["calls"] > 10
+    assert report["bookings"] > 20 and report["bookings_by_state"]["checked_in"] > 10
+    assert report["bookings_by_state"].get("no_show", 0) > 0 and report["check_ins_refused"]
     assert report["print_failures_by_reason"].keys() >= {"offline", "paper_out", "timeout", "disconnected"}
     assert report["ok"], report
 
@@ -26,7 +30,9 @@ def test_short_day_on_sqlite(tmp_path: Path) -> None:
 @pytest.mark.postgres
 def test_short_day_on_postgresql(tmp_path: Path, pg_url: str) -> None:
     values = {"data_dir": str(tmp_path), "database_url": pg_url, "open_around_the_clock": True}
-    report = run(values, day_plan(12, 4, [str(w) for w in range(1, 13)], printer_faults=True))
+    windows = [str(w) for w in range(1, 13)]
+    report = run(values, day_plan(12, 4, windows, printer_faults=True, bookings=0.25, visitors=300))
     assert report["tickets_issued"] > 50 and report["calls"] > 30
+    assert report["bookings"] > 50 and report["bookings_by_state"]["checked_in"] > 10
     assert report["tickets_printed"] > 20 and report["print_failures_by_reason"]
     assert report["ok"], report

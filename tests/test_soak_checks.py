@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +15,15 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from bench.soak import Plan, check, check_printing
+from bench.soak import Plan, check, check_bookings, check_printing
 from harness.loopback import LoopbackPrinter
+from kiosk.clock import FixedClock
 from kiosk.config import Settings
 from kiosk.follow import EventFollower
 from kiosk.runtime import initialise, open_service
 from kiosk.service import QueueService
 from printer.printing import TicketPrinter
-from tests.conftest import make_settings
+from tests.conftest import MONDAY_10, make_settings
 
 # The soak's pass/fail checks: true when they hold, or a count that must stay 0.
 HOLDS = [
@@ -209,3 +211,94 @@ def test_statistics_that_disagree_with_the_tickets(day: Day) -> None:
         )
     )
     assert failing(day.grade()) == {"stats_agree"}
+
+
+# The booked visitors' checks (bench.soak.check_bookings) -------------------------------------------
+
+BOOKING_ZERO = ["slots_overbooked", "booked_after_booked_while_walk_ins_past_sla"]
+BOOKING_HOLDS = ["every_check_in_accounted", "no_booking_left_open"]
+
+
+@dataclass
+class BookedDay:
+    settings: Settings
+    service: QueueService
+    issued: list[int]
+    checked_in: dict[str, int]
+    codes: list[str]
+
+    def grade(self) -> dict[str, Any]:
+        plan = Plan(seconds=60, kiosks=1, windows=["6", "7"], visitors=4, day=MONDAY_10.date())
+        return check_bookings(self.settings, plan, self.issued, self.checked_in, {})
+
+    def sql(self, statement: str, **values: Any) -> None:
+        self.service.db.dispose()
+        with self.service.db.engine.connect() as conn:
+            conn.execute(text(statement), values)
+            conn.commit()
+
+
+def booking_failures(report: dict[str, Any]) -> set[str]:
+    return {k for k in BOOKING_HOLDS if not report[k]} | {k for k in BOOKING_ZERO if report[k]}
+
+
+@pytest.fixture
+def booked_day(tmp_path: Path, db_url: str) -> Iterator[BookedDay]:
+    """A walk-in at 10:00; two booked for 10:20 check in at 10:16 and are called at 10:21 at windows 6
+    and 7 (the walk-in has waited past the SLA, but neither window called two booked in a row); a
+    third, booked for 10:40, never comes."""
+    settings = make_settings(tmp_path, db_url, open_around_the_clock=True)
+    clock = FixedClock(MONDAY_10)
+    initialise(settings, clock)
+    service = open_service(settings, clock)
+    walk_in = service.issue("pension-new").ticket.id
+    codes = [service.book("pension-new", datetime(2026, 11, 23, 10, 20)).code for _ in range(2)]
+    codes.append(service.book("pension-new", datetime(2026, 11, 23, 10, 40)).code)
+    clock.advance(minutes=16)
+    checked_in = {code: service.check_in(code).ticket.id for code in codes[:2]}
+    clock.advance(minutes=5)
+    called = [service.call_next("6").id, service.call_next("7").id]
+    assert called == list(checked_in.values()), "the booked visitors first: the walk-in waits"
+    yield BookedDay(settings, service, [walk_in, *checked_in.values()], checked_in, codes)
+    service.db.dispose()
+
+
+def test_the_booked_day_as_it_happened_passes(booked_day: BookedDay) -> None:
+    report = booked_day.grade()
+    assert booking_failures(report) == set() and report["bookings_ok"], report
+    assert report["bookings_by_state"] == {"checked_in": 2, "no_show": 1}, "the end of the day closed it"
+    assert report["booked_after_booked_calls"] == 0
+
+
+def test_a_slot_overbooked(booked_day: BookedDay) -> None:
+    """The third booking moved into the full 10:20 slot on a seat of its own (seat 3 of 2)."""
+    booked_day.sql(
+        "UPDATE bookings SET at = (SELECT at FROM bookings WHERE code = :first), seat = 3"
+        " WHERE code = :third",
+        first=booked_day.codes[0],
+        third=booked_day.codes[2],
+    )
+    assert booking_failures(booked_day.grade()) == {"slots_overbooked"}
+
+
+def test_a_check_in_whose_ticket_lost_its_slot(booked_day: BookedDay) -> None:
+    booked_day.sql("UPDATE tickets SET booked_at = NULL WHERE id = :t", t=booked_day.issued[1])
+    assert booking_failures(booked_day.grade()) == {"every_check_in_accounted"}
+
+
+def test_a_check_in_the_kiosk_saw_but_the_booking_does_not_know(booked_day: BookedDay) -> None:
+    booked_day.sql(
+        "UPDATE bookings SET state = 'cancelled', ticket_id = NULL WHERE code = :c", c=booked_day.codes[0]
+    )
+    assert booking_failures(booked_day.grade()) == {"every_check_in_accounted"}
+
+
+def test_two_booked_in_a_row_while_a_walk_in_waits_past_the_sla(booked_day: BookedDay) -> None:
+    """Window 7's call moved to window 6: window 6 called two booked visitors in a row while the
+    walk-in had waited 21 minutes (SLA 15)."""
+    booked_day.sql(
+        "UPDATE events SET \"window\" = '6' WHERE kind = 'called' AND ticket_id = :t", t=booked_day.issued[2]
+    )
+    report = booked_day.grade()
+    assert booking_failures(report) == {"booked_after_booked_while_walk_ins_past_sla"}
+    assert report["booked_after_booked_calls"] == 1

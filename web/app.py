@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from anyio import to_thread
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -26,18 +26,21 @@ from starlette.routing import Route
 from kiosk.cli.render import stats_json
 from kiosk.domain import State
 from kiosk.errors import (
+    BookingRefused,
     DepartmentClosed,
     InvalidTransition,
     KioskError,
     NotFound,
     PriorityRefused,
     ScanRefused,
+    SlotUnavailable,
     StorageUnavailable,
 )
 from kiosk.languages import LANGUAGES
 from kiosk.service import QueueService
 from kiosk.tokens import TokenDirectory, TokenInfo
-from web import phone
+from web import appointments, phone
+from web.errors import ApiError, body_of
 from web.hub import Hub
 from web.openapi import openapi
 from web.ratelimit import RateLimit
@@ -45,14 +48,6 @@ from web.views import iso, ticket_json
 
 log = logging.getLogger("kiosk.web")
 KEEP_ALIVE_SECONDS = 15.0
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        self.status = status
-        self.message = message
-        self.headers = headers or {}
-        super().__init__(message)
 
 
 class NewTicket(BaseModel):
@@ -69,9 +64,11 @@ class NewTicket(BaseModel):
 def status_of(exc: KioskError) -> int:
     if isinstance(exc, ScanRefused):
         return 410 if exc.reason == "other_day" else 404
+    if isinstance(exc, BookingRefused):
+        return 404 if exc.reason == "unknown" else 409
     if isinstance(exc, NotFound):
         return 404
-    if isinstance(exc, InvalidTransition | DepartmentClosed | PriorityRefused):
+    if isinstance(exc, InvalidTransition | DepartmentClosed | PriorityRefused | SlotUnavailable):
         return 409
     if isinstance(exc, StorageUnavailable):
         return 503
@@ -233,13 +230,7 @@ class Api:
     async def issue(self, request: Request) -> Response:
         self.limit(request)
         token = await self.authorise(request, "issue")
-        try:
-            body = NewTicket.model_validate_json(await request.body())
-        except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors()
-            )
-            raise ApiError(400, f"the body is not a ticket request: {problems}") from None
+        body = body_of(NewTicket, await request.body(), "ticket request")
         language = body.language or self.service.settings.main_language
         issued = await self.call(
             self.service.issue,
@@ -293,6 +284,7 @@ def create_app(
         Route("/api/v1/tickets", api.issue, methods=["POST"]),
         Route("/api/v1/queue", api.queue, methods=["GET"]),
         Route("/api/v1/stats", api.stats, methods=["GET"]),
+        *appointments.routes(api),
         # The visitor's ticket page: `/t/{token}` and `/T/{token}` (the QR's upper-case URL), its
         # assets under `/t/static/` (web.phone, data/web/phone/).
         *phone.routes(),
@@ -317,6 +309,8 @@ async def _kiosk_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, KioskError)
     if isinstance(exc, ScanRefused) and exc.reason in ("malformed", "forged", "unknown"):
         return error(404, "no such ticket: the link is wrong or damaged")  # nothing told about why
+    if isinstance(exc, SlotUnavailable | BookingRefused):  # a booking refused: say why, for a program
+        return JSONResponse({"error": str(exc), "reason": exc.reason}, status_code=status_of(exc))
     return error(status_of(exc), str(exc))
 
 

@@ -26,6 +26,105 @@ def _errors(*codes: int) -> dict[str, Any]:
     return {str(code): ERROR for code in codes}
 
 
+def _booking_answer(description: str) -> dict[str, Any]:
+    schema = {"$ref": "#/components/schemas/Booking"}
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+BOOKING = {
+    "type": "object",
+    "description": "a booked visit; never its name or phone",
+    "properties": {
+        "code": {"type": "string", "example": "KMT74X", "description": "6 characters, no look-alikes"},
+        "service": {"type": "string"},
+        "department": {"type": "string"},
+        "at": {"type": "string", "format": "date-time",
+               "description": "the slot's start, the centre's local time with its offset"},
+        "language": {"type": "string"},
+        "state": {"type": "string", "enum": ["booked", "checked_in", "cancelled", "no_show"]},
+        "ticket": {"type": ["string", "null"], "description": "the number its check-in gave"},
+        "source": {"type": "string", "description": "who made it: api, desk, cli, import, kiosk"},
+    },
+}  # fmt: skip
+CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"},
+        "description": "the booking code (case and spaces do not matter)"}  # fmt: skip
+
+
+def _appointments() -> dict[str, Any]:
+    day = {"name": "day", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
+           "description": "default: today"}  # fmt: skip
+    service = {"name": "service", "in": "query", "required": True, "schema": {"type": "string"}}
+    slot = {"type": "object", "properties": {"at": {"type": "string", "format": "date-time"},
+            "capacity": {"type": "integer"}, "free": {"type": "integer"}}}  # fmt: skip
+    slots = {
+        "type": "object",
+        "properties": {
+            "service": {"type": "string"}, "department": {"type": "string"},
+            "day": {"type": "string", "format": "date"}, "slot_minutes": {"type": "integer"},
+            "slots": {"type": "array", "items": slot},
+        },
+    }  # fmt: skip
+    body = {
+        "type": "object",
+        "required": ["service", "at"],
+        "additionalProperties": False,
+        "properties": {
+            "service": {"type": "string"},
+            "at": {"type": "string", "example": "2026-11-24T10:20",
+                   "description": "the slot's start: ISO 8601, the centre's local time without an offset, "
+                   "or any time with an offset (converted to the centre's zone)"},
+            "language": {"type": "string", "enum": list(LANGUAGES)},
+            "name": {"type": ["string", "null"], "description": "optional, kept for the day only"},
+            "phone": {"type": ["string", "null"], "description": "optional, kept for the day only"},
+        },
+    }  # fmt: skip
+    refused = ("409: refused, with `reason` in the answer: full, past, not_a_slot, closed, too_far, "
+               "no_appointments (booking); used, cancelled, no_show (cancelling)")  # fmt: skip
+    return {
+        "/api/v1/appointments/slots": {
+            "get": {
+                "summary": "a service's slots on a day that have not begun, with free seats (scope read)",
+                "security": BEARER,
+                "parameters": [service, day],
+                "responses": {
+                    "200": {"description": "the slots", "content": {"application/json": {"schema": slots}}},
+                    **_errors(400, 401, 403, 404, 409, 429),
+                },
+            }
+        },
+        "/api/v1/appointments": {
+            "post": {
+                "summary": "book a slot (scope issue); the event names the token",
+                "description": refused,
+                "security": BEARER,
+                "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+                "responses": {
+                    "201": _booking_answer("the booking, with its code"),
+                    **_errors(400, 401, 403, 404, 409, 429, 503),
+                },
+            }
+        },
+        "/api/v1/appointments/{code}": {
+            "get": {
+                "summary": "a booking (scope read)",
+                "security": BEARER,
+                "parameters": [CODE],
+                "responses": {"200": _booking_answer("the booking"), **_errors(401, 403, 404, 429)},
+            },
+            "delete": {
+                "summary": "cancel a booking still to check in (scope issue; source api, the token named)",
+                "description": refused,
+                "security": BEARER,
+                "parameters": [CODE],
+                "responses": {
+                    "200": _booking_answer("the cancelled booking"),
+                    **_errors(401, 403, 404, 409, 429, 503),
+                },
+            },
+        },
+    }
+
+
 def openapi() -> dict[str, Any]:
     name = {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}}}
     ticket = {
@@ -77,7 +176,7 @@ def openapi() -> dict[str, Any]:
                     },
                 }
             },
-            "schemas": {"Ticket": ticket},
+            "schemas": {"Ticket": ticket, "Booking": BOOKING},
         },
         "paths": {
             "/api/v1/tickets/{token}": {
@@ -175,6 +274,7 @@ def openapi() -> dict[str, Any]:
                     },
                 }
             },
+            **_appointments(),
             "/api/v1/openapi.json": {
                 "get": {"summary": "this description", "responses": {"200": {"description": "OpenAPI 3.1"}}}
             },

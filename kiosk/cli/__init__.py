@@ -303,6 +303,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("bench", "checkout:cmd_bench", "measure speed: issue, call-next, concurrency, cold start")
     p.add_argument("--quick", action="store_true", help="smaller runs (for a smoke check)")
     p.add_argument(
+        "--phones",
+        type=int,
+        metavar="N",
+        help="instead: N phones following their tickets through `kiosk web` (bench.phones)",
+    )
+    p.add_argument("--calls", type=int, default=60, metavar="N", help="with --phones: the counters' calls")
+    p.add_argument(
         "--pg",
         metavar="URL",
         default=os.environ.get("KIOSK_BENCH_PG_URL"),

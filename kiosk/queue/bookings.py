@@ -176,21 +176,25 @@ class Bookings(Issuing):
         phone: str | None = None,
         source: str = "desk",
         staff: str | None = None,
+        token: str | None = None,
     ) -> BookingView:
         """Book a seat of the slot of `service` starting at `at` (naive: the centre's local time).
-        Raises SlotUnavailable (with its reason) when the slot cannot be booked."""
+        Raises SlotUnavailable (with its reason) when the slot cannot be booked. `token`: the name of
+        the API token that asked for it (`source` "api")."""
         request = self._request(service, at, language, name, phone)
         self.roll_over()
         for _ in range(ATTEMPTS):
             try:
                 with self.db.write() as s:
-                    row = self._add(s, request, source, staff)
+                    row = self._add(s, request, source, staff, token)
                     return self._booking_view(s, row)
             except IntegrityError:  # another booking took the seat or the code at this moment
                 continue
         raise SlotUnavailable("the slot is being booked by others right now; try again", "full")
 
-    def _add(self, s: Session, request: _Request, source: str, staff: str | None) -> Booking:
+    def _add(
+        self, s: Session, request: _Request, source: str, staff: str | None, token: str | None = None
+    ) -> Booking:
         """Take the slot's first free seat (SlotUnavailable when none) and add the booking, flushed."""
         seat = self._free_seat(s, request)
         code = request.code or self._free_code(s)
@@ -213,7 +217,7 @@ class Bookings(Issuing):
         )
         s.add(row)
         s.flush()
-        payload = BookingPayload(code, row.service, self._iso(row.at), source)
+        payload = BookingPayload(code, row.service, self._iso(row.at), source, token)
         record(s, Kind.BOOKED, payload, now, self.local(now).date(), department=row.department, staff=staff)
         return row
 
@@ -274,14 +278,16 @@ class Bookings(Issuing):
             )
         return free[0]
 
-    def cancel_booking(self, code: str, source: str = "desk", staff: str | None = None) -> BookingView:
-        """Cancel a booking still to check in; its seat is free again."""
+    def cancel_booking(
+        self, code: str, source: str = "desk", staff: str | None = None, token: str | None = None
+    ) -> BookingView:
+        """Cancel a booking still to check in; its seat is free again (`token`: as for `book`)."""
         now = self.now()
         with self.db.write() as s:
             row = self._find(s, code)
             self._still_open(row, s)
             row.state = "cancelled"
-            payload = BookingPayload(row.code, row.service, self._iso(row.at), source)
+            payload = BookingPayload(row.code, row.service, self._iso(row.at), source, token)
             record(
                 s, Kind.BOOKING_CANCELLED, payload, now, self.local(now).date(),
                 department=row.department, staff=staff,
