@@ -137,17 +137,19 @@ class SlotDialog(Dialog[BookChoice]):
             ]
             yield Select(services, prompt=self.gettext("Service"), id="book-service")
         days = [(f"{d:%d.%m.%Y}", d.isoformat()) for d in self.days]
-        yield Select(days, value=self.day.isoformat(), allow_blank=False, id="book-day")
-        yield Select([], prompt=self.gettext("Time"), id="book-slot")
+        with Horizontal(classes="dialog-row"):
+            yield Select(days, value=self.day.isoformat(), allow_blank=False, id="book-day")
+            yield Select([], prompt=self.gettext("Time"), id="book-slot")
         if self.languages is not None:
+            with Horizontal(classes="dialog-row"):
+                yield Input(placeholder=self.gettext("Name (optional)"), id="book-name", max_length=80)
+                yield Input(
+                    placeholder=self.gettext("Phone (optional)"), id="book-phone", max_length=32,
+                    restrict=r"[0-9+() -]*",
+                )  # fmt: skip
             yield Select(
                 [(NATIVE_NAMES[c], c) for c in self.languages], value=self.languages[0],
                 allow_blank=False, id="book-language",
-            )  # fmt: skip
-            yield Input(placeholder=self.gettext("Name (optional)"), id="book-name", max_length=80)
-            yield Input(
-                placeholder=self.gettext("Phone (optional)"), id="book-phone", max_length=32,
-                restrict=r"[0-9+() -]*",
             )  # fmt: skip
         yield Label("", id="dialog-error", classes="error", markup=False)
 
