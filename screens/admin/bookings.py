@@ -118,12 +118,14 @@ class SlotDialog(Dialog[BookChoice]):
         day: date,
         languages: list[str] | None = None,
         service: str | None = None,
+        language: str = "",
     ) -> None:
         super().__init__(lang, title, confirm)
         self.catalogue = catalogue
         self.days = days
         self.day = day if day in days else days[0]
         self.languages = languages
+        self.language = language if languages and language in languages else (languages or [""])[0]
         self.fixed_service = service
         self.slots: list[SlotView] = []
 
@@ -148,7 +150,7 @@ class SlotDialog(Dialog[BookChoice]):
                     restrict=r"[0-9+() -]*",
                 )  # fmt: skip
             yield Select(
-                [(NATIVE_NAMES[c], c) for c in self.languages], value=self.languages[0],
+                [(NATIVE_NAMES[c], c) for c in self.languages], value=self.language,
                 allow_blank=False, id="book-language",
             )  # fmt: skip
         yield Label("", id="dialog-error", classes="error", markup=False)
@@ -407,6 +409,7 @@ class BookingsPane(Pane):
         dialog = SlotDialog(
             terminal.lang, self.gettext("Book a visit"), self.gettext("Book"), terminal.service.catalogue,
             self.bookable_days(), self.day or terminal.service.today(), list(terminal.settings.languages),
+            language=terminal.settings.main_language,
         )  # fmt: skip
         self.app.push_screen(dialog, callback=self._booked)
 

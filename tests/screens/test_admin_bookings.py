@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Select, TabbedContent
+from textual.widgets import DataTable, Input, Label, Select, Static, TabbedContent
 
 from screens.admin.app import AdminApp, AdminScreen
 from screens.admin.bookings import BookingsPane, CodeScreen, ConfirmDialog, SlotDialog
@@ -89,7 +89,7 @@ async def test_book_move_and_cancel_at_the_desk(centre: Centre) -> None:
         code_screen = app.screen
         assert isinstance(code_screen, CodeScreen)
         code = code_screen.booking.code
-        assert str(code_screen.query_one("#booked-code-text").content) == f"{code[:3]} {code[3:]}"
+        assert str(code_screen.query_one("#booked-code-text", Label).content) == f"{code[:3]} {code[3:]}"
         assert code_screen.query_one("#booked-code").text == code  # type: ignore[attr-defined]
         booking = service.booking(code)
         assert (booking.service, booking.at, booking.language) == ("housing-subsidy", at(10, 30), "uk")
@@ -189,13 +189,15 @@ async def test_the_counter_shows_booked_and_the_time(centre: Centre) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await counter_sign_in(pilot)
         assert isinstance(screen, CounterScreen)
-        await until(pilot, lambda: issued.ticket.code in str(screen.query_one("#next").content))
+        await until(pilot, lambda: issued.ticket.code in str(screen.query_one("#next", Static).content))
         line = next(
-            text for text in str(screen.query_one("#next").content).splitlines() if issued.ticket.code in text
+            text
+            for text in str(screen.query_one("#next", Static).content).splitlines()
+            if issued.ticket.code in text
         )
         assert "booked 10:20" in line
         await pilot.press("f1")  # the booked visitor whose time has come is called first
         await until(pilot, lambda: screen.counter_ticket is not None)
         assert screen.counter_ticket is not None
         assert screen.counter_ticket.code == issued.ticket.code
-        assert "booked 10:20" in str(screen.query_one("#current-details").content)
+        assert "booked 10:20" in str(screen.query_one("#current-details", Static).content)

@@ -85,6 +85,9 @@ async def test_counter_fits(centre: Centre, size: tuple[int, int]) -> None:
     service.issue("pension-new")
     service.issue("pension-recalc", priority="aged-80", interpreter=True, language="vi")
     service.issue("pension-certificate")
+    booked = service.book("pension-new", datetime(2026, 11, 23, 10, 20), "tr")
+    centre.clock.advance(minutes=6)
+    service.check_in(booked.code)  # "booked 10:20" in the line
     problems = Problems()
     app = counter(centre)
     async with app.run_test(size=size) as pilot:
