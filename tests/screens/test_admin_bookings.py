@@ -201,3 +201,23 @@ async def test_the_counter_shows_booked_and_the_time(centre: Centre) -> None:
         assert screen.counter_ticket is not None
         assert screen.counter_ticket.code == issued.ticket.code
         assert "booked 10:20" in str(screen.query_one("#current-details", Static).content)
+
+
+async def test_a_slot_taken_meanwhile_is_refused_in_the_desks_language(centre: Centre) -> None:
+    """The dialog listed the slot free; another terminal took its one seat before the desk booked it."""
+    service = centre.service
+    app = admin(centre, lang="uk")
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await bookings_tab(pilot)
+        await tap(pilot, "#booking-add")
+        await until(pilot, lambda: isinstance(app.screen, SlotDialog))
+        dialog = slot_dialog(pilot)
+        await until(pilot, lambda: dialog.query_one("#book-service").region.area > 0)
+        dialog.query_one("#book-service", Select).value = "job-register"  # one visitor a slot
+        await choose_slot(pilot, dialog, at(10, 20))
+        taken = service.book("job-register", datetime(2026, 11, 23, 10, 20), "en", source="cli")
+        await tap(pilot, "#confirm")
+        await until(pilot, lambda: "Цей час зайнятий: оберіть інший" in status(pilot), seconds=5)
+        await until(pilot, lambda: [b.code for b in pane.shown.values()] == [taken.code])
+        assert isinstance(app.screen, AdminScreen), "no code shown for a booking not made"
+    assert [b.code for b in service.bookings()] == [taken.code]
