@@ -21,6 +21,7 @@ from kiosk.events import DAY_CHANGES, ExitTry, Kind, payload_of
 from kiosk.service import QueueService
 from kiosk.staff import Member
 from printer.printing import TicketPrinter
+from screens.admin.bookings import BookingsPane
 from screens.admin.dialogs import (
     IssueChoice,
     IssueDialog,
@@ -55,6 +56,8 @@ class AdminScreen(TerminalPart["AdminApp"], Screen[None]):
                         yield Button(
                             f"{(a.desk_key or '').upper()} {self.gettext(a.label)}", id=f"act-{a.name}"
                         )
+            with TabPane(self.gettext("Bookings"), id="tab-bookings"):
+                yield BookingsPane()
             with TabPane(self.gettext("Statistics"), id="tab-stats"):
                 yield StatsPane()
             with TabPane(self.gettext("Staff"), id="tab-staff"):
@@ -68,6 +71,12 @@ class AdminScreen(TerminalPart["AdminApp"], Screen[None]):
     def on_mount(self) -> None:
         self.query_one(QueueTable).load()
         self.set_interval(15, self.query_one(QueueTable).tick)
+        self.set_interval(15, self.tick_bookings)
+
+    def tick_bookings(self) -> None:
+        bookings = self.query_one(BookingsPane)
+        if bookings.opened:
+            bookings.tick()
 
     def action_act(self, name: str) -> None:
         self.terminal.act(name)
@@ -121,6 +130,9 @@ class AdminApp(LiveApp):
         if self.desk is None or not self.desk.query(QueueTable):
             return  # not signed in, or the desk is still being drawn (it loads the day itself)
         self.queue.changed(message.events)
+        bookings = self.desk.query_one(BookingsPane)
+        if bookings.opened:
+            bookings.changed(message.events)
         audit = self.desk.query_one(AuditPane)
         if audit.opened:
             audit.add(message.events)

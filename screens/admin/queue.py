@@ -23,7 +23,7 @@ from kiosk.events import PRINT_OUTCOMES
 from kiosk.i18n import N_
 from screens.admin.table import TicketTable
 from screens.common.terminal import TerminalPart
-from screens.common.words import STATE_WORDS
+from screens.common.words import STATE_WORDS, booked_text
 
 if TYPE_CHECKING:
     from screens.admin.app import AdminApp  # noqa: F401 (the typed base below)
@@ -206,8 +206,16 @@ class QueueTable(TerminalPart["AdminApp"], Vertical):
             word("", ticket.window) if ticket.window else EMPTY,
             Cell(ticket.issued_at.astimezone(zone).strftime("%H:%M")),
             self.waited(ticket, self.terminal.service.now()),
-            Cell(self.gettext("printer fault"), FAULT) if ticket.id in self.faults else EMPTY,
+            self.note(ticket),
         ]
+
+    def note(self, ticket: TicketView) -> Cell:
+        """A printer fault (marked), and for a booked visitor the slot's time."""
+        booked = booked_text(ticket, self.terminal.settings.zone, self.gettext)
+        if ticket.id in self.faults:
+            fault = self.gettext("printer fault")
+            return Cell(f"{fault} · {booked}" if booked else fault, FAULT)
+        return Cell(booked) if booked else EMPTY
 
     def word(self, kind: str, code: str) -> Cell:
         return self.words.get((kind, code)) or Cell(code)  # one the catalogue no longer has: its code

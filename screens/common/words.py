@@ -4,8 +4,9 @@ the staff (translated with gettext)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import tzinfo
 
-from kiosk.domain import State
+from kiosk.domain import State, TicketView
 from kiosk.errors import StorageUnavailable
 from kiosk.i18n import N_
 from kiosk.staff import SignInRefused
@@ -22,6 +23,14 @@ STATE_WORDS = {
 }
 
 DATABASE_AWAY = N_("The database is away: reconnecting...")
+
+
+def booked_text(ticket: TicketView, zone: tzinfo, gettext: Callable[[str], str]) -> str:
+    """ "booked 10:30" for a ticket given at a booking's check-in (the slot's start in the centre's
+    time), "" for a walk-in."""
+    if ticket.booked_at is None:
+        return ""
+    return gettext("booked {time}").format(time=f"{ticket.booked_at.astimezone(zone):%H:%M}")
 
 
 def problem_text(exc: Exception, gettext: Callable[[str], str]) -> str:

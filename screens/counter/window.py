@@ -23,7 +23,7 @@ from kiosk.i18n import N_
 from kiosk.languages import NATIVE_NAMES
 from screens.common.terminal import TerminalPart
 from screens.common.widgets import BigText
-from screens.common.words import STATE_WORDS
+from screens.common.words import STATE_WORDS, booked_text
 
 if TYPE_CHECKING:
     from screens.counter.app import CounterApp  # noqa: F401 (the typed base below)
@@ -228,6 +228,9 @@ class CounterScreen(TerminalPart["CounterApp"], Screen[None]):
                         category=catalogue.priority_category(current.priority).name(lang)
                     )
                 )
+            booked = booked_text(current, self.terminal.settings.zone, self.gettext)
+            if booked:
+                lines.append(booked)
             if current.interpreter:
                 lines.append(self.gettext("Sign-language interpreter requested"))
             if on_way:
@@ -239,8 +242,10 @@ class CounterScreen(TerminalPart["CounterApp"], Screen[None]):
         if len(waiting) > 1:  # several departments: their lines merged in calling order
             upcoming.sort(key=queue_order)
         interpreter = self.gettext("interpreter")
+        zone = self.terminal.settings.zone
         marks = [
             f"{t.code}{'  ★' if t.priority else ''}{f'  ({interpreter})' if t.interpreter else ''}"
+            + (f"  {booked_text(t, zone, self.gettext)}" if t.booked_at else "")
             for t in upcoming[:6]
         ]
         self.query_one("#next", Static).update("\n".join(marks))

@@ -9,13 +9,17 @@ screen is listed in one failure."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+
 import pytest
 from textual.pilot import Pilot
 from textual.screen import ModalScreen, Screen
 from textual.widgets import TabbedContent
 
+from kiosk.domain import BookingView
 from kiosk.i18n import translations
 from screens.admin.app import AdminApp, AdminScreen
+from screens.admin.bookings import CodeScreen, ConfirmDialog, SlotDialog
 from screens.admin.dialogs import (
     IssueDialog,
     LastTicketDialog,
@@ -81,6 +85,9 @@ async def test_counter_fits(centre: Centre, size: tuple[int, int]) -> None:
     service.issue("pension-new")
     service.issue("pension-recalc", priority="aged-80", interpreter=True, language="vi")
     service.issue("pension-certificate")
+    booked = service.book("pension-new", datetime(2026, 11, 23, 10, 20), "tr")
+    centre.clock.advance(minutes=6)
+    service.check_in(booked.code)  # "booked 10:20" in the line
     problems = Problems()
     app = counter(centre)
     async with app.run_test(size=size) as pilot:
@@ -103,7 +110,8 @@ async def test_counter_fits(centre: Centre, size: tuple[int, int]) -> None:
 
 # The front desk ----------------------------------------------------------------------------------------
 
-TABS = ["queue", "stats", "staff", "day", "audit"]
+MONDAY = date(2026, 11, 23)
+TABS = ["queue", "bookings", "stats", "staff", "day", "audit"]
 
 
 def busy_day(centre: Centre) -> None:
@@ -120,6 +128,19 @@ def busy_day(centre: Centre) -> None:
     service.finish(window="6")
     service.call_next("9")
     centre.clock.advance(minutes=12)
+
+
+def booked_day(centre: Centre) -> list[BookingView]:
+    """Three bookings today with the longest name and phone a booking takes, and one cancelled."""
+    service = centre.service
+    name = "Олександра-Вікторія Ковальчук-Шевченко"
+    booked = [
+        service.book("housing-subsidy", datetime(2026, 11, 23, 10, 30), "uk", name, "+380 (50) 123-45-67"),
+        service.book("pension-new", datetime(2026, 11, 23, 11, 0), "vi"),
+        service.book("job-register", datetime(2026, 11, 23, 14, 0), "tr", "Ayşe Yılmaz"),
+    ]
+    service.cancel_booking(booked[2].code)
+    return booked
 
 
 async def desk(pilot: Pilot[None], lang: str) -> AdminScreen:
@@ -149,6 +170,7 @@ async def show_tab(pilot: Pilot[None], screen: AdminScreen, tab: str) -> None:
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 async def test_front_desk_fits(centre: Centre, size: tuple[int, int]) -> None:
     """Every tab: its tables and statistics may scroll, its buttons may not."""
+    booked_day(centre)
     busy_day(centre)
     problems = Problems()
     app = admin(centre)
@@ -172,7 +194,9 @@ async def test_front_desk_dialogs_fit(centre: Centre, size: tuple[int, int]) -> 
     """Every dialog of the desk (the counter's transfer dialog among them), with the longest title each
     can have. A dialog covers what is under it, so they are opened over the light sign-in screen."""
     ticket = centre.service.issue("pension-recalc", priority="aged-80").ticket
+    booking = booked_day(centre)[0]
     catalogue = centre.service.catalogue
+    days = [MONDAY + timedelta(days=n) for n in range(61)]
     problems = Problems()
     app = admin(centre)
     async with app.run_test(size=size) as pilot:
@@ -196,6 +220,32 @@ async def test_front_desk_dialogs_fit(centre: Centre, size: tuple[int, int]) -> 
                 ),
                 StaffDialog(lang),
                 StaffDialog(lang, "Olena"),
+                SlotDialog(
+                    lang,
+                    t.gettext("Book a visit"),
+                    t.gettext("Book"),
+                    catalogue,
+                    days,
+                    MONDAY,
+                    list(centre.settings.languages),
+                ),
+                SlotDialog(
+                    lang,
+                    t.gettext("Move {code}").format(code=booking.code),
+                    t.gettext("Move"),
+                    catalogue,
+                    days,
+                    MONDAY,
+                    None,
+                    booking.service,
+                ),
+                ConfirmDialog(
+                    lang,
+                    t.gettext("Cancel the booking {code}?").format(code=booking.code),
+                    t.gettext("Cancel the booking"),
+                    ["23.11.2026 10:30 · Disability and care allowance"],
+                ),
+                CodeScreen(lang, booking, ["23.11.2026 10:30 · Disability and care allowance"]),
             ):
                 await dialog(pilot, screen, problems, f"desk {type(screen).__name__} {lang}")
     problems.assert_none()

@@ -6,14 +6,16 @@ and the portrait size."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import time
+from datetime import datetime, time
 
 import pytest
 from textual.pilot import Pilot
 
+from screens.admin.bookings import BookingsPane
 from screens.admin.panes import StatsPane
 from screens.common.signin import SignInScreen
 from screens.display.app import create_app as create_display
+from tests.conftest import KYIV
 from tests.screens.conftest import Centre, tap
 from tests.screens.test_admin import admin
 from tests.screens.test_admin import sign_in as admin_sign_in
@@ -106,6 +108,34 @@ def test_front_desk_queue(snap_compare: Snap, centre: Centre, lang: str, size: t
     async def steps(pilot: Pilot[None]) -> None:
         queue = await admin_sign_in(pilot)
         await until(pilot, lambda: queue.table.row_count == 5)
+
+    assert snap_compare(admin(centre, lang=lang), terminal_size=size, run_before=steps)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_front_desk_bookings(snap_compare: Snap, centre: Centre, lang: str, size: tuple[int, int]) -> None:
+    """The day's appointments: checked in with its ticket, late, upcoming and cancelled."""
+    service = centre.service
+    rows = [
+        "service,at,language,name,phone,code",
+        "housing-subsidy,2026-11-23T10:30,uk,Марія Коваль,+380 50 123 45 67,KMT74X",
+        "housing-subsidy,2026-11-23T10:30,en,,,HNR39W",
+        "pension-new,2026-11-23T11:00,vi,,0661234567,PCY67A",
+        "job-register,2026-11-23T14:00,tr,Ayşe Yılmaz,,VEF43J",
+    ]  # fixed codes (an outside system's), for a stable picture
+    service.import_bookings("\n".join(rows) + "\n", "snapshot.csv")
+    service.cancel_booking("VEF43J")
+    centre.clock.set(datetime(2026, 11, 23, 10, 25, tzinfo=KYIV))
+    service.check_in("KMT74X")
+    centre.clock.set(datetime(2026, 11, 23, 10, 41, tzinfo=KYIV))
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await admin_sign_in(pilot)
+        await tap(pilot, "#--content-tab-tab-bookings")
+        pane = pilot.app.screen.query_one(BookingsPane)
+        await until(pilot, lambda: pane.table.row_count == 4)
+        await pilot.pause(0.2)
 
     assert snap_compare(admin(centre, lang=lang), terminal_size=size, run_before=steps)
 
