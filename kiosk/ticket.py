@@ -28,6 +28,7 @@ class TicketContent:
     qr: str
     language: str
     reprint: str | None = None
+    booked: str | None = None  # "Booked 10:30": a booked visitor's ticket, given at check-in
 
 
 def ticket_content(
@@ -59,6 +60,10 @@ def ticket_content(
     if ticket.priority:
         category = catalogue.priority_category(ticket.priority).name(lang)
         priority = t.gettext("Priority: {category}").format(category=category)
+    booked = None
+    if ticket.booked_at is not None:
+        at = ticket.booked_at.astimezone(settings.zone)
+        booked = t.gettext("Booked {time}").format(time=f"{at:%H:%M}")
     local = ticket.issued_at.astimezone(settings.zone)
     main = settings.main_language
     return TicketContent(
@@ -76,4 +81,5 @@ def ticket_content(
         qr=qr,
         language=lang,
         reprint=t.gettext("Reprint") if reprint else None,
+        booked=booked,
     )

@@ -130,10 +130,10 @@ def details(content: TicketContent, scale: float) -> tuple[Line, ...]:
 
 
 def marks(content: TicketContent, scale: float) -> tuple[Line, ...]:
-    """The priority and interpreter marks, white on black."""
+    """The booked time, the priority and interpreter marks, white on black."""
     return tuple(
         Line(text, _size(26, scale), bold=True, inverted=True, gap=_size(6, scale))
-        for text in (content.priority, content.interpreter)
+        for text in (content.booked, content.priority, content.interpreter)
         if text
     )
 
