@@ -15,6 +15,7 @@ from harness.decode import decode_job
 from kiosk.domain import BookingView
 from kiosk.i18n import translations
 from printer.layout import band, marks
+from printer.printing import TicketPrinter
 from screens.lobby.checkin import CheckInScreen
 from screens.lobby.dialogs import NoticeScreen, OfferScreen
 from screens.lobby.need import NeedScreen
@@ -22,6 +23,7 @@ from screens.lobby.ticket import TicketScreen
 from tests.conftest import MONDAY_10
 from tests.screens.conftest import Centre, tap
 from tests.screens.test_lobby import shown, until
+from tests.test_printer import read_qr
 
 SIZE = (120, 40)
 SLOT = MONDAY_10.replace(hour=10, minute=30)
@@ -191,3 +193,19 @@ async def test_digits_type_and_backspace_deletes_then_goes_back(centre: Centre) 
         assert screen.code == "" and pilot.app.screen is screen
         await pilot.press("backspace")
         await until(pilot, lambda: isinstance(pilot.app.screen, NeedScreen))
+
+
+async def test_the_printed_slips_qr_scanned_at_the_kiosk_checks_in(centre: Centre) -> None:
+    booking = book(centre, lang="ms")
+    printer = TicketPrinter(centre.service, f"preview://{centre.tmp / 'slips'}")
+    printed = printer.print_slip(booking)
+    printer.close()
+    assert printed.ok and printed.job
+    image, _ = decode_job(Path(printed.job).read_bytes())
+    centre.clock.set(SLOT - timedelta(minutes=15))  # the first minute it checks in
+    async with centre.lobby().run_test(size=SIZE) as pilot:
+        await to_checkin(pilot, "ms")
+        await scanned(pilot, read_qr(image))
+        ticket = await ticket_of(pilot)
+    assert ticket.issued.ticket.booked_at == booking.at
+    assert centre.service.booking(booking.code).ticket == ticket.issued.ticket.code
