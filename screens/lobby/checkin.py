@@ -31,13 +31,21 @@ PLACES_ROWS = 3
 EMPTY = "·"
 
 
+LETTERS = "".join(c for c in ALPHABET if c.isalpha())
+DIGITS = "".join(c for c in ALPHABET if c.isdigit())
+
+
+def key_rows(columns: int) -> int:
+    """The keypad's rows in `columns` columns: the letters, then the digits from a row of their own."""
+    return -(-len(LETTERS) // columns) + -(-len(DIGITS) // columns)
+
+
 def keypad(width: int, room: int) -> tuple[int, int]:
     """The keypad's columns and each key's rows for `width` × `room` cells: keys at least 3 rows
     high (5 where there is room), as few columns as fit."""
     for columns in KEY_COLUMNS:
-        rows = -(-len(ALPHABET) // columns)
-        if rows * 3 <= room:
-            return columns, min(5, room // rows)
+        if key_rows(columns) * 3 <= room:
+            return columns, min(5, room // key_rows(columns))
     return KEY_COLUMNS[-1], 3
 
 
@@ -64,15 +72,15 @@ class CheckInScreen(VisitorScreen):
 
     def instruction(self) -> str:
         return self.gettext(
-            "Type the 6 characters of the code from your booking, then press OK. Or hold the QR "
-            "code of your booking slip under the scanner."
+            "Type the 6 characters of the code from your booking, then press “Check in”. Or hold "
+            "the QR code of your booking slip under the scanner."
         )
 
     def action_labels(self) -> list[tuple[str, str, str]]:
         return [
             ("key-delete", self.gettext("Delete"), "default"),
             ("key-clear", self.gettext("Clear"), "default"),
-            ("key-ok", self.gettext("OK"), "success"),
+            ("key-ok", self.gettext("Check in"), "success"),
         ]
 
     def compose(self) -> ComposeResult:
@@ -88,8 +96,8 @@ class CheckInScreen(VisitorScreen):
         actions = self.action_labels()
         action_plan = smallest_grid([t for _, t, _ in actions], width - 4, (3, 1)) or Plan(3, (3,), 0)
         fixed = top + PLACES_ROWS + action_plan.total + (bar_plan.total if bar_plan else 3)
-        columns, key_rows = keypad(width - 4, height - fixed - (2 if roomy else 0))
-        rows = -(-len(ALPHABET) // columns)
+        columns, key_height = keypad(width - 4, height - fixed - (2 if roomy else 0))
+        rows = key_rows(columns)
         with Vertical(id="checkin"):
             yield Label(heading, id="heading")
             yield Label(self.instruction(), id="subheading")
@@ -97,9 +105,13 @@ class CheckInScreen(VisitorScreen):
                 for index in range(CODE_LENGTH):
                     yield Static(EMPTY, classes="place", id=f"place-{index}")
             keys = Grid(id="keys")
-            keys.set_styles(f"grid-size: {columns}; grid-rows: {' '.join([str(key_rows)] * rows)};")
+            keys.set_styles(f"grid-size: {columns}; grid-rows: {' '.join([str(key_height)] * rows)};")
             with keys:
-                for character in ALPHABET:
+                for character in LETTERS:
+                    yield Key(character, id=f"key-{character}", classes="key")
+                for _ in range(-len(LETTERS) % columns):  # the digits begin a row
+                    yield Static(classes="key-gap")
+                for character in DIGITS:
                     yield Key(character, id=f"key-{character}", classes="key")
             row = Grid(id="key-actions")
             row.set_styles(action_plan.css() + f"height: {action_plan.total};")
