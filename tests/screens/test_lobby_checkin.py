@@ -20,9 +20,10 @@ from screens.lobby.checkin import CheckInScreen
 from screens.lobby.dialogs import NoticeScreen, OfferScreen
 from screens.lobby.need import NeedScreen
 from screens.lobby.ticket import TicketScreen
-from tests.conftest import MONDAY_10
+from tests.conftest import MONDAY_10, needs_tool
 from tests.screens.conftest import Centre, tap
 from tests.screens.test_lobby import shown, until
+from tests.screens.test_lobby_guide import guided_to_the_needs, listening, press, quiet
 from tests.test_printer import read_qr
 
 SIZE = (120, 40)
@@ -209,3 +210,40 @@ async def test_the_printed_slips_qr_scanned_at_the_kiosk_checks_in(centre: Centr
         ticket = await ticket_of(pilot)
     assert ticket.issued.ticket.booked_at == booking.at
     assert centre.service.booking(booking.code).ticket == ticket.issued.ticket.code
+
+
+@needs_tool("espeak-ng")
+async def test_a_guided_visitor_checks_in_with_the_keypad_and_hears_it_all(centre: Centre) -> None:
+    booking = book(centre)
+    centre.clock.set(SLOT)
+    app = centre.lobby()
+    heard = listening(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await guided_to_the_needs(pilot, app, heard, "1")
+        said = await press(pilot, app, heard, *["0"] * 9)  # zero moves to the next choice
+        assert said[-1].text.startswith("I have an appointment. Check in with the code")
+        said = await press(pilot, app, heard, "enter")
+        assert isinstance(app.screen, CheckInScreen)
+        intro = " ".join(u.text for u in said)
+        assert intro.startswith("I have an appointment. Type the 6 characters"), intro
+        said = await press(pilot, app, heard, *booking.code[:5])  # digits type here, letters too
+        assert said[-1].text == booking.code[4]
+        said = await press(pilot, app, heard, booking.code[5])
+        spelled = " ".join(booking.code)
+        assert said[-1].text == f"Your code: {spelled}. Press Enter to check in."
+        said = await press(pilot, app, heard, "enter")
+        ticket = await ticket_of(pilot)
+        await quiet(pilot, app)
+        assert "Booked 10:30" in heard[-1].text
+    assert ticket.issued.ticket.booked_at == booking.at
+
+
+async def test_larger_text_keeps_the_code_typed(centre: Centre) -> None:
+    async with centre.lobby().run_test(size=SIZE) as pilot:
+        await to_checkin(pilot, "en")
+        await pilot.press("k", "m")
+        await tap(pilot, "#larger")
+        await until(pilot, lambda: bool(pilot.app.screen.query("#larger.-on")))
+        screen = pilot.app.screen
+        assert isinstance(screen, CheckInScreen) and screen.code == "KM"
+        assert [str(p.content) for p in screen.query(".place").results()][:3] == ["K", "M", "·"]
