@@ -1,4 +1,5 @@
-"""What a printed ticket says, in the visitor's language: composed here, drawn by `printer.layout`."""
+"""What a printed ticket and a booking slip say, in the visitor's language: composed here, drawn by
+`printer.layout`."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import dataclass
 
 from kiosk.catalogue import Catalogue
 from kiosk.config import Settings
-from kiosk.domain import TicketView
+from kiosk.domain import BookingView, TicketView
 from kiosk.i18n import translations
 
 
@@ -28,6 +29,7 @@ class TicketContent:
     qr: str
     language: str
     reprint: str | None = None
+    booked: str | None = None  # "Booked 10:30": a booked visitor's ticket, given at check-in
 
 
 def ticket_content(
@@ -59,6 +61,10 @@ def ticket_content(
     if ticket.priority:
         category = catalogue.priority_category(ticket.priority).name(lang)
         priority = t.gettext("Priority: {category}").format(category=category)
+    booked = None
+    if ticket.booked_at is not None:
+        at = ticket.booked_at.astimezone(settings.zone)
+        booked = t.gettext("Booked {time}").format(time=f"{at:%H:%M}")
     local = ticket.issued_at.astimezone(settings.zone)
     main = settings.main_language
     return TicketContent(
@@ -76,4 +82,44 @@ def ticket_content(
         qr=qr,
         language=lang,
         reprint=t.gettext("Reprint") if reprint else None,
+        booked=booked,
+    )
+
+
+@dataclass(frozen=True)
+class SlipContent:
+    """Every line of a booking slip, in the booking's language; `qr` is the bare booking code (what
+    the kiosk's scanner types at the check-in screen)."""
+
+    centre: str
+    title: str
+    code_label: str
+    code: str
+    service: str
+    department: str
+    when: str
+    footer: str
+    qr: str
+    language: str
+
+
+def slip_content(booking: BookingView, catalogue: Catalogue, settings: Settings) -> SlipContent:
+    lang = booking.language
+    t = translations(lang)
+    service, dept = catalogue.service(booking.service)
+    local = booking.at.astimezone(settings.zone)
+    return SlipContent(
+        centre=settings.centre_name,
+        title=t.gettext("Your appointment"),
+        code_label=t.gettext("Booking code"),
+        code=booking.code,
+        service=service.name(lang),
+        department=dept.name(lang),
+        when=f"{local:%d.%m.%Y}  {local:%H:%M}",
+        footer=t.gettext(
+            "At the kiosk, choose “I have an appointment”, then type this code or scan the QR code. "
+            "You can check in from {minutes} min before your time."
+        ).format(minutes=settings.checkin_early_minutes),
+        qr=booking.code,
+        language=lang,
     )

@@ -19,7 +19,7 @@ import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
 from kiosk.paths import bundled_data
-from kiosk.ticket import TicketContent
+from kiosk.ticket import SlipContent, TicketContent
 from printer.raster import BLACK_IS_ONE, picture, row_bytes
 
 FontT = ImageFont.FreeTypeFont
@@ -130,10 +130,10 @@ def details(content: TicketContent, scale: float) -> tuple[Line, ...]:
 
 
 def marks(content: TicketContent, scale: float) -> tuple[Line, ...]:
-    """The priority and interpreter marks, white on black."""
+    """The booked time, the priority and interpreter marks, white on black."""
     return tuple(
         Line(text, _size(26, scale), bold=True, inverted=True, gap=_size(6, scale))
-        for text in (content.priority, content.interpreter)
+        for text in (content.booked, content.priority, content.interpreter)
         if text
     )
 
@@ -226,3 +226,38 @@ def _text_block(text: str, face: FontT, width: int, inverted: bool) -> Image.Ima
     x = (width - (right - left)) // 2 - left
     draw.text((x, 4 if inverted else 0), text, font=face, fill=255 if inverted else 0)
     return block
+
+
+def slip_rows(content: SlipContent, width: int) -> bytes:
+    """A booking slip as packed raster rows, `width` dots wide: the centre, what it is, the code
+    very large, the service, department, date and time, the code's QR, and how to check in."""
+    scale = width / 576
+    margin = _margin(width)
+    lines = (
+        Line(content.centre, _size(24, scale), bold=True, gap=_size(14, scale)),
+        Line(content.title, _size(32, scale), bold=True, inverted=True, gap=_size(10, scale)),
+        Line(content.code_label, _size(24, scale), gap=_size(2, scale)),
+    )
+    details = (
+        Line(content.service, _size(30, scale), bold=True, gap=_size(6, scale)),
+        Line(content.department, _size(24, scale), gap=_size(10, scale)),
+        Line(content.when, _size(40, scale), bold=True, gap=_size(12, scale)),
+    )
+    return b"".join(
+        (
+            _blank(width, margin // 2),
+            band(lines, width),
+            band(
+                (Line(content.code, _size(110, scale), bold=True, gap=_size(12, scale), whole=True),), width
+            ),
+            band(details, width),
+            _qr_band(content.qr, width, max(6, round(8 * scale)), round(8 * scale)),
+            band((Line(content.footer, _size(22, scale), gap=2),), width),
+            _blank(width, margin - margin // 2),
+        )
+    )
+
+
+def render_slip(content: SlipContent, width: int = 576) -> Image.Image:
+    """The booking slip as a mode "1" image (`slip_rows`)."""
+    return picture(slip_rows(content, width), width)

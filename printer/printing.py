@@ -19,11 +19,11 @@ from PIL import Image
 
 from kiosk.catalogue import Catalogue
 from kiosk.config import Settings
-from kiosk.domain import Issued, TicketView
+from kiosk.domain import BookingView, Issued, TicketView
 from kiosk.errors import KioskError
 from kiosk.events import Kind, Printed, PrintFailed
-from kiosk.ticket import TicketContent, ticket_content
-from printer.layout import ticket_rows
+from kiosk.ticket import TicketContent, slip_content, ticket_content
+from printer.layout import slip_rows, ticket_rows
 from printer.raster import encode_rows, picture
 from printer.transports import PrintFault, open_transport
 
@@ -74,9 +74,10 @@ class PrintResult:
 
 @dataclass(frozen=True)
 class Job:
-    """A ticket's print job: `data` the bytes for the printer, `rows` its picture as packed rows."""
+    """A print job: `data` the bytes for the printer, `rows` its picture as packed rows; `ticket` is
+    None for a booking slip."""
 
-    ticket: TicketView
+    ticket: TicketView | None
     rows: bytes
     width: int
     data: bytes
@@ -118,6 +119,15 @@ class TicketPrinter:
         stem = f"{ticket.day.isoformat()}_print-test-{ticket.language}"
         return self._executor.submit(lambda: self._send(self.prepare(ticket, content, stem))).result()
 
+    def print_slip(self, booking: BookingView) -> PrintResult:
+        """Print a booking's slip (its code large and as a QR, the service, department, date and
+        time) through the same queue; waits for the outcome. No ticket, so no event is written."""
+        width = self.service.settings.paper_width
+        rows = slip_rows(slip_content(booking, self.service.catalogue, self.service.settings), width)
+        stem = f"{booking.day.isoformat()}_booking-{booking.code}"
+        job = Job(None, rows, width, encode_rows(rows, width), stem)
+        return self._executor.submit(self._send, job).result()
+
     def content_of(
         self, ticket: TicketView, ahead: int, minutes: int, qr: str, reprint: bool = False
     ) -> TicketContent:
@@ -153,7 +163,7 @@ class TicketPrinter:
 
     def _send(self, job: Job) -> PrintResult:
         started = time.perf_counter()
-        ticket_id = job.ticket.id
+        ticket_id = job.ticket.id if job.ticket else 0
         try:
             written = open_transport(self.url, self.timeout).send(job.data, job.image, job.stem)
         except PrintFault as fault:
@@ -162,7 +172,7 @@ class TicketPrinter:
                 "failed", self.url, ticket_id, fault.reason, str(fault), None, now - started, now
             )
         except Exception as exc:  # never let a print job take the kiosk down
-            log.exception("printing %s failed", job.ticket.code)
+            log.exception("printing %s failed", job.stem)
             now = time.perf_counter()
             return PrintResult("failed", self.url, ticket_id, "error", str(exc), None, now - started, now)
         now = time.perf_counter()

@@ -115,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", default="en", help="visitor's language: en uk ru tr ro ms vi")
     p.add_argument("--name", help="visitor's name (optional; kept for the day only)")
     p.add_argument("--phone", help="visitor's phone (optional; kept for the day only)")
+    p.add_argument("--print", action="store_true", help="print the booking slip (its code as a QR)")
     staff(p)
 
     p = command(

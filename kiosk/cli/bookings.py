@@ -6,10 +6,12 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from kiosk.cli import render
-from kiosk.cli.commands import Context, _day, issued_out
+from kiosk.cli.commands import Context, _day, issued_out, print_json
 from kiosk.cli.signin import sign_in
+from kiosk.domain import BookingView
 from kiosk.errors import KioskError, clipped, quoted
 
 __all__ = ["Context", "cmd_book", "cmd_bookings", "cmd_checkin", "cmd_slots", "cmd_unbook"]
@@ -23,13 +25,30 @@ def cmd_book(ctx: Context) -> None:
         a.service, _at(a.at), a.lang, name=a.name, phone=a.phone, source="cli", staff=a.staff
     )
     zone = ctx.settings.zone
+    printed = _print_slip(ctx, booking) if a.print else None
     if ctx.json:
-        render.emit_json(render.booking_json(booking, zone))
+        data = render.booking_json(booking, zone)
+        if printed is not None:
+            data["print"] = printed
+        render.emit_json(data)
         return
     print(
         f"Booked {booking.code}: {booking.service} ({booking.department}) at "
         f"{booking.at.astimezone(zone):%Y-%m-%d %H:%M}, language {booking.language}"
     )
+    if printed is not None and printed["status"] == "printed":
+        print(f"slip printed on {printed['printer']}" + (f": {printed['job']}" if printed["job"] else ""))
+    elif printed is not None:
+        print(f"slip NOT printed ({printed['reason']}): {printed['message']}; the booking is saved")
+
+
+def _print_slip(ctx: Context, booking: BookingView) -> dict[str, Any]:
+    """`kiosk book --print`: the booking slip, on the centre's printer."""
+    printer = ctx.printer()
+    try:
+        return print_json(printer.print_slip(booking))
+    finally:
+        printer.close()
 
 
 def cmd_bookings(ctx: Context) -> None:

@@ -69,6 +69,13 @@ def parse_code(text: str) -> str | None:
     return cleaned
 
 
+def code_character(text: str) -> str | None:
+    """One typed or scanned character of a booking code in its stored form ('k', 'К' -> 'K'), or
+    None when no code has it (a look-alike left out of `ALPHABET`, a space, a dash)."""
+    found = text.upper().translate(_CYRILLIC)
+    return found if len(found) == 1 and found in ALPHABET else None
+
+
 @dataclass(frozen=True)
 class _Request:
     """One booking asked for, checked against the catalogue (not yet against the slot's seats)."""
@@ -374,14 +381,17 @@ class Bookings(Issuing):
 
     # Check-in ---------------------------------------------------------------------------------------
 
-    def check_in(self, code: str, source: str = "kiosk", staff: str | None = None) -> Issued:
+    def check_in(
+        self, code: str, source: str = "kiosk", staff: str | None = None, language: str | None = None
+    ) -> Issued:
         """The booked visitor arrives: the ticket for the booked service is issued, marked with the
         slot's time, in the same transaction that marks the booking used (two kiosks checking in one
         code at once give one ticket: the booking's row is locked, and its ticket is unique).
 
         Refused with BookingRefused: an unknown code, one used or cancelled, a past day's; too early
         (more than `checkin_early_minutes` before the slot: `come_back_at` says when) or too late
-        (more than `checkin_grace_minutes` after its start); the last two may take a walk-in ticket."""
+        (more than `checkin_grace_minutes` after its start); the last two may take a walk-in ticket.
+        `language`: the ticket's (the kiosk's visitor chose it), else the booking's."""
         self.roll_over()
         now = self.now()
         today = self.local(now).date()
@@ -411,7 +421,8 @@ class Bookings(Issuing):
                     f"{dept.name('en')} {CLOSED_REASONS['closed_today']}", "closed_today", opening.hours
                 )
             ticket = self._new_ticket(
-                s, svc, dept, row.language, None, False, None, now, source=source, staff=staff,
+                s, svc, dept, self._checkin_language(language, row.language), None, False, None, now,
+                source=source, staff=staff,
                 booking=row.code, booked_at=row.at,
             )  # fmt: skip
             row.state, row.ticket_id = "checked_in", ticket.id
@@ -422,6 +433,13 @@ class Bookings(Issuing):
             view = self._view(ticket)
         minutes = self.estimate_minutes(dept.code, ahead, svc.typical_minutes)
         return Issued(ticket=view, ahead=ahead, wait_minutes=minutes, qr=self.qr_payload(view))
+
+    def _checkin_language(self, chosen: str | None, booked: str) -> str:
+        if chosen is None:
+            return booked
+        if chosen not in self.settings.languages:
+            raise NotFound(f"language {quoted(chosen)} is not offered here")
+        return chosen
 
     # Import ---------------------------------------------------------------------------------------------
 

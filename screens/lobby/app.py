@@ -22,7 +22,13 @@ from kiosk.catalogue import Opening
 from kiosk.clock import Clock
 from kiosk.config import Settings
 from kiosk.domain import Issued
-from kiosk.errors import DepartmentClosed, KioskError, PriorityRepeated, StorageUnavailable
+from kiosk.errors import (
+    BookingRefused,
+    DepartmentClosed,
+    KioskError,
+    PriorityRepeated,
+    StorageUnavailable,
+)
 from kiosk.exit_pin import ExitAnswer, ExitGuard
 from kiosk.i18n import translations
 from kiosk.service import QueueService
@@ -30,6 +36,7 @@ from screens.common.terminal import TerminalApp, open_terminal_service
 from screens.common.webzoom import show_large_text
 from screens.common.words import problem_text
 from screens.lobby.base import Line
+from screens.lobby.checkin import CheckInScreen
 from screens.lobby.dialogs import IdleScreen, NoticeScreen, OfferScreen
 from screens.lobby.guide import Guide
 from screens.lobby.language import LanguageScreen
@@ -214,6 +221,81 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
             text = self.gettext("This ticket cannot be given. Please ask at the front desk.")
         self.say(text, True)
 
+    # A booked visit ----------------------------------------------------------------------------
+
+    def check_in(self, code: str) -> None:
+        """The booking `code` checks in: its ticket, in the visitor's language, printed as a walk-in's
+        is; a refusal is told (`check_in_refused`)."""
+        if self.issuing:
+            return
+        self.issuing = True
+        lang, large = self.lang, self.large
+        self.run_db(
+            lambda: self._check_in(code, lang, large),
+            self.checked_in,
+            on_failed=lambda exc: self.issue_failed(exc, ""),
+            group="issue",
+            exclusive=True,
+        )
+
+    def _check_in(
+        self, code: str, lang: str, large: bool
+    ) -> tuple[Issued, Future[PrintResult]] | tuple[BookingRefused, str]:
+        try:
+            issued = self.service.check_in(code, source="kiosk", language=lang)
+        except BookingRefused as refused:
+            # Too early or too late: a walk-in ticket for the booked service may be taken instead.
+            return refused, self.service.booking(code).service if refused.walk_in else ""
+        return issued, self.ready_printer().submit(issued, render_here=True, large=large)
+
+    def checked_in(self, saved: tuple[Issued, Future[PrintResult]] | tuple[BookingRefused, str]) -> None:
+        if isinstance(saved[0], BookingRefused):
+            self.issuing = False
+            refused, service_code = saved
+            assert isinstance(service_code, str)
+            self.check_in_refused(refused, service_code)
+            return
+        self.ticket_issued(saved)
+
+    def check_in_refused(self, refused: BookingRefused, service_code: str) -> None:
+        """Why the code does not check in, in the visitor's language: too early or too late offer a
+        walk-in ticket for the booked service; the others send the visitor to the front desk."""
+        log.info("check-in refused: %s", refused)
+        zone = self.settings.zone
+        at = f"{refused.at.astimezone(zone):%H:%M}" if refused.at else ""
+        if refused.walk_in:
+            if refused.reason == "too_early":
+                assert refused.come_back_at is not None
+                back = refused.come_back_at.astimezone(zone)
+                today = self.service.local().date()
+                when = f"{back:%H:%M}" if back.date() == today else f"{back:%d.%m.%Y %H:%M}"
+                text = self.gettext(
+                    "Your appointment is at {time}. You can check in from {come_back}: please come "
+                    "back then. Or take a walk-in ticket now."
+                ).format(time=at, come_back=when)
+            else:
+                text = self.gettext(
+                    "Your appointment was at {time}, and the time to check in for it has passed. "
+                    "You can take a walk-in ticket now."
+                ).format(time=at)
+            self.offer_ticket(text, self.gettext("Take a walk-in ticket"), service_code)
+            return
+        if refused.reason == "used" and refused.number:
+            text = self.gettext(
+                "This code has been used already, for ticket {number}. Please ask at the front desk."
+            ).format(number=refused.number)
+        elif refused.reason == "used":
+            text = self.gettext("This code has been used already. Please ask at the front desk.")
+        elif refused.reason == "cancelled":
+            text = self.gettext("This appointment was cancelled. Please ask at the front desk.")
+        elif refused.reason == "no_show":
+            text = self.gettext("This appointment was for another day. Please ask at the front desk.")
+        else:
+            text = self.gettext(
+                "We cannot find this code. Please check it and try again, or ask at the front desk."
+            )
+        self.say(text, True)
+
     def offer_normal_ticket(self, service_code: str) -> None:
         """A priority right claimed again at this kiosk too soon: the front desk gives it (after a
         look at the document); a normal ticket can be taken here at once."""
@@ -222,14 +304,17 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
             "A priority ticket of this kind was just given at this kiosk. For your priority ticket, "
             "please ask at the front desk and show your document. You can take a normal ticket now."
         )
+        self.offer_ticket(text, t.gettext("Take a normal ticket"), service_code)
+
+    def offer_ticket(self, text: str, offer: str, service_code: str) -> None:
+        """`text` with the offer of a normal ticket for `service_code` (no priority), or Back."""
 
         def chosen(take: bool | None) -> None:
             if take:
                 self.priority = None
                 self.issue_ticket(service_code)
 
-        offer = OfferScreen(text, t.gettext("Take a normal ticket"), t.gettext("Back"), self.lang)
-        self.push_screen(offer, chosen)
+        self.push_screen(OfferScreen(text, offer, self.gettext("Back"), self.lang), chosen)
 
     # Time -------------------------------------------------------------------------------------
 
@@ -333,6 +418,8 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
             self.switch_screen(NeedScreen())
         elif isinstance(screen, ServiceScreen):
             self.switch_screen(ServiceScreen(screen.entry))
+        elif isinstance(screen, CheckInScreen):
+            self.switch_screen(CheckInScreen(screen.code))
 
     def action_go_back(self) -> None:
         self.go_back()

@@ -112,11 +112,16 @@ class NeedScreen(MenuScreen):
 
     def items(self) -> list[tuple[str, str, str, str]]:
         lang = self.terminal.lang
-        return [
+        catalogue = self.terminal.service.catalogue
+        found = [
             (f"menu-{entry.code}", numbered(number, entry.name(lang)), entry.hint(lang),
              "" if self._any_open(entry) else self.gettext("Closed now"))
-            for number, entry in enumerate(self.terminal.service.catalogue.menu, 1)
+            for number, entry in enumerate(catalogue.menu, 1)
         ]  # fmt: skip
+        if any(s.appointments for d in catalogue.department for s in d.service):  # booked visits
+            name = numbered(len(found) + 1, self.gettext("I have an appointment"))
+            found.append(("appointment", name, self.gettext("Check in with the code of your booking"), ""))
+        return found
 
     def compose(self) -> ComposeResult:
         with Vertical(id="need"):
@@ -149,6 +154,11 @@ class NeedScreen(MenuScreen):
     @on(Button.Pressed, ".menu")
     def _chosen(self, event: Button.Pressed) -> None:
         assert event.button.id is not None
+        if event.button.id == "appointment":
+            from screens.lobby.checkin import CheckInScreen
+
+            self.app.push_screen(CheckInScreen())
+            return
         code = event.button.id.removeprefix("menu-")
         entry = next(m for m in self.terminal.service.catalogue.menu if m.code == code)
         self.app.push_screen(ServiceScreen(entry))

@@ -60,6 +60,8 @@ class TicketScreen(VisitorScreen):
                 yield Label(content.department, id="department")
                 yield Label(content.windows, id="windows")
                 yield Label(content.service, id="service")
+                if content.booked:
+                    yield Label(content.booked, id="booked", classes="mark")
                 if content.priority:
                     yield Label(content.priority, classes="mark")
                 if content.interpreter:
@@ -106,7 +108,7 @@ class TicketScreen(VisitorScreen):
             number=self.terminal.service.catalogue.spoken_number(self.issued.ticket.code, self.terminal.lang)
         )
         status = str(self.query_one("#print-status", Label).content)
-        marks = [m for m in (content.priority, content.interpreter) if m]
+        marks = [m for m in (content.booked, content.priority, content.interpreter) if m]
         return self.line(
             number, content.department, content.windows, content.service, *marks, content.queue, status
         )

@@ -8,7 +8,7 @@ the 4 x 12 cases check 336 pictures in about a minute."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,6 +17,7 @@ from textual.widget import Widget
 
 from harness.loopback import LoopbackPrinter
 from screens.lobby.app import LobbyApp
+from screens.lobby.checkin import CheckInScreen
 from screens.lobby.dialogs import IdleScreen, NoticeScreen, OfferScreen
 from screens.lobby.language import LanguageScreen
 from screens.lobby.need import NeedScreen
@@ -93,6 +94,25 @@ async def staff_pin(pilot: Pilot[None], centre: Centre, lang: str) -> None:
     await until(pilot, lambda: bool(pilot.app.screen.query("#pin-input")))
 
 
+async def checkin(pilot: Pilot[None], centre: Centre, lang: str) -> None:
+    """The check-in keypad with three characters typed."""
+    await need(pilot, centre, lang)
+    await tap(pilot, "#appointment")
+    await shown(pilot, CheckInScreen, "#key-K")
+    await pilot.press("k", "m", "t")
+
+
+async def checkin_early(pilot: Pilot[None], centre: Centre, lang: str) -> None:
+    """A booked visitor a day early (the longest text: the date too): when to come back, or a
+    walk-in ticket now."""
+    day = centre.clock.now().astimezone(centre.settings.zone).date() + timedelta(days=1)
+    at = datetime.combine(day, time(10, 0)) + timedelta(minutes=30 * LANGS.index(lang))
+    code = centre.service.book("housing-subsidy", at, lang).code
+    await checkin(pilot, centre, lang)
+    await pilot.press("backspace", "backspace", "backspace", *code, "enter")
+    await until(pilot, lambda: isinstance(pilot.app.screen, OfferScreen))
+
+
 async def first(pilot: Pilot[None], centre: Centre, lang: str) -> None:
     """The language screen (the same in every language): checked once."""
 
@@ -111,6 +131,8 @@ WALKS: dict[str, tuple[Walk, bool]] = {  # the walk, and whether it runs once on
     "idle": (idle, False),
     "offer": (offer, False),
     "staff-pin": (staff_pin, True),
+    "checkin": (checkin, False),
+    "checkin-early": (checkin_early, False),
 }
 
 

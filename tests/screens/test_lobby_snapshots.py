@@ -7,7 +7,8 @@ pictures guard the look, at about a second each, so they are chosen:
 - every screen at 120x40 in en and uk, and the wordiest ones (needs, services, priority, ticket,
   the warning) in ro and vi too;
 - the screens whose layout changes with the size (the first screen, needs, priority, ticket) at the
-  smallest (80x24) and the portrait (60x100) size in all four languages, and needs at 100x30."""
+  smallest (80x24) and the portrait (60x100) size in all four languages, and needs at 100x30;
+- the check-in keypad at 80x24 in en and uk."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ def cases() -> list[tuple[str, tuple[int, int], str]]:
         found.append(("language", size, "en"))
         for walk in ("need", "priority", "ticket"):
             found += [(walk, size, lang) for lang in FOUR]
+    found += [("checkin", (80, 24), lang) for lang in ("en", "uk")]
     found.append(("language", (100, 30), "en"))
     found += [("need", (100, 30), lang) for lang in FOUR]
     return found

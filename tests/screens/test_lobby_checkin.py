@@ -1,0 +1,249 @@
+"""A booked visitor at the lobby kiosk: booked through the service, then "I have an appointment",
+the code typed on the keypad (taps) or scanned (the scanner types the slip's QR text and Enter),
+down to the ticket marked with the booked time, on screen and on the printed paper; and the codes
+that do not check in: too early, too late, wrong, used, cancelled."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Label
+
+from harness.decode import decode_job
+from kiosk.domain import BookingView
+from kiosk.i18n import translations
+from printer.layout import band, marks
+from printer.printing import TicketPrinter
+from screens.lobby.checkin import CheckInScreen
+from screens.lobby.dialogs import NoticeScreen, OfferScreen
+from screens.lobby.need import NeedScreen
+from screens.lobby.ticket import TicketScreen
+from tests.conftest import MONDAY_10, needs_tool
+from tests.screens.conftest import Centre, tap
+from tests.screens.test_lobby import shown, until
+from tests.screens.test_lobby_guide import guided_to_the_needs, listening, press, quiet
+from tests.test_printer import read_qr
+
+SIZE = (120, 40)
+SLOT = MONDAY_10.replace(hour=10, minute=30)
+
+
+def book(centre: Centre, at: datetime = SLOT, lang: str = "en") -> BookingView:
+    return centre.service.book("housing-subsidy", at.replace(tzinfo=None), lang, source="desk")
+
+
+async def to_checkin(pilot: Pilot[None], lang: str) -> CheckInScreen:
+    await tap(pilot, f"#lang-{lang}")
+    await shown(pilot, NeedScreen, "#appointment")
+    await tap(pilot, "#appointment")
+    await shown(pilot, CheckInScreen, "#key-A")
+    screen = pilot.app.screen
+    assert isinstance(screen, CheckInScreen)
+    return screen
+
+
+async def keys(pilot: Pilot[None], code: str) -> None:
+    """Taps on the keypad."""
+    for character in code:
+        await tap(pilot, f"#key-{character}")
+
+
+async def typed(pilot: Pilot[None], code: str) -> None:
+    """Taps on the keypad, then OK."""
+    await keys(pilot, code)
+    await tap(pilot, "#key-ok")
+
+
+async def scanned(pilot: Pilot[None], text: str) -> None:
+    """The scanner, a keyboard: the QR's text, then Enter."""
+    await pilot.press(*text, "enter")
+
+
+async def ticket_of(pilot: Pilot[None]) -> TicketScreen:
+    await until(pilot, lambda: isinstance(pilot.app.screen, TicketScreen))
+    screen = pilot.app.screen
+    assert isinstance(screen, TicketScreen)
+    await until(pilot, lambda: screen.printed is not None)
+    return screen
+
+
+async def test_typed_code_checks_in_to_a_ticket_marked_booked(centre: Centre) -> None:
+    booking = book(centre, lang="en")
+    centre.clock.set(SLOT - timedelta(minutes=5))
+    async with centre.lobby().run_test(size=SIZE) as pilot:
+        screen = await to_checkin(pilot, "uk")
+        await keys(pilot, booking.code[:3])
+        places = [str(p.content) for p in screen.query(".place").results()]
+        assert places[:3] == list(booking.code[:3]) and places[3] == "·"
+        await tap(pilot, "#key-delete")
+        await tap(pilot, f"#key-{booking.code[2]}")
+        await typed(pilot, booking.code[3:])
+        ticket = await ticket_of(pilot)
+        booked = translations("uk").gettext("Booked {time}").format(time="10:30")
+        assert str(ticket.query_one("#booked", Label).content) == booked
+        assert ticket.printed is not None and ticket.printed.ok and ticket.printed.job
+    issued = ticket.issued.ticket
+    assert (issued.service, issued.language) == ("housing-subsidy", "uk")  # the visitor's language
+    assert centre.service.booking(booking.code).state == "checked_in"
+    # The printed paper carries the booked line, drawn as the layout draws it.
+    image, _ = decode_job(Path(ticket.printed.job).read_bytes())
+    line = band(marks(ticket.content, 1.0), image.width)
+    assert line in image.convert("1").tobytes("raw", "1;I"), "the booked line is on the paper"
+
+
+async def test_scanned_code_checks_in_at_once(centre: Centre) -> None:
+    booking = book(centre)
+    centre.clock.set(SLOT)
+    async with centre.lobby().run_test(size=SIZE) as pilot:
+        screen = await to_checkin(pilot, "en")
+        await tap(pilot, "#key-A")  # a tap first: the focus is on a key, the scan still checks in
+        await tap(pilot, "#key-clear")
+        assert screen.code == ""
+        await scanned(pilot, booking.code)
+        ticket = await ticket_of(pilot)
+        assert str(ticket.query_one("#booked", Label).content) == "Booked 10:30"
+    assert ticket.issued.ticket.booked_at == booking.at
+
+
+async def test_typed_on_a_cyrillic_keyboard_in_lower_case(centre: Centre) -> None:
+    booking = book(centre)
+    centre.clock.set(SLOT)
+    to_cyrillic = str.maketrans("ACEHKMPTXY", "асенкмртху")
+    async with centre.lobby().run_test(size=SIZE) as pilot:
+        screen = await to_checkin(pilot, "ru")
+        await pilot.press(*booking.code.lower().translate(to_cyrillic))
+        assert screen.code == booking.code
+        await pilot.press("enter")
+        await ticket_of(pilot)
+
+
+async def test_too_early_says_when_or_gives_a_walk_in_ticket(centre: Centre) -> None:
+    booking = book(centre)
+    async with centre.lobby().run_test(size=SIZE) as pilot:  # 10:00, the slot at 10:30
+        await to_checkin(pilot, "en")
+        await scanned(pilot, booking.code)
+        await until(pilot, lambda: isinstance(pilot.app.screen, OfferScreen))
+        offer = pilot.app.screen
+        assert isinstance(offer, OfferScreen)
+        assert "10:30" in offer.message and "from 10:15" in offer.message
+        await tap(pilot, "#offer")
+        ticket = await ticket_of(pilot)
+        assert not ticket.query("#booked")
+    assert ticket.issued.ticket.service == "housing-subsidy" and ticket.issued.ticket.booked_at is None
+    assert centre.service.booking(booking.code).state == "booked"  # it can still check in at 10:15
+
+
+async def test_too_late_offers_a_walk_in_ticket(centre: Centre) -> None:
+    booking = book(centre)
+    centre.clock.set(SLOT + timedelta(minutes=11))
+    async with centre.lobby().run_test(size=SIZE) as pilot:
+        screen = await to_checkin(pilot, "tr")
+        await typed(pilot, booking.code)
+        await until(pilot, lambda: isinstance(pilot.app.screen, OfferScreen))
+        offer = pilot.app.screen
+        assert isinstance(offer, OfferScreen) and "10:30" in offer.message
+        await tap(pilot, "#decline")
+        await until(pilot, lambda: pilot.app.screen is screen)
+        assert screen.code == booking.code  # nothing lost
+
+
+async def refused(centre: Centre, code: str, lang: str = "en") -> str:
+    async with centre.lobby().run_test(size=SIZE) as pilot:
+        await to_checkin(pilot, lang)
+        await scanned(pilot, code)
+        await until(pilot, lambda: isinstance(pilot.app.screen, NoticeScreen))
+        notice = pilot.app.screen
+        assert isinstance(notice, NoticeScreen)
+        return notice.message
+
+
+async def test_wrong_used_and_cancelled_codes_send_to_the_front_desk(centre: Centre) -> None:
+    used = book(centre)
+    cancelled = book(centre, SLOT + timedelta(minutes=30))
+    centre.clock.set(SLOT)
+    number = centre.service.check_in(used.code).ticket.code
+    centre.service.cancel_booking(cancelled.code)
+    wrong = await refused(centre, "KKKKKK")
+    assert wrong.startswith("We cannot find this code") and "ask at the front desk" in wrong
+    assert number in await refused(centre, used.code)
+    assert "cancelled" in await refused(centre, cancelled.code)
+    uk = await refused(centre, cancelled.code, "uk")
+    assert uk == translations("uk").gettext("This appointment was cancelled. Please ask at the front desk.")
+    assert uk != "This appointment was cancelled. Please ask at the front desk."
+
+
+async def test_an_unfinished_code_is_not_sent(centre: Centre) -> None:
+    async with centre.lobby().run_test(size=SIZE) as pilot:
+        await to_checkin(pilot, "en")
+        await scanned(pilot, "KMT")
+        await until(pilot, lambda: isinstance(pilot.app.screen, NoticeScreen))
+        notice = pilot.app.screen
+        assert isinstance(notice, NoticeScreen) and "all 6 characters" in notice.message
+
+
+async def test_digits_type_and_backspace_deletes_then_goes_back(centre: Centre) -> None:
+    async with centre.lobby().run_test(size=SIZE) as pilot:
+        screen = await to_checkin(pilot, "en")
+        await pilot.press("asterisk")  # spoken guidance on: its digit keys pick nothing here
+        assert pilot.app.guide.on  # type: ignore[attr-defined]
+        await pilot.press("3", "4", "1", "k")
+        assert screen.code == "34K"  # 1 is in no code
+        await pilot.press("backspace", "backspace", "backspace")
+        assert screen.code == "" and pilot.app.screen is screen
+        await pilot.press("backspace")
+        await until(pilot, lambda: isinstance(pilot.app.screen, NeedScreen))
+
+
+async def test_the_printed_slips_qr_scanned_at_the_kiosk_checks_in(centre: Centre) -> None:
+    booking = book(centre, lang="ms")
+    printer = TicketPrinter(centre.service, f"preview://{centre.tmp / 'slips'}")
+    printed = printer.print_slip(booking)
+    printer.close()
+    assert printed.ok and printed.job
+    image, _ = decode_job(Path(printed.job).read_bytes())
+    centre.clock.set(SLOT - timedelta(minutes=15))  # the first minute it checks in
+    async with centre.lobby().run_test(size=SIZE) as pilot:
+        await to_checkin(pilot, "ms")
+        await scanned(pilot, read_qr(image))
+        ticket = await ticket_of(pilot)
+    assert ticket.issued.ticket.booked_at == booking.at
+    assert centre.service.booking(booking.code).ticket == ticket.issued.ticket.code
+
+
+@needs_tool("espeak-ng")
+async def test_a_guided_visitor_checks_in_with_the_keypad_and_hears_it_all(centre: Centre) -> None:
+    booking = book(centre)
+    centre.clock.set(SLOT)
+    app = centre.lobby()
+    heard = listening(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await guided_to_the_needs(pilot, app, heard, "1")
+        said = await press(pilot, app, heard, *["0"] * 9)  # zero moves to the next choice
+        assert said[-1].text.startswith("I have an appointment. Check in with the code")
+        said = await press(pilot, app, heard, "enter")
+        assert isinstance(app.screen, CheckInScreen)
+        intro = " ".join(u.text for u in said)
+        assert intro.startswith("I have an appointment. Type the 6 characters"), intro
+        said = await press(pilot, app, heard, *booking.code[:5])  # digits type here, letters too
+        assert said[-1].text == booking.code[4]
+        said = await press(pilot, app, heard, booking.code[5])
+        spelled = " ".join(booking.code)
+        assert said[-1].text == f"Your code: {spelled}. Press Enter to check in."
+        said = await press(pilot, app, heard, "enter")
+        ticket = await ticket_of(pilot)
+        await quiet(pilot, app)
+        assert "Booked 10:30" in heard[-1].text
+    assert ticket.issued.ticket.booked_at == booking.at
+
+
+async def test_larger_text_keeps_the_code_typed(centre: Centre) -> None:
+    async with centre.lobby().run_test(size=SIZE) as pilot:
+        await to_checkin(pilot, "en")
+        await pilot.press("k", "m")
+        await tap(pilot, "#larger")
+        await until(pilot, lambda: bool(pilot.app.screen.query("#larger.-on")))
+        screen = pilot.app.screen
+        assert isinstance(screen, CheckInScreen) and screen.code == "KM"
+        assert [str(p.content) for p in screen.query(".place").results()][:3] == ["K", "M", "·"]
