@@ -358,8 +358,9 @@ async def test_the_needs_are_introduced_by_name_and_heard_in_full_when_picked(ce
         start = len(heard) - 2
         intro = heard[start:]
         names = [f"{n}. {entry.name('uk')}." for n, entry in enumerate(catalogue.menu, 1)]
+        appointment = f"{uk('I have an appointment')}."  # the choice after the menu's: 0 or Tab reach it
         assert intro == [
-            Utterance(f"{uk('What do you need?')} {' '.join(names)}", "uk"),
+            Utterance(f"{uk('What do you need?')} {' '.join(names)} {appointment}", "uk"),
             Utterance(uk(KEYS), "uk"),
         ]
         for entry in catalogue.menu:
