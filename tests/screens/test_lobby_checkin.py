@@ -247,3 +247,37 @@ async def test_larger_text_keeps_the_code_typed(centre: Centre) -> None:
         screen = pilot.app.screen
         assert isinstance(screen, CheckInScreen) and screen.code == "KM"
         assert [str(p.content) for p in screen.query(".place").results()][:3] == ["K", "M", "·"]
+
+
+async def test_booked_visitors_checked_in_at_the_kiosk_are_called_before_an_earlier_walk_in(
+    centre: Centre,
+) -> None:
+    """End to end: two bookings; a walk-in takes a ticket first; both booked visitors check in at the
+    kiosk (one typed, one scanned) once their slot has begun; the window calls them before the
+    walk-in who came earlier, serves them, and then the walk-in."""
+    typed_booking = book(centre, lang="uk")
+    scanned_booking = book(centre, lang="en")
+    centre.clock.set(SLOT - timedelta(minutes=5))  # within the walk-ins' wait target: no guard yet
+    walk_in = centre.service.issue("housing-subsidy", language="ro")
+    centre.clock.set(SLOT + timedelta(minutes=1))
+    async with centre.lobby().run_test(size=SIZE) as pilot:
+        await to_checkin(pilot, "uk")
+        await typed(pilot, typed_booking.code)
+        first = (await ticket_of(pilot)).issued.ticket
+        await tap(pilot, "#done")
+        await shown(pilot, type(pilot.app.screen), "#lang-en")
+        await to_checkin(pilot, "en")
+        await scanned(pilot, scanned_booking.code)
+        second = (await ticket_of(pilot)).issued.ticket
+    assert first.booked_at is not None and second.booked_at is not None
+    assert first.id > walk_in.ticket.id and second.id > walk_in.ticket.id, "the walk-in came first"
+    service = centre.service
+    called = [service.call_next("3").id]
+    service.start(window="3")
+    service.finish(window="3")
+    called.append(service.call_next("3").id)
+    service.start(window="3")
+    service.finish(window="3")
+    called.append(service.call_next("3").id)
+    assert called == [first.id, second.id, walk_in.ticket.id]
+    assert [service.booking(b.code).state for b in (typed_booking, scanned_booking)] == ["checked_in"] * 2
