@@ -35,7 +35,7 @@ from kiosk.storage.models import Base
 from tests.conftest import MONDAY_10, make_settings
 
 ADMIN, PIN = "Olena", "482913"
-TERMINALS = {"lobby", "counter", "admin", "display", "demo", "bench"}
+TERMINALS = {"lobby", "counter", "admin", "display", "demo", "bench", "web"}  # they serve until stopped
 SUBCOMMANDS: dict[str, argparse.ArgumentParser] = next(
     a.choices for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)
 )
@@ -251,7 +251,8 @@ def test_any_words_in_any_order(centre: Centre, argv: list[str]) -> None:
     "argv",
     [["counter"], ["lobby", "--port", "x"], ["display", "--font-size", "²"], ["admin", "--lang"],
      ["demo", "--bogus"], ["bench", "--quick", "extra"], ["counter", "--window", "99"],
-     ["counter", "--window", "x" * 10_000], ["lobby", "--port", "9" * 5000]],
+     ["counter", "--window", "x" * 10_000], ["lobby", "--port", "9" * 5000], ["web", "--port", "x"],
+     ["web", "--port", "99999"], ["web", "--host", "x" * 5000, "--port", "0"]],
     ids=lambda argv: " ".join(argv)[:30],
 )  # fmt: skip
 def test_terminals_refuse_bad_arguments_before_any_screen(centre: Centre, argv: list[str]) -> None:

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+import socket
+
 import uvicorn
 
+from kiosk.errors import KioskError, quoted
 from kiosk.service import QueueService
 from web.app import create_app
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """The server's socket, bound here so that a wrong address or a port in use is one clear message."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except (OSError, UnicodeError, OverflowError) as exc:
+        raise KioskError(f"cannot listen on {quoted(host)} port {port}: {exc}") from None
+    return sock
 
 
 def serve(service: QueueService, host: str, port: int) -> None:
@@ -19,4 +34,5 @@ def serve(service: QueueService, host: str, port: int) -> None:
         timeout_graceful_shutdown=2,
         server_header=False,
     )
-    uvicorn.Server(config).run()
+    sock = listening_socket(host, port)
+    uvicorn.Server(config).run(sockets=[sock])

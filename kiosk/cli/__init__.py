@@ -26,6 +26,13 @@ class Parser(argparse.ArgumentParser):
         super().error(clipped(message))
 
 
+def port_number(text: str) -> int:
+    """A TCP port, 0 (any free one) to 65535, in ASCII digits."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 5 or int(text) > 65535:
+        raise argparse.ArgumentTypeError("a port is a number from 0 to 65535")
+    return int(text)
+
+
 def _common(suppress: bool) -> Parser:
     """Options every command takes, before or after its name (`kiosk --json issue` = `kiosk issue --json`)."""
     default = argparse.SUPPRESS if suppress else None
@@ -72,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     def web(p: argparse.ArgumentParser) -> None:
         p.add_argument("--web", action="store_true", help="serve it to browsers with textual-serve")
         p.add_argument("--host", default="127.0.0.1", help="address to serve on (with --web)")
-        p.add_argument("--port", type=int, default=8000, help="port to serve on (with --web)")
+        p.add_argument("--port", type=port_number, default=8000, help="port to serve on (with --web)")
         p.add_argument("--font-size", type=int, default=22, help="browser font size (with --web)")
 
     def staff(p: argparse.ArgumentParser) -> None:
@@ -277,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("web", "tokens:cmd_web", "serve the JSON API (and the visitor's ticket page) over HTTP")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: every network)")
-    p.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
+    p.add_argument("--port", type=port_number, default=8080, help="port to listen on (default 8080)")
 
     p = command("lobby", "ui:cmd_lobby", "the lobby kiosk (full screen; --web serves it to a browser)")
     web(p)
