@@ -31,8 +31,9 @@ from screens.admin.dialogs import (
     SendChoice,
     SendDialog,
 )
-from screens.admin.panes import AuditPane, DayPane, Pane, StaffPane, StatsPane
+from screens.admin.panes import AuditPane, DayPane, Pane, StaffPane
 from screens.admin.queue import QueueTable
+from screens.admin.stats import StatsPane
 from screens.common.live import ConnectionChanged, EventsArrived, LiveApp, while_running
 from screens.common.signin import SignInScreen
 from screens.common.terminal import COMMON_CSS, TerminalPart, open_terminal_service

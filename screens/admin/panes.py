@@ -1,24 +1,19 @@
-"""The front desk's other views: statistics with a per-hour chart, staff, the day (departments,
-last-ticket times, windows, end-of-day close), and the audit of every action."""
+"""The front desk's other views: the base of its tabs, staff, the day (departments, last-ticket times,
+windows, end-of-day close), and the audit of every action. Statistics are in `stats.py`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from rich.measure import Measurement
-from rich.table import Table
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, ScrollableContainer, Vertical
-from textual.widgets import Button, DataTable, Label, Static
-from textual_plotext import PlotextPlot
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Label
 
 from kiosk.domain import EventView
-from kiosk.errors import KioskError
 from kiosk.i18n import N_
 from kiosk.staff import Member
-from kiosk.stats import DayStats, HourStats
 from screens.admin.dialogs import LastTicket, LastTicketDialog, ReasonDialog, StaffDialog, StaffEntry
 from screens.common.terminal import TerminalPart
 
@@ -52,10 +47,6 @@ class Pane(TerminalPart["AdminApp"], Vertical):
         return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
 
-STATS_HEADERS = [
-    N_("Department"), N_("Waiting now"), N_("Longest wait"), N_("Served"), N_("Mean wait"), N_("p90 wait"),
-    N_("Mean service"), N_("p90 service"), N_("No-shows"), N_("Over SLA"),
-]  # fmt: skip
 AUDIT_COLUMNS = [
     ("id", "#"),
     ("at", N_("Time")),
@@ -66,100 +57,6 @@ AUDIT_COLUMNS = [
     ("staff", N_("Who")),
     ("data", N_("Details")),
 ]
-
-
-def _minutes(seconds: float | None) -> str:
-    return "" if seconds is None else f"{seconds / 60:.0f}"
-
-
-class StatsPane(Pane):
-    def compose(self) -> ComposeResult:
-        with Horizontal(classes="pane-buttons"):
-            yield Button(self.gettext("Refresh"), id="stats-refresh")
-            yield Button(self.gettext("Export the day (CSV)"), id="stats-export")
-        with ScrollableContainer(id="stats-scroll"):  # a narrow terminal scrolls the table sideways
-            yield Static("", id="stats-table")
-            yield PlotextPlot(id="stats-chart")
-
-    @on(Button.Pressed, "#stats-refresh")
-    def _refresh(self) -> None:
-        self.load()
-
-    def load(self) -> None:
-        service = self.terminal.service
-        self.terminal.run_db(
-            lambda: (service.stats(), service.hourly()),
-            lambda read: self.show(*read),
-            group="stats",
-            exclusive=True,
-        )
-
-    shown: DayStats | None = None
-
-    def show(self, stats: DayStats, hourly: list[HourStats]) -> None:
-        self.shown = stats
-        catalogue = self.terminal.service.catalogue
-        lang = self.terminal.lang
-        table = Table(expand=True, header_style="bold #ffd700")
-        for index, header in enumerate(STATS_HEADERS):  # nothing shortened: names and figures whole
-            if index == 0:
-                table.add_column(self.gettext(header), no_wrap=True)
-            else:
-                table.add_column(self.gettext(header), justify="right", no_wrap=True)
-        for row in [*stats.departments, stats.total]:
-            name = (
-                catalogue.dept(row.department).name(lang) if row.department != "all" else self.gettext("All")
-            )
-            table.add_row(
-                name,
-                str(row.waiting_now),
-                _minutes(row.longest_wait_now),
-                str(row.served),
-                _minutes(row.wait.mean),
-                _minutes(row.wait.p90),
-                _minutes(row.service.mean),
-                _minutes(row.service.p90),
-                "" if row.no_show_rate is None else f"{row.no_show_rate:.0%}",
-                "" if row.over_sla_share is None else f"{row.over_sla_share:.0%}",
-                style="bold" if row.department == "all" else None,
-            )
-        shown = self.query_one("#stats-table", Static)
-        shown.update(table)
-        console = self.app.console
-        # as wide as the table's longest cells need at least, and the width of the view where it is wider
-        shown.styles.min_width = Measurement.get(console, console.options.update_width(1000), table).maximum
-        self.chart(hourly)
-
-    def chart(self, hourly: list[HourStats]) -> None:
-        plot = self.query_one("#stats-chart", PlotextPlot)
-        plt = plot.plt
-        plt.clear_data()
-        hours = [row.hour for row in hourly]
-        if hours:
-            plt.bar(hours, [row.arrivals for row in hourly], label=self.gettext("Arrivals"))
-            plt.plot(
-                hours, [(row.wait_mean or 0) / 60 for row in hourly], label=self.gettext("Mean wait, min")
-            )
-        plt.title(self.gettext("Per hour: arrivals and mean wait"))
-        plot.refresh()
-
-    @on(Button.Pressed, "#stats-export")
-    def _export(self) -> None:
-        self.export()
-
-    def export(self) -> None:
-        self.terminal.run_db(self.write_export, self.say, group="export", exclusive=True)
-
-    def write_export(self) -> str:
-        from kiosk.export import export_day
-
-        try:
-            tickets, summary = export_day(
-                self.terminal.service, None, self.terminal.settings.data_dir / "exports"
-            )
-        except OSError as exc:
-            raise KioskError(str(exc)) from exc
-        return self.gettext("Saved {files}").format(files=f"{tickets}, {summary}")
 
 
 class StaffPane(Pane):

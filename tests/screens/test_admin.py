@@ -15,8 +15,8 @@ from harness import loadgen
 from kiosk.service import QueueService
 from screens.admin.app import AdminApp, AdminScreen, create_app
 from screens.admin.dialogs import SendDialog
-from screens.admin.panes import StatsPane
 from screens.admin.queue import Cell, QueueTable
+from screens.admin.stats import StatsPane
 from screens.common.signin import SignInScreen
 from tests.screens.conftest import ADMIN_PIN, Centre, tap
 from tests.screens.test_display import kiosk_cli
@@ -251,6 +251,52 @@ async def test_stats_export_staff_and_day(centre: Centre, tmp_path: Path) -> Non
         assert app.staff.sign_in("Maria", "246810").role == "staff"
     kinds = [e.kind for e in service.audit()]
     assert {"department_closed", "staff_added"} <= set(kinds)
+
+
+def booked_and_walk_in_day(centre: Centre) -> None:
+    """Pensions: at 10:00 two bookings are made, for 10:20 and 10:40. A walk-in comes at 10:15; the
+    10:20 visitor checks in at 10:18 and is called first, at 10:23 (a booked wait of 3 minutes: coming
+    early is not waiting); the walk-in at 10:29 (14 minutes). Nobody comes for 10:40: the end of the
+    day closes it as a no-show."""
+    service = centre.service
+    ten = centre.clock.now().astimezone(centre.settings.zone).replace(tzinfo=None)
+    booked = service.book("pension-new", ten.replace(minute=20), "uk")
+    service.book("pension-new", ten.replace(minute=40), "en")
+    centre.clock.advance(minutes=15)
+    walk_in = service.issue("pension-new").ticket
+    centre.clock.advance(minutes=3)
+    ticket = service.check_in(booked.code).ticket
+    for served, after in ((ticket, 5), (walk_in, 1)):
+        centre.clock.advance(minutes=after)
+        assert service.call_next("6").id == served.id
+        service.start(served.id)
+        centre.clock.advance(minutes=5)
+        service.finish(served.id)
+    service.close_day()
+
+
+async def test_statistics_show_booked_visits_apart(centre: Centre) -> None:
+    """The desk's booked-visits table: bookings, check-ins, the no-show rate, walk-in and booked waits
+    apart, and the share of booked visitors seen within 5 minutes, as `kiosk stats` counts them."""
+    booked_and_walk_in_day(centre)
+    app = admin(centre)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await tap(pilot, "#--content-tab-tab-stats")
+        pane = app.screen.query_one(StatsPane)
+        await until(pilot, lambda: pane.shown is not None, seconds=5)
+        rich_table = app.screen.query_one("#stats-booked", Static).content
+        rows = {  # the department's name, then its figures, column by column
+            name: [list(column.cells)[index] for column in rich_table.columns[1:]]  # type: ignore[union-attr]
+            for index, name in enumerate(rich_table.columns[0].cells)  # type: ignore[union-attr]
+        }
+        # bookings, checked in, no-shows, rate, walk-in mean, booked mean, booked p90, within 5 min
+        assert rows["Pensions"] == ["2", "1", "1", "50%", "14", "3", "3", "100%"]
+        assert rows["All"] == rows["Pensions"]
+        # the departments whose services take appointments, and not those of walk-ins only
+        assert {"Social benefits and subsidies", "Employment centre"} <= set(rows)
+        assert "Help for homeless people" not in rows
+        assert app.screen.query_one("#stats-booked-title").display
 
 
 async def test_the_day_last_ticket_time_and_windows(centre: Centre) -> None:

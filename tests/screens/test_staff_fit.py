@@ -28,8 +28,9 @@ from screens.admin.dialogs import (
     SendDialog,
     StaffDialog,
 )
-from screens.admin.panes import Pane, StatsPane
+from screens.admin.panes import Pane
 from screens.admin.queue import QueueTable
+from screens.admin.stats import StatsPane
 from screens.common.signin import SignInScreen
 from screens.counter.transfer import TransferScreen
 from screens.counter.window import CounterScreen

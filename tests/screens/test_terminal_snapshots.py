@@ -12,12 +12,12 @@ import pytest
 from textual.pilot import Pilot
 
 from screens.admin.bookings import BookingsPane
-from screens.admin.panes import StatsPane
+from screens.admin.stats import StatsPane
 from screens.common.signin import SignInScreen
 from screens.display.app import create_app as create_display
 from tests.conftest import KYIV
 from tests.screens.conftest import Centre, tap
-from tests.screens.test_admin import admin
+from tests.screens.test_admin import admin, booked_and_walk_in_day
 from tests.screens.test_admin import sign_in as admin_sign_in
 from tests.screens.test_counter import counter, sign_in
 from tests.screens.test_lobby import SIZE, shown, until
@@ -142,6 +142,7 @@ def test_front_desk_bookings(snap_compare: Snap, centre: Centre, lang: str, size
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_front_desk_statistics(snap_compare: Snap, centre: Centre, lang: str) -> None:
+    booked_and_walk_in_day(centre)
     busy_day(centre)
 
     async def steps(pilot: Pilot[None]) -> None:
