@@ -9,7 +9,8 @@ Then: every screen and dialog is spoken when it comes on top (its choices number
 and states, and which keys to press; the needs by their names only, each need's hint is heard when
 it is picked: nine needs with their hints took about a minute); a digit 1-9 picks a numbered choice
 and speaks it, Enter takes the choice picked, "0" (and Tab, the arrows) moves to the next button and
-speaks it, "-" or Backspace goes back, "*" or "+" says the screen again. Before a ticket is issued
+speaks it, "-" or Backspace goes back, "*" or "+" says the screen again; the dot key picks "I have
+an appointment" (the tenth need, with nine departments, has no digit). Before a ticket is issued
 the visitor hears what was chosen and confirms with Enter. The ticket is read in full, the
 inactivity warning and the reset are spoken. A new answer stops the words still being spoken.
 Guidance ends when the kiosk starts over.
@@ -40,6 +41,9 @@ if TYPE_CHECKING:
 START_KEYS = frozenset({"asterisk", "multiply", "plus", "add"})
 BACK_KEYS = frozenset({"minus", "subtract", "backspace"})
 NEXT_KEYS = frozenset({"0"})
+# The keypad's dot (a comma on some layouts): "I have an appointment", whatever its place in the list
+# (a tenth choice has no digit of its own).
+APPOINTMENT_KEYS = frozenset({"full_stop", "decimal", "comma", "separator"})
 # The keypad's Enter arrives as a newline (ctrl+j) from some terminals (tmux, for one); a button
 # takes a plain Enter itself.
 ENTER_KEYS = frozenset({"enter", "ctrl+j"})
@@ -51,6 +55,7 @@ KEYS = N_(
     "Press a number, then Enter. Zero moves to the next button. The minus key goes back. "
     "The star key says this again."
 )
+APPOINTMENT_KEY = N_("Press the dot key, then Enter.")
 
 
 def numbered(number: int, name: str) -> str:
@@ -242,6 +247,9 @@ class Guide:
         if len(key) == 1 and key in DIGITS:
             self.pick(screen, int(key))
             return True
+        if key in APPOINTMENT_KEYS and screen.query("#appointment"):
+            self.take(screen, screen.query_one("#appointment", Choice))
+            return True
         if key in ENTER_KEYS:
             if self.picked is not None:  # a closed choice: why, again
                 self.say([self.describe(self.picked)])
@@ -260,7 +268,11 @@ class Guide:
                     [(self.gettext("There is no choice {number}.").format(number=number), self.app.lang)]
                 )
             return
-        choice = choices[number - 1]
+        self.take(screen, choices[number - 1])
+
+    def take(self, screen: Screen[object], choice: Choice) -> None:
+        """`choice` picked by its key: focused (Enter then presses it) and heard; a closed one is
+        heard only."""
         if choice.focusable:
             self.picked = None
             screen.set_focus(choice)  # at once (`focus()` waits a turn): an Enter right after takes it

@@ -15,7 +15,7 @@ from kiosk.catalogue import MenuEntry, Opening
 from screens.common.widgets import Choice
 from screens.lobby.bar import ActionBar
 from screens.lobby.base import Line, VisitorScreen, sentences
-from screens.lobby.guide import numbered
+from screens.lobby.guide import APPOINTMENT_KEY, DIGITS, numbered
 from screens.lobby.plan import Arrangement, arrange
 
 
@@ -191,7 +191,10 @@ class NeedScreen(MenuScreen):
     def intro(self) -> list[Line]:
         """Guided: the heading and each numbered need's name (and "closed" where so); its hint and
         state are heard when it is picked, the options' states when they are reached."""
-        names = [sentences(name, note) for _, name, _, note in self.items()]
+        items = self.items()
+        names = [sentences(name, note) for _, name, _, note in items]
+        if len(items) > len(DIGITS) and items[-1][0] == "appointment":  # no digit of its own: its key
+            names[-1] = sentences(names[-1], self.gettext(APPOINTMENT_KEY))
         return self.line(self.gettext("What do you need?"), *names)
 
 

@@ -14,9 +14,11 @@ from textual.pilot import Pilot
 
 from kiosk.i18n import translations
 from kiosk.speech import Utterance
+from screens.common.widgets import Choice
 from screens.lobby.app import LobbyApp
+from screens.lobby.checkin import CheckInScreen
 from screens.lobby.dialogs import IdleScreen, NoticeScreen, OfferScreen
-from screens.lobby.guide import HINT, KEYS
+from screens.lobby.guide import APPOINTMENT_KEY, HINT, KEYS
 from screens.lobby.language import LanguageScreen
 from screens.lobby.need import NeedScreen, ServiceScreen
 from screens.lobby.priority import PriorityScreen
@@ -358,7 +360,8 @@ async def test_the_needs_are_introduced_by_name_and_heard_in_full_when_picked(ce
         start = len(heard) - 2
         intro = heard[start:]
         names = [f"{n}. {entry.name('uk')}." for n, entry in enumerate(catalogue.menu, 1)]
-        appointment = f"{uk('I have an appointment')}."  # the choice after the menu's: 0 or Tab reach it
+        # the tenth choice, with no digit: the dot key (and 0 or Tab) reach it
+        appointment = f"{uk('I have an appointment')}. {uk(APPOINTMENT_KEY)}"
         assert intro == [
             Utterance(f"{uk('What do you need?')} {' '.join(names)} {appointment}", "uk"),
             Utterance(uk(KEYS), "uk"),
@@ -375,3 +378,28 @@ async def test_the_needs_are_introduced_by_name_and_heard_in_full_when_picked(ce
     names, keys, _, everything = (seconds(f) for f in files)
     print(f"Ukrainian: heading and names {names:.1f} s, keys {keys:.1f} s, Read aloud {everything:.1f} s")
     assert names < everything / 2, "the introduction by names takes less than half of reading it all"
+
+
+async def test_the_dot_key_takes_a_booked_visitor_to_check_in(centre: Centre) -> None:
+    """With nine departments "I have an appointment" is the tenth choice: no digit of its own. The
+    keypad's dot picks it and says it (Enter then takes it), guided or not, and a comma (the dot key
+    of some layouts) too."""
+    app = centre.lobby()
+    heard = listening(app)
+    uk = translations("uk").gettext
+    async with app.run_test(size=SIZE) as pilot:
+        await guided_to_the_needs(pilot, app, heard, "2")
+        assert len(app.screen.query(Choice)) == 10
+        said = await press(pilot, app, heard, "full_stop")
+        assert said[0].text.startswith(f"{uk('I have an appointment')}. ")
+        assert app.screen.focused is not None and app.screen.focused.id == "appointment"
+        await press(pilot, app, heard, "enter")
+        await until(pilot, lambda: isinstance(app.screen, CheckInScreen))
+        await press(pilot, app, heard, "minus")  # back to the needs; then without guidance
+        await until(pilot, lambda: isinstance(app.screen, NeedScreen))
+        app.guide.stop()
+        await pilot.press("comma")
+        await pilot.pause()
+        assert app.screen.focused is not None and app.screen.focused.id == "appointment"
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CheckInScreen))
