@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -42,6 +43,7 @@ from screens.lobby.guide import Guide
 from screens.lobby.language import LanguageScreen
 from screens.lobby.messages import PrintDone
 from screens.lobby.need import NeedScreen, ServiceScreen
+from screens.lobby.scan import ScanReader
 from screens.lobby.ticket import TicketScreen
 
 if TYPE_CHECKING:  # imported when the app is built: the first frame does not wait for them
@@ -49,6 +51,16 @@ if TYPE_CHECKING:  # imported when the app is built: the first frame does not wa
     from printer.printing import PrintResult, TicketPrinter
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A check-in refused: why, the service a walk-in ticket may be taken for instead (or ""), and
+    the booking's language (None for an unknown code)."""
+
+    refused: BookingRefused
+    walk_in: str
+    language: str | None
 
 
 class LobbyApp(TerminalApp, inherit_bindings=False):
@@ -90,6 +102,8 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
         self.last_input = monotonic()
         self.reset_at: float | None = None
         self.guide = Guide(self)
+        self.scan = ScanReader()
+        self.lang_chosen = False  # the visitor chose a language (a slip scanned on the first screen: not)
 
     @property
     def width(self) -> int:
@@ -122,7 +136,29 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
     async def on_event(self, event: Event) -> None:
         if isinstance(event, InputEvent):
             self.last_input = self.monotonic()
+        if isinstance(event, Key) and not event.is_forwarded and self.reads_scans():
+            taken, code = self.scan.key(event.key, event.character, self.monotonic())
+            if code is not None:
+                self.scanned(code, submit=True)
+            if taken:
+                return
         await super().on_event(event)
+
+    def reads_scans(self) -> bool:
+        """A booking slip may be scanned here (`screens.lobby.scan`): the visitor's screens but
+        check-in (which reads the code itself) and the dialogs, while no ticket is being issued."""
+        return isinstance(self.screen, (LanguageScreen, NeedScreen, ServiceScreen, TicketScreen)) and (
+            not self.issuing
+        )
+
+    def scanned(self, code: str, submit: bool) -> None:
+        """A slip scanned (`submit`) or a code typed outside check-in: the check-in screen with the
+        code. On the first screen, or the last visitor's ticket, it is a new visit: the ticket is
+        then in the booking's language."""
+        screen = self.screen
+        if isinstance(screen, (LanguageScreen, TicketScreen)):
+            self.start_over(keep_guide=isinstance(screen, LanguageScreen))
+        self.push_screen(CheckInScreen(code, submit=submit))
 
     def on_key(self, event: Key) -> None:
         """Keys no button took: the keypad's digits, back and star keys (`screens.lobby.guide`)."""
@@ -133,6 +169,7 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
 
     def choose_language(self, lang: str) -> None:
         self.lang = lang
+        self.lang_chosen = True
         self.push_screen(NeedScreen())
 
     def read_openings(self) -> dict[str, Opening]:
@@ -143,6 +180,8 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
         """Back to the language screen with nothing of the last visitor left (a guided visitor
         going back to it keeps the guidance)."""
         self.lang = str(self.settings.languages[0])
+        self.lang_chosen = False
+        self.scan.reset()
         self.priority = None
         self.interpreter = False
         self.set_large(False, redraw=False)
@@ -229,7 +268,7 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
         if self.issuing:
             return
         self.issuing = True
-        lang, large = self.lang, self.large
+        lang, large = (self.lang if self.lang_chosen else None), self.large
         self.run_db(
             lambda: self._check_in(code, lang, large),
             self.checked_in,
@@ -239,21 +278,25 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
         )
 
     def _check_in(
-        self, code: str, lang: str, large: bool
-    ) -> tuple[Issued, Future[PrintResult]] | tuple[BookingRefused, str]:
+        self, code: str, lang: str | None, large: bool
+    ) -> tuple[Issued, Future[PrintResult]] | Refusal:
         try:
             issued = self.service.check_in(code, source="kiosk", language=lang)
         except BookingRefused as refused:
+            booking = None if refused.reason == "unknown" else self.service.booking(code)
             # Too early or too late: a walk-in ticket for the booked service may be taken instead.
-            return refused, self.service.booking(code).service if refused.walk_in else ""
+            walk_in = booking.service if booking is not None and refused.walk_in else ""
+            return Refusal(refused, walk_in, booking.language if booking is not None else None)
         return issued, self.ready_printer().submit(issued, render_here=True, large=large)
 
-    def checked_in(self, saved: tuple[Issued, Future[PrintResult]] | tuple[BookingRefused, str]) -> None:
-        if isinstance(saved[0], BookingRefused):
+    def checked_in(self, saved: tuple[Issued, Future[PrintResult]] | Refusal) -> None:
+        if not self.lang_chosen:  # scanned on the first screen: the booking's language from now on
+            language = saved.language if isinstance(saved, Refusal) else saved[0].ticket.language
+            if language is not None:
+                self.lang, self.lang_chosen = language, True
+        if isinstance(saved, Refusal):
             self.issuing = False
-            refused, service_code = saved
-            assert isinstance(service_code, str)
-            self.check_in_refused(refused, service_code)
+            self.check_in_refused(saved.refused, saved.walk_in)
             return
         self.ticket_issued(saved)
 
@@ -334,6 +377,9 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
         if guide.on and not self.speaker.idle:  # a guided visitor listening is not away
             self.last_input = now
         guide.holding(now)
+        typed = self.scan.paused(now)
+        if typed is not None and self.reads_scans():
+            self.scanned(typed, submit=False)
         if isinstance(screen, TicketScreen):
             if self.reset_at is not None and now >= self.reset_at:
                 self.start_over()

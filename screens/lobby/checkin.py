@@ -65,9 +65,10 @@ class CheckInScreen(VisitorScreen):
         Binding("enter,ctrl+j", "enter", show=False, priority=True),
     ]
 
-    def __init__(self, code: str = "") -> None:
+    def __init__(self, code: str = "", submit: bool = False) -> None:
         super().__init__()
         self.code = code
+        self.submit_at_once = submit  # a slip scanned on another screen brought the visitor here
         self.keyboard = False  # the last input was typed (a keyboard or the scanner), not a focus move
 
     def instruction(self) -> str:
@@ -122,6 +123,8 @@ class CheckInScreen(VisitorScreen):
 
     def on_mount(self) -> None:
         self.show_code()
+        if self.submit_at_once:
+            self.call_after_refresh(self.submit)
 
     def show_code(self) -> None:
         for index, place in enumerate(self.query(".place").results(Static)):

@@ -18,6 +18,7 @@ from printer.layout import band, marks
 from printer.printing import TicketPrinter
 from screens.lobby.checkin import CheckInScreen
 from screens.lobby.dialogs import NoticeScreen, OfferScreen
+from screens.lobby.language import LanguageScreen
 from screens.lobby.need import NeedScreen
 from screens.lobby.ticket import TicketScreen
 from tests.conftest import MONDAY_10, needs_tool
@@ -281,3 +282,106 @@ async def test_booked_visitors_checked_in_at_the_kiosk_are_called_before_an_earl
     called.append(service.call_next("3").id)
     assert called == [first.id, second.id, walk_in.ticket.id]
     assert [service.booking(b.code).state for b in (typed_booking, scanned_booking)] == ["checked_in"] * 2
+
+
+def booked_with(centre: Centre, code: str, lang: str) -> None:
+    """A 10:30 booking with `code`, as an outside booking system sends it."""
+    rows = f"service,at,language,name,phone,code\nhousing-subsidy,2026-11-23T10:30,{lang},,,{code}\n"
+    centre.service.import_bookings(rows, "outside.csv")
+
+
+async def test_a_slip_scanned_on_the_first_screen_checks_in_in_the_bookings_language(
+    centre: Centre,
+) -> None:
+    """The visitor holds the slip under the scanner before choosing anything. The code begins with
+    digits, which alone would pick the 4th, 7th and 9th languages, and its Enter would take the 9th:
+    the scan is read as a code instead, and the ticket is in the booking's language."""
+    booked_with(centre, "479KMA", "ro")
+    centre.clock.set(SLOT)
+    app = centre.lobby()
+    async with app.run_test(size=SIZE) as pilot:
+        await shown(pilot, LanguageScreen, "#lang-en")
+        await scanned(pilot, "479KMA")
+        ticket = await ticket_of(pilot)
+    issued = ticket.issued.ticket
+    assert (issued.service, issued.language) == ("housing-subsidy", "ro")
+    assert app.lang == "ro"
+    assert centre.service.booking("479KMA").state == "checked_in"
+
+
+async def test_a_code_of_digits_alone_is_known_by_the_scanners_speed(centre: Centre) -> None:
+    """Six digits and Enter as fast as a scanner types them, on the need screen: a check-in; the same
+    keys pressed at a person's pace pick a need and take it."""
+    booked_with(centre, "946773", "en")
+    centre.clock.set(SLOT)
+    app = centre.lobby()
+    async with app.run_test(size=SIZE) as pilot:
+        await tap(pilot, "#lang-uk")
+        await shown(pilot, NeedScreen, "#appointment")
+        for key in "946773":  # a person: a second between keys; the last digit picked counts
+            await pilot.press(key)
+            centre.ticks.now += 1.0
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, NeedScreen))
+        assert not isinstance(app.screen, CheckInScreen)  # need 3's services, not a check-in
+        await pilot.press("minus")
+        await shown(pilot, NeedScreen, "#appointment")
+        await scanned(pilot, "946773")  # the scanner: no time between keys
+        ticket = await ticket_of(pilot)
+    assert ticket.issued.ticket.language == "uk"  # the language the visitor chose
+    assert centre.service.booking("946773").state == "checked_in"
+
+
+async def test_a_slip_scanned_over_the_last_visitors_ticket_starts_a_new_visit(centre: Centre) -> None:
+    booking = book(centre, lang="tr")
+    centre.clock.set(SLOT)
+    app = centre.lobby()
+    async with app.run_test(size=SIZE) as pilot:
+        await tap(pilot, "#lang-uk")
+        await shown(pilot, NeedScreen, "#menu-pension")
+        await tap(pilot, "#menu-pension")
+        await until(pilot, lambda: not isinstance(app.screen, NeedScreen))
+        await tap(pilot, "#service-pension-new")
+        first = await ticket_of(pilot)
+        await scanned(pilot, booking.code.lower())
+        await until(pilot, lambda: app.screen is not first and isinstance(app.screen, TicketScreen))
+        second = await ticket_of(pilot)
+        stack = [type(screen) for screen in app.screen_stack]
+        assert stack == [LanguageScreen, CheckInScreen, TicketScreen], "the last visitor's are gone"
+    assert second.issued.ticket.language == "tr" and second.issued.ticket.booked_at == booking.at
+
+
+async def test_letters_typed_on_the_first_screen_open_check_in_with_them(centre: Centre) -> None:
+    """A keyboard (not a scanner): letters typed slowly, then a pause: check-in opens with them, for
+    the rest to be typed; nothing was chosen on the way."""
+    app = centre.lobby()
+    async with app.run_test(size=SIZE) as pilot:
+        await shown(pilot, LanguageScreen, "#lang-en")
+        for key in "kmt":
+            await pilot.press(key)
+            centre.ticks.now += 0.5
+        centre.ticks.now += 2.0
+        await until(pilot, lambda: isinstance(app.screen, CheckInScreen))
+        screen = app.screen
+        assert isinstance(screen, CheckInScreen) and screen.code == "KMT"
+        assert app.lang == "en" and not app.lang_chosen
+
+
+async def test_a_slip_scanned_too_early_on_the_first_screen_is_answered_in_the_bookings_language(
+    centre: Centre,
+) -> None:
+    booked_with(centre, "KMT74X", "ro")
+    centre.clock.set(SLOT - timedelta(hours=2))
+    app = centre.lobby()
+    async with app.run_test(size=SIZE) as pilot:
+        await shown(pilot, LanguageScreen, "#lang-en")
+        await scanned(pilot, "KMT74X")
+        await until(pilot, lambda: isinstance(app.screen, OfferScreen))
+        offer = app.screen
+        assert isinstance(offer, OfferScreen)
+        early = translations("ro").gettext(
+            "Your appointment is at {time}. You can check in from {come_back}: please come "
+            "back then. Or take a walk-in ticket now."
+        )
+        assert offer.message == early.format(time="10:30", come_back="10:15")
+        assert app.lang == "ro"
