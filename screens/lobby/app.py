@@ -38,7 +38,7 @@ from screens.common.webzoom import show_large_text
 from screens.common.words import problem_text
 from screens.lobby.base import Line
 from screens.lobby.checkin import CheckInScreen
-from screens.lobby.dialogs import IdleScreen, NoticeScreen, OfferScreen
+from screens.lobby.dialogs import Dialog, IdleScreen, NoticeScreen, OfferScreen
 from screens.lobby.guide import Guide
 from screens.lobby.language import LanguageScreen
 from screens.lobby.messages import PrintDone
@@ -147,15 +147,23 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
     def reads_scans(self) -> bool:
         """A booking slip may be scanned here (`screens.lobby.scan`): the visitor's screens but
         check-in (which reads the code itself) and the dialogs, while no ticket is being issued."""
-        return isinstance(self.screen, (LanguageScreen, NeedScreen, ServiceScreen, TicketScreen)) and (
-            not self.issuing
-        )
+        screens = (LanguageScreen, NeedScreen, ServiceScreen, TicketScreen, Dialog)
+        return isinstance(self.screen, screens) and not self.issuing
 
     def scanned(self, code: str, submit: bool) -> None:
         """A slip scanned (`submit`) or a code typed outside check-in: the check-in screen with the
         code. On the first screen, or the last visitor's ticket, it is a new visit: the ticket is
-        then in the booking's language."""
+        then in the booking's language. A dialog is closed unanswered first (a scan's Enter would
+        have pressed its first button: a walk-in ticket, over a too-early answer)."""
+        while isinstance(self.screen, Dialog):
+            self.pop_screen()
         screen = self.screen
+        if isinstance(screen, CheckInScreen):  # a second scan, after a refusal
+            screen.code = code
+            screen.show_code()
+            if submit:
+                screen.submit()
+            return
         if isinstance(screen, (LanguageScreen, TicketScreen)):
             self.start_over(keep_guide=isinstance(screen, LanguageScreen))
         self.push_screen(CheckInScreen(code, submit=submit))

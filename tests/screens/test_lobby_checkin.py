@@ -385,3 +385,10 @@ async def test_a_slip_scanned_too_early_on_the_first_screen_is_answered_in_the_b
         )
         assert offer.message == early.format(time="10:30", come_back="10:15")
         assert app.lang == "ro"
+        assert app.screen.focused is not None and app.screen.focused.id == "offer"
+        # Scanned again over the answer: its Enter would press "Take a walk-in ticket". Not so: the
+        # answer is closed and the code checked again; no ticket is issued.
+        await scanned(pilot, "KMT74X")
+        await until(pilot, lambda: isinstance(app.screen, OfferScreen) and app.screen is not offer)
+        assert [type(screen) for screen in app.screen_stack][-2:] == [CheckInScreen, OfferScreen]
+    assert centre.service.day_view() == []
