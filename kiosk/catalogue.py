@@ -175,6 +175,11 @@ class Department(_Strict):
         return value
 
     @property
+    def takes_appointments(self) -> bool:
+        """Whether any of its services can be booked."""
+        return any(s.appointments is not None for s in self.service)
+
+    @property
     def cutoff(self) -> time:
         """The last moment a ticket may be issued: `last_ticket`, or closing time."""
         return self.last_ticket or self.hours[-1].end

@@ -91,7 +91,14 @@ class StatsPane(Pane):
         self.shown = stats
         every = [*stats.departments, stats.total]
         self.fill("#stats-table", STATS_HEADERS, [(row, _day_row(row)) for row in every])
-        booked = [row for row in stats.departments if self.takes_bookings(row)]
+        # departments that take appointments, or had booked visitors today (the catalogue may have
+        # changed since they booked)
+        bookable = {d.code for d in self.terminal.service.catalogue.department if d.takes_appointments}
+        booked = [
+            row
+            for row in stats.departments
+            if row.department in bookable or row.bookings.booked or row.booked_wait.count
+        ]
         shown = bool(booked)
         self.query_one("#stats-booked-title").display = shown
         self.query_one("#stats-booked").display = shown
@@ -100,14 +107,6 @@ class StatsPane(Pane):
                 "#stats-booked", BOOKED_HEADERS, [(row, _booked_row(row)) for row in [*booked, stats.total]]
             )
         self.chart(hourly)
-
-    def takes_bookings(self, row: DepartmentStats) -> bool:
-        """A department with a service that takes appointments, or with booked visitors today (the
-        catalogue may have changed since they booked)."""
-        catalogue = self.terminal.service.catalogue
-        dept = next((d for d in catalogue.department if d.code == row.department), None)
-        bookable = dept is not None and any(s.appointments for s in dept.service)
-        return bookable or row.bookings.booked > 0 or row.booked_wait.count > 0
 
     def fill(self, selector: str, headers: list[str], rows: list[tuple[DepartmentStats, list[str]]]) -> None:
         """A table of whole names and figures (nothing shortened), one row per department and "All"."""

@@ -118,7 +118,7 @@ class NeedScreen(MenuScreen):
              "" if self._any_open(entry) else self.gettext("Closed now"))
             for number, entry in enumerate(catalogue.menu, 1)
         ]  # fmt: skip
-        if any(s.appointments for d in catalogue.department for s in d.service):  # booked visits
+        if any(d.takes_appointments for d in catalogue.department):  # booked visits
             name = numbered(len(found) + 1, self.gettext("I have an appointment"))
             found.append(("appointment", name, self.gettext("Check in with the code of your booking"), ""))
         return found
