@@ -290,6 +290,9 @@ def test_terminals_refuse_bad_arguments_before_any_screen(centre: Centre, argv: 
          "kiosk: --last-ticket '١٧:٣٠': expected a time like 17:30\n"),
         (["queue", "--day", "x" * 1000], 1,
          f"kiosk: --day '{'x' * 60}'… (1000 characters): expected a date like 2026-11-24\n"),
+        (["bookings", "list", "x" * 222], 1,
+         f"kiosk: `kiosk bookings` takes a FILE only with import: `kiosk bookings import {'x' * 100}…"
+         " (222 characters)`\n"),
         (["issue", "y" * 1000], 1,
          f"kiosk: unknown service '{'y' * 60}'… (1000 characters); `kiosk catalogue` lists them\n"),
     ],

@@ -57,7 +57,8 @@ def cmd_bookings(ctx: Context) -> None:
         _import(ctx)
         return
     if a.file is not None:
-        raise KioskError(f"`kiosk bookings` takes a FILE only with import: `kiosk bookings import {a.file}`")
+        file = clipped(str(a.file), 100)  # a long path: the message stays one readable line
+        raise KioskError(f"`kiosk bookings` takes a FILE only with import: `kiosk bookings import {file}`")
     bookings = ctx.service.bookings(_day(a.day), a.department)
     zone = ctx.settings.zone
     if ctx.json:

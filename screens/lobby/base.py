@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.screen import Screen
+from textual.worker import WorkType
 
 from screens.common.terminal import TerminalPart
 
@@ -60,3 +61,14 @@ class VisitorScreen(TerminalPart["LobbyApp"], Spoken, Screen[None]):
     def line(self, *parts: str) -> list[Line]:
         """`parts` as one line in the visitor's language."""
         return [(sentences(*parts), self.terminal.lang)]
+
+    def redraw_later(self) -> None:
+        """Draw the screen again in a worker; a newer request replaces one not yet run. The worker
+        is given the method, not its coroutine: a request replaced before it ran leaves nothing
+        unawaited (a coroutine made and never run was a redraw that never happened)."""
+        work: WorkType[None] = self.redraw
+        self.run_worker(work, group="redraw", exclusive=True)
+
+    async def redraw(self) -> None:
+        """The screen drawn again (`redraw_later` runs it)."""
+        await self.recompose()

@@ -53,7 +53,7 @@ class LanguageScreen(VisitorScreen):
 
     def on_resize(self) -> None:
         if getattr(self, "composed_for", None) != (self.app.size.width, self.app.size.height):
-            self.run_worker(self.recompose(), group="redraw", exclusive=True)
+            self.redraw_later()
 
     def on_mount(self) -> None:
         self._turn = 0

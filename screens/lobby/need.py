@@ -76,7 +76,7 @@ class MenuScreen(VisitorScreen):
         arranged = getattr(self, "arranged", None)
         found = self.query(ActionBar)
         if arranged is not None and found and arranged != self.plan(found.first()):
-            self.run_worker(self._redraw(), group="redraw", exclusive=True)
+            self.redraw_later()
 
     def opening(self, department: str) -> Opening:
         known = self.terminal.openings.get(department)
@@ -94,9 +94,9 @@ class MenuScreen(VisitorScreen):
     def _openings_read(self, openings: dict[str, Opening]) -> None:
         if openings != self.terminal.openings:
             self.terminal.openings = openings
-            self.run_worker(self._redraw(), group="redraw", exclusive=True)
+            self.redraw_later()
 
-    async def _redraw(self) -> None:
+    async def redraw(self) -> None:
         await self.recompose()
         self.redrawn()
 
@@ -143,7 +143,7 @@ class NeedScreen(MenuScreen):
             return
         bar = found.first()
         if self.plan(bar) != getattr(self, "arranged", None):  # a longer text may need more rows
-            self.run_worker(self._redraw(), group="redraw", exclusive=True)
+            self.redraw_later()
         else:
             bar.show_state()
 
