@@ -20,7 +20,8 @@ from pathlib import Path
 from kiosk.errors import KioskError
 from kiosk.signing import create_secret
 
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+# The cost of a new hash and of a wasted check; a stored hash keeps the cost it was made with.
+SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 _PIN = re.compile(r"^[0-9]{4,12}$")
 KEYED = "scrypt-k1"
 
@@ -78,7 +79,7 @@ def _scrypt(pin: str, salt: bytes, n: int, r: int, p: int, dklen: int = 32) -> b
 
 def hash_pin(pin: str, key: PinKey) -> str:
     salt = secrets.token_bytes(16)
-    n, r, p = _SCRYPT["n"], _SCRYPT["r"], _SCRYPT["p"]
+    n, r, p = SCRYPT["n"], SCRYPT["r"], SCRYPT["p"]
     digest = hmac.new(key.secret, _scrypt(pin, salt, n, r, p), hashlib.sha256).digest()
     return f"{KEYED}${key.id}${n}${r}${p}${_b64(salt)}${_b64(digest)}"
 
@@ -119,4 +120,4 @@ _DUMMY_SALT = b"\0" * 16
 
 
 def waste_a_check(pin: str) -> None:
-    _scrypt(pin, _DUMMY_SALT, _SCRYPT["n"], _SCRYPT["r"], _SCRYPT["p"])
+    _scrypt(pin, _DUMMY_SALT, SCRYPT["n"], SCRYPT["r"], SCRYPT["p"])

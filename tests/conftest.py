@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from kiosk import pins
 from kiosk.clock import FixedClock
 from kiosk.config import Settings
 from kiosk.runtime import initialise, open_service
@@ -137,6 +138,16 @@ def scratch_pg() -> Iterator[str]:
         yield url
     finally:
         drop_pg_database(url)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_pin_hashes() -> Iterator[None]:
+    """The tests' staff PINs are hashed at scrypt n=16 instead of 16384: the same code and the same
+    stored form (a hash carries its own cost, and checking reads it), at a thousandth of the 65 ms a
+    hash costs. Every sign-in of every terminal test paid it. test_staff checks the real cost."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(pins.SCRYPT, "n", 2**4)
+        yield
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
+from kiosk import pins
 from kiosk.clock import FixedClock
 from kiosk.errors import KioskError
 from kiosk.pins import PinKey, PinKeyMismatch, check_pin, hash_pin, load_pin_key
@@ -18,6 +19,8 @@ from kiosk.runtime import open_staff
 from kiosk.service import QueueService
 from kiosk.staff import MAX_FAILURES, SignInRefused, StaffDirectory
 from kiosk.storage.models import Event, StaffMember
+
+PRODUCTION_N = pins.SCRYPT["n"]  # read before the tests lower it (conftest.cheap_pin_hashes)
 
 
 @pytest.fixture
@@ -37,6 +40,13 @@ def test_hashes_are_salted_keyed_and_checked(tmp_path: Path) -> None:
     assert not check_pin("1235", first, key)
     assert not check_pin("1234", "garbage", key)
     assert (tmp_path / "pin-key").stat().st_mode & 0o777 == 0o600
+
+
+def test_new_hashes_cost_what_a_terminal_asks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests hash at a low cost (conftest); a terminal hashes at scrypt n=2**14, r=8, p=1."""
+    monkeypatch.setitem(pins.SCRYPT, "n", PRODUCTION_N)
+    assert PRODUCTION_N == 2**14
+    assert hash_pin("1234", _key(tmp_path)).split("$")[2:5] == ["16384", "8", "1"]
 
 
 def test_a_copied_database_alone_cannot_check_a_pin(tmp_path: Path) -> None:
