@@ -17,6 +17,7 @@ import io
 import itertools
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -25,12 +26,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
 
 from kiosk.cli import build_parser, main
 from kiosk.clock import FixedClock
 from kiosk.runtime import initialise, open_service, open_staff
-from kiosk.storage.db import EXAMPLES, Database
+from kiosk.storage.db import EXAMPLES
 from kiosk.storage.models import Base
 from tests.conftest import MONDAY_10, make_settings
 
@@ -138,6 +138,7 @@ class Centre:
 
     def __init__(self, pristine: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         self.pristine = pristine
+        self.rows = dump(pristine)  # every copy starts with these rows
         self.root = root
         self.monkeypatch = monkeypatch
         self.runs = itertools.count()
@@ -148,7 +149,6 @@ class Centre:
         self.monkeypatch.setenv("KIOSK_DATA_DIR", str(data))
         self.monkeypatch.chdir(self.root)  # relative paths in the arguments land here
         self.monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        before = dump(data)
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
@@ -160,23 +160,25 @@ class Centre:
         assert "Traceback" not in message, (argv, message)
         if code != 0:
             assert message.startswith(("kiosk: ", "usage: ")), (argv, message)
-            assert dump(data) == before, (argv, message)  # a refused command changes nothing
+            assert dump(data) == self.rows, (argv, message)  # a refused command changes nothing
         longest = max((len(line) for line in message.splitlines()), default=0)
         assert longest <= LONGEST_LINE, (argv[:3], message[:500])
+        shutil.rmtree(data)
         return code, out.getvalue(), message
 
 
 def dump(data: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, ordered by primary key."""
-    db = Database(f"sqlite:///{data / 'kiosk.sqlite3'}")
-    try:
-        with db.read() as s:
-            return {
-                table.name: [tuple(row) for row in s.execute(select(table).order_by(*table.primary_key))]
-                for table in Base.metadata.sorted_tables
-            }
-    finally:
-        db.dispose()
+    """Every row of every table, ordered by primary key, as SQLite stores it (read with the standard
+    library's sqlite3, opened read-only: a tenth of the time of reading through the ORM)."""
+    uri = f"{(data / 'kiosk.sqlite3').as_uri()}?mode=ro"
+    with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+        return {
+            table.name: db.execute(
+                f'SELECT * FROM "{table.name}" ORDER BY '
+                + ", ".join(f'"{column.name}"' for column in table.primary_key)
+            ).fetchall()
+            for table in Base.metadata.sorted_tables
+        }
 
 
 @pytest.fixture(scope="module")
