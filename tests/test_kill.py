@@ -22,20 +22,33 @@ from kiosk.config import Settings
 from kiosk.runtime import initialise, open_service
 from kiosk.storage.models import Counter, Event, Ticket
 
+# Real processes and timing: run in turn with the others of the group, on one worker (pyproject).
+pytestmark = pytest.mark.xdist_group("processes")
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def kill_repeatedly(settings: Settings, kills: int) -> None:
+    """Start a terminal (`tests.churn`), let it work for a random moment, kill -9 it; `kills` times."""
     values = json.dumps(settings.model_dump(mode="json"))
     rng = random.Random(7)
-    for _ in range(kills):
-        child = subprocess.Popen(
-            [sys.executable, "-m", "tests.churn", values], cwd=ROOT, stdout=subprocess.PIPE, text=True
-        )
-        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
-        time.sleep(rng.uniform(0.005, 0.25))
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.churn", values],
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert server.stdin is not None and server.stdout is not None
+    try:
+        for _ in range(kills):
+            server.stdin.write("go\n")
+            server.stdin.flush()
+            ready, pid = server.stdout.readline().split()
+            assert ready == "ready"
+            time.sleep(rng.uniform(0.005, 0.25))
+            os.kill(int(pid), signal.SIGKILL)
+            assert server.stdout.readline().strip() == "dead"
+    finally:
+        server.stdin.close()
+        assert server.wait(timeout=30) == 0
 
 
 def check_consistent(settings: Settings) -> int:
