@@ -162,6 +162,22 @@ def _one_byte_answers(device: Any) -> Any:
     return device
 
 
+def _closed_when_refused(device: Any) -> Any:
+    """python-escpos 3.1's Network.open drops the socket of a connection that failed without closing
+    it (a file descriptor held until the collector runs, and a ResourceWarning): open it with
+    `socket.create_connection`, which closes its socket when it fails; the same refusal is raised."""
+    from escpos.exceptions import DeviceNotFoundError
+
+    def open_(raise_not_found: bool = True) -> None:
+        try:
+            device.device = socket.create_connection((device.host, device.port), timeout=device.timeout)
+        except OSError as exc:
+            raise DeviceNotFoundError(f"Could not open socket for {device.host}:\n{exc}") from exc
+
+    device.open = open_
+    return device
+
+
 def _classify_open(exc: Exception) -> PrintFault:
     text = str(exc).lower()
     if "refused" in text:
@@ -198,7 +214,10 @@ def open_transport(url: str, timeout: float = 3.0) -> Transport:
     printers = _escpos_printer_module()
     if spec.scheme == "tcp":
         return EscposDevice(
-            url, lambda: printers.Network(spec.target, spec.port, timeout=timeout), True, timeout
+            url,
+            lambda: _closed_when_refused(printers.Network(spec.target, spec.port, timeout=timeout)),
+            True,
+            timeout,
         )
     if spec.scheme == "usb":
         return EscposDevice(
