@@ -868,7 +868,7 @@ def test_lobby_web_serves_the_kiosk_to_a_browser(ready: dict[str, str]) -> None:
         assert f"ws://127.0.0.1:{port}/ws" in page and 'data-font-size="24"' in page
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.communicate(timeout=10)  # reaped, and its pipes read and closed
 
 
 # announce -----------------------------------------------------------------------------------

@@ -183,11 +183,11 @@ class PhoneCentre:
         self.server: subprocess.Popen[bytes] | None = None
 
     def serve(self) -> None:
-        log = (self.tmp / "web.log").open("wb")
-        self.server = subprocess.Popen(
-            [sys.executable, "-m", "kiosk", "web", "--host", "127.0.0.1", "--port", str(self.port)],
-            env=self.env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        with (self.tmp / "web.log").open("wb") as log:  # the server writes to its own copy
+            self.server = subprocess.Popen(
+                [sys.executable, "-m", "kiosk", "web", "--host", "127.0.0.1", "--port", str(self.port)],
+                env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
         deadline = time.monotonic() + WAIT_MS / 1000
         while True:
             assert self.server.poll() is None, (self.tmp / "web.log").read_text()

@@ -40,7 +40,7 @@ WEB = bundled_data() / "web"
 WAIT_MS = 30_000  # how long a step may take to show on a loaded machine (a bound, not a measure)
 FONT_SIZE = 23  # not the page's own fallback (22): --font-size must reach the page
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("processes")]
 
 
 def missing(reason: str) -> None:
@@ -100,12 +100,12 @@ class Served:
     def __init__(self, centre: Centre, *command: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
-        log = (centre.tmp / "serve.log").open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "kiosk", *command, "--web", "--host", "127.0.0.1",
-             "--port", str(self.port), "--font-size", str(FONT_SIZE)],
-            env=centre.env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        with (centre.tmp / "serve.log").open("wb") as log:  # the server writes to its own copy
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "kiosk", *command, "--web", "--host", "127.0.0.1",
+                 "--port", str(self.port), "--font-size", str(FONT_SIZE)],
+                env=centre.env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
         deadline = time.monotonic() + WAIT_MS / 1000
         while True:
             assert self.process.poll() is None, (centre.tmp / "serve.log").read_text()
