@@ -50,6 +50,30 @@ def pytest_report_header() -> str:
     )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse --snapshot-update with parallel workers: each worker would see only its own share of the
+    pictures, and syrupy's clean-up of the ones it did not see could delete the others'."""
+    workers = getattr(config.option, "numprocesses", None)
+    if getattr(config.option, "update_snapshots", False) and workers not in (None, 0):
+        raise pytest.UsageError(
+            "--snapshot-update runs on one worker: add -n0, e.g. "
+            "`python -m pytest -n0 tests/screens --snapshot-update`"
+        )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first, so that no worker starts a long test when the others are done."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """In CI (.ci/run sets KIOSK_CI_STARTED), the time of the whole run, install included."""
+    started = os.environ.get("KIOSK_CI_STARTED", "")
+    if started.isdigit():
+        minutes, seconds = divmod(int(time.time()) - int(started), 60)
+        terminalreporter.write_sep("=", f".ci/run took {minutes} min {seconds} s, install included")
+
+
 def in_ci() -> bool:
     """CI is set to anything but "", "0", "false" or "no"."""
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")

@@ -12,6 +12,9 @@ import pytest
 from harness import loadgen
 from kiosk.service import QueueService
 
+# Real processes and timing: run in turn with the others of the group, on one worker (pyproject).
+pytestmark = pytest.mark.xdist_group("processes")
+
 SQLITE_FIGURES = [
     "issue_p50_ms",
     "issue_p95_ms",

@@ -17,6 +17,9 @@ from kiosk.runtime import initialise, open_service
 from kiosk.storage.models import Booking, Event, Ticket
 from tests.conftest import KYIV, MONDAY_10, make_settings
 
+# Real processes and timing: run in turn with the others of the group, on one worker (pyproject).
+pytestmark = pytest.mark.xdist_group("processes")
+
 PROCESSES = 6
 SLOTS = [f"2026-11-24T{h:02d}:{m:02d}" for h in (9, 10, 11) for m in (0, 20, 40)]  # Tuesday, 9 slots
 

@@ -17,6 +17,9 @@ from kiosk.service import QueueService
 from kiosk.storage.models import Counter, Event, Ticket
 from tests.conftest import create_pg_database, drop_pg_database, make_settings
 
+# Real processes and timing: run in turn with the others of the group, on one worker (pyproject).
+pytestmark = pytest.mark.xdist_group("processes")
+
 # One service in each of four departments; every process cycles over them in this order.
 SERVICES = ["info-general", "housing-subsidy", "pension-new", "job-register"]
 DEPARTMENTS = ["info", "social-policy", "pensions", "employment"]

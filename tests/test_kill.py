@@ -49,6 +49,7 @@ def kill_repeatedly(settings: Settings, kills: int) -> None:
     finally:
         server.stdin.close()
         assert server.wait(timeout=30) == 0
+        server.stdout.close()
 
 
 def check_consistent(settings: Settings) -> int:

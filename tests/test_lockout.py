@@ -41,6 +41,7 @@ def _try_wrong_pin(settings_kwargs: dict[str, Any], start: StartSignal) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("processes")
 def test_parallel_wrong_pins_lock_after_exactly_the_limit(db_url: str, tmp_path: Path) -> None:
     settings = make_settings(tmp_path, db_url)
     initialise(settings)

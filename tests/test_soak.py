@@ -13,6 +13,9 @@ import pytest
 
 from bench.soak import day_plan, run
 
+# Real processes and timing: run in turn with the others of the group, on one worker (pyproject).
+pytestmark = pytest.mark.xdist_group("processes")
+
 
 @pytest.mark.slow
 def test_short_day_on_sqlite(tmp_path: Path) -> None:

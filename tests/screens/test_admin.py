@@ -187,6 +187,7 @@ async def test_filters_search_and_marks(centre: Centre) -> None:
         assert str(fresh.id) in table(queue).rows
 
 
+@pytest.mark.slow
 async def test_five_thousand_tickets_change_row_by_row(centre: Centre) -> None:
     service = centre.service
     loadgen.add_waiting(service, "pension-new", 5000)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Label
 
@@ -95,6 +96,7 @@ async def _walk_lobby(pilot: Pilot[None], centre: Centre) -> list[Pair]:
     return pairs
 
 
+@pytest.mark.slow
 async def test_lobby_text_reads_at_4_5_and_the_ticket_number_at_7(centre: Centre) -> None:
     async with centre.lobby().run_test(size=SIZE) as pilot:
         pairs = await _walk_lobby(pilot, centre)

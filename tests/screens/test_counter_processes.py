@@ -17,6 +17,9 @@ from kiosk.runtime import initialise, open_service, open_staff
 from kiosk.storage.models import Event
 from tests.conftest import MONDAY_10, make_settings
 
+# Real processes and timing: run in turn with the others of the group, on one worker (pyproject).
+pytestmark = pytest.mark.xdist_group("processes")
+
 TICKETS = 40
 
 

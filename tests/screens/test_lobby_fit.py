@@ -26,6 +26,8 @@ from tests.screens.conftest import Centre, tap
 from tests.screens.fit import assert_fits
 from tests.screens.test_lobby import choose_service, get_ticket, shown, until
 
+pytestmark = pytest.mark.slow  # 5 to 20 s a case: started first
+
 SIZES = [(80, 24), (100, 30), (120, 40), (60, 100)]
 LANGS = ["en", "uk", "ru", "tr", "ro", "ms", "vi"]
 

@@ -28,6 +28,9 @@ from tests.screens import test_admin, test_counter
 from tests.screens.conftest import tap
 from tests.screens.test_lobby import SIZE, shown, until
 
+# Real processes and timing: run in turn with the others of the group, on one worker (pyproject).
+pytestmark = pytest.mark.xdist_group("processes")
+
 OUTAGE_SECONDS = 30
 AWAY = "The database is away"
 

@@ -42,6 +42,8 @@ from tests.screens.test_counter import counter, sign_in
 from tests.screens.test_lobby import shown, until
 from tests.screens.test_terminal_fit import LANGS, SIZES
 
+pytestmark = pytest.mark.slow  # 10 to 30 s a case: started first
+
 
 class Problems(list[str]):
     def check(self, pilot: Pilot[None], context: str, *, scrolling: bool = False) -> None:
