@@ -164,11 +164,11 @@ def run(phones: int, calls: int, progress: bool = True) -> Figures:
         env.update(
             KIOSK_CONFIG=str(config), KIOSK_NOW=MONDAY_10.isoformat(), XDG_DATA_HOME=str(folder / "xdg")
         )
-        log = (folder / "web.log").open("wb")
-        server = subprocess.Popen(
-            [sys.executable, "-m", "kiosk", "web", "--host", "127.0.0.1", "--port", str(port)],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        with (folder / "web.log").open("wb") as log:  # the server writes to its own copy
+            server = subprocess.Popen(
+                [sys.executable, "-m", "kiosk", "web", "--host", "127.0.0.1", "--port", str(port)],
+                env=env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
         mine, theirs = multiprocessing.get_context("spawn").Pipe()
         clients = None
         try:

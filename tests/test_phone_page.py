@@ -333,6 +333,7 @@ def test_a_visitor_follows_the_printed_ticket_to_the_call_and_leaves_after_a_tra
     state_is(page, "called")
     latency = time.monotonic() - called_at
     assert call.wait(timeout=60) == 0 and said.startswith(f"{code} called at window 6")
+    call.stdout.close()
     print(f"kiosk call to the phone's called screen: {latency * 1000:.0f} ms")
     assert text(page, "#called-window") == "6"
     box = page.locator("#called").bounding_box()
