@@ -141,8 +141,11 @@ class AdminApp(LiveApp):
             alarm = payload_of(e) if e.kind == Kind.EXIT_PIN_REFUSED else None
             if isinstance(alarm, ExitTry) and alarm.wrong_in_a_row >= exit_pin.FREE_TRIES:
                 text = self.gettext("{count} wrong PINs in a row at the kiosk {terminal}")
+                terminal = alarm.terminal  # a name another terminal gave: text, never markup
                 self.notify(
-                    text.format(count=alarm.wrong_in_a_row, terminal=alarm.terminal), severity="warning"
+                    text.format(count=alarm.wrong_in_a_row, terminal=terminal),
+                    severity="warning",
+                    markup=False,
                 )
         day = self.desk.query_one(DayPane)
         if day.opened and any(e.kind in DAY_CHANGES for e in message.events):

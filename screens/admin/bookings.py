@@ -17,7 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, Select
+from textual.widgets import Button, Input, Label, Select
 
 from kiosk.catalogue import Catalogue
 from kiosk.domain import BookingView, SlotView
@@ -27,6 +27,7 @@ from kiosk.i18n import N_, translations
 from kiosk.languages import NATIVE_NAMES
 from screens.admin.dialogs import Dialog
 from screens.admin.panes import Pane
+from screens.common.plain import PlainTable
 from screens.common.widgets import BigText
 from screens.common.words import problem_text
 
@@ -276,7 +277,7 @@ class BookingsPane(Pane):
             yield Label("", id="day-shown", markup=False)
             yield Button("▶", id="day-on", classes="day-step")
             yield Button(self.gettext("Today"), id="day-today")
-        table: DataTable[str] = DataTable(id="booking-table", cursor_type="row", zebra_stripes=True)
+        table = PlainTable(id="booking-table", cursor_type="row", zebra_stripes=True)
         for key, label in COLUMNS:
             table.add_column(self.gettext(label), key=key)
         yield table
@@ -286,8 +287,8 @@ class BookingsPane(Pane):
             yield Button(self.gettext("Cancel the booking"), id="booking-cancel")
 
     @property
-    def table(self) -> DataTable[str]:
-        return self.query_one("#booking-table", DataTable)
+    def table(self) -> PlainTable:
+        return self.query_one("#booking-table", PlainTable)
 
     # Reading and following ---------------------------------------------------------------------
 

@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Label
+from textual.widgets import Button, Label
 
 from kiosk.domain import EventView
 from kiosk.i18n import N_
 from kiosk.staff import Member
 from screens.admin.dialogs import LastTicket, LastTicketDialog, ReasonDialog, StaffDialog, StaffEntry
+from screens.common.plain import PlainTable
 from screens.common.terminal import TerminalPart
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ class Pane(TerminalPart["AdminApp"], Vertical):
 
     def table_choice(self, table_id: str) -> str | None:
         """The key of the chosen row of a table, if it has rows."""
-        table = self.query_one(table_id, DataTable)
+        table = self.query_one(table_id, PlainTable)
         if not table.row_count:
             return None
         return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
@@ -65,7 +66,7 @@ class StaffPane(Pane):
             yield Button(self.gettext("Add a staff member"), id="staff-add")
             yield Button(self.gettext("New PIN"), id="staff-pin")
             yield Button(self.gettext("Disable or enable"), id="staff-toggle")
-        table: DataTable[str] = DataTable(id="staff-table", cursor_type="row")
+        table = PlainTable(id="staff-table", cursor_type="row")
         table.add_columns(self.gettext("Name"), self.gettext("Role"), self.gettext("State"))
         yield table
 
@@ -74,7 +75,7 @@ class StaffPane(Pane):
 
     def show(self, members: list[Member]) -> None:
         self.members = {m.name: m for m in members}
-        table = self.query_one("#staff-table", DataTable)
+        table = self.query_one("#staff-table", PlainTable)
         table.clear()
         for member in members:
             role = self.gettext("Administrator") if member.role == "admin" else self.gettext("Counter staff")
@@ -124,7 +125,7 @@ class DayPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Label(self.gettext("Departments today"), classes="title")
-        departments: DataTable[str] = DataTable(id="day-table", cursor_type="row")
+        departments = PlainTable(id="day-table", cursor_type="row")
         departments.add_columns(
             self.gettext("Department"),
             self.gettext("Hours"),
@@ -139,7 +140,7 @@ class DayPane(Pane):
                 self.gettext("End of day: close all open tickets"), id="day-close", variant="warning"
             )
         yield Label(self.gettext("Windows today"), classes="title")
-        windows: DataTable[str] = DataTable(id="window-table", cursor_type="row")
+        windows = PlainTable(id="window-table", cursor_type="row")
         windows.add_columns(self.gettext("Window"), self.gettext("Department"), self.gettext("Now"))
         yield windows
         with Horizontal(classes="pane-buttons"):
@@ -152,7 +153,7 @@ class DayPane(Pane):
         openings, paused = board
         lang = self.terminal.lang
         catalogue = self.terminal.service.catalogue
-        table = self.query_one("#day-table", DataTable)
+        table = self.query_one("#day-table", PlainTable)
         row = table.cursor_row
         table.clear()
         for dept in catalogue.department:
@@ -166,7 +167,7 @@ class DayPane(Pane):
                 last += " " + self.gettext("(usually {time})").format(time=f"{dept.cutoff:%H:%M}")
             table.add_row(dept.name(lang), dept.hours_text(), last, now, key=dept.code)
         table.move_cursor(row=row)
-        windows = self.query_one("#window-table", DataTable)
+        windows = self.query_one("#window-table", PlainTable)
         row = windows.cursor_row
         windows.clear()
         for window in catalogue.windows:
@@ -238,7 +239,7 @@ class DayPane(Pane):
 
 class AuditPane(Pane):
     def compose(self) -> ComposeResult:
-        table: DataTable[str] = DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
+        table = PlainTable(id="audit-table", cursor_type="row", zebra_stripes=True)
         for key, label in AUDIT_COLUMNS:
             table.add_column(self.gettext(label) if label != "#" else label, key=key)
         yield table
@@ -251,7 +252,7 @@ class AuditPane(Pane):
     def add(self, events: list[EventView]) -> None:
         """Rows for events not shown yet: the day's audit when opened, then the events the desk is
         handed as they arrive."""
-        table = self.query_one("#audit-table", DataTable)
+        table = self.query_one("#audit-table", PlainTable)
         zone = self.terminal.settings.zone
         for e in events:
             if str(e.id) in table.rows:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rich.measure import Measurement
 from rich.table import Table
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, ScrollableContainer
@@ -118,7 +119,7 @@ class StatsPane(Pane):
         for row, cells in rows:
             whole = row.department == "all"
             name = self.gettext("All") if whole else catalogue.dept(row.department).name(self.terminal.lang)
-            table.add_row(name, *cells, style="bold" if whole else None)
+            table.add_row(Text(name), *cells, style="bold" if whole else None)  # a name is text
         shown = self.query_one(selector, Static)
         shown.update(table)
         console = self.app.console

@@ -91,7 +91,8 @@ class TerminalApp(App[None]):
     def say(self, text: str, problem: bool = False) -> None:
         """One line for the person at the terminal; each terminal has its own place for it."""
         if text:
-            self.notify(text, severity="warning" if problem else "information")
+            # a message may quote what someone typed or stored: text, never markup
+            self.notify(text, severity="warning" if problem else "information", markup=False)
 
     def failed(self, exc: KioskError) -> None:
         """The one failure handler: a refusal in the staff's words, an outage as one calm line."""

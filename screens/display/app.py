@@ -238,7 +238,7 @@ class DisplayApp(LiveApp):
         table.add_column(overflow="fold", ratio=1)  # a long name wraps at its spaces, never cut
         table.add_column(justify="right", style="bold", no_wrap=True)
         for code, count in waiting.items():
-            table.add_row(catalogue.dept(code).name(self.lang), str(count))
+            table.add_row(Text(catalogue.dept(code).name(self.lang)), str(count))  # a name is text
         self.query_one("#waiting", Static).update(table)
 
     def tick(self) -> None:
