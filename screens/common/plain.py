@@ -1,5 +1,5 @@
 """Text from outside shown as text: a DataTable whose string cells are never read as markup (a name
-like "[/]" stopped the front desk with a MarkupError), and the same for Rich tables' cells."""
+like "[/]" stopped the front desk with a MarkupError). `plain()` does the same for one value."""
 
 from __future__ import annotations
 
