@@ -223,3 +223,25 @@ def test_openapi_describes_every_route(client: TestClient) -> None:
         for method in (route.methods or ()) - {"HEAD"}
     }
     assert described == served
+
+
+def test_every_answer_is_kept_by_no_cache_and_never_sniffed(
+    service: QueueService, client: TestClient, tokens: TokenDirectory
+) -> None:
+    """A ticket's address is its capability: its JSON, the API's answers and its errors say no-store
+    and nosniff; the phone page's HTML (the same for every ticket) is revalidated instead."""
+    token = token_of(service, service.issue("pension-new").ticket.id)
+    answers = [
+        client.get(f"/api/v1/tickets/{token}"),
+        client.get("/api/v1/tickets/forged-token"),
+        client.get("/api/v1/queue", headers=bearer(tokens, "dashboard", "read")),
+        client.get("/api/v1/queue"),
+        client.get("/api/v1/openapi.json"),
+        client.post("/api/v1/tickets", content=b"{not json"),
+    ]
+    for answer in answers:
+        assert answer.headers["cache-control"] == "no-store", answer.request.url
+        assert answer.headers["x-content-type-options"] == "nosniff", answer.request.url
+    assert [a.status_code for a in answers] == [200, 404, 200, 401, 200, 401]
+    page = client.get(f"/t/{token}")
+    assert (page.headers["cache-control"], page.headers["x-content-type-options"]) == ("no-cache", "nosniff")

@@ -19,6 +19,7 @@ from anyio import to_thread
 from pydantic import BaseModel, ConfigDict
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
@@ -41,6 +42,7 @@ from kiosk.service import QueueService
 from kiosk.tokens import TokenDirectory, TokenInfo
 from web import appointments, phone
 from web.errors import ApiError, body_of
+from web.headers import SafeHeaders
 from web.hub import Hub
 from web.openapi import openapi
 from web.ratelimit import RateLimit
@@ -167,7 +169,7 @@ class Api:
             finally:
                 self.hub.unsubscribe(sub)
 
-        headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+        headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}  # a ticket's own events
         return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
 
     async def on_my_way(self, request: Request) -> Response:
@@ -295,7 +297,9 @@ def create_app(
         HTTPException: _http_error,
         Exception: _unexpected,
     }
-    app = Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)
+    app = Starlette(
+        routes=routes, exception_handlers=handlers, lifespan=lifespan, middleware=[Middleware(SafeHeaders)]
+    )
     app.state.hub = hub
     return app
 
