@@ -123,6 +123,8 @@ def test_refusals_are_json_with_their_reason(
         ({"service": "pension-new", "at": "2026-11-23T09:00"}, 409, "past", "has begun"),
         ({"service": "pension-new", "at": "2026-11-29T09:00"}, 409, "closed", "Sundays"),
         ({"service": "pension-new", "at": "2027-06-01T09:00"}, 409, "too_far", "60 days ahead"),
+        ({"service": "pension-new", "at": "9999-12-31T23:40-12:00"}, 409, "too_far", "calendar's range"),
+        ({"service": "pension-new", "at": "0001-01-01T00:00+14:00"}, 409, "past", "calendar's range"),
         ({"service": "pension-recalc", "at": TUESDAY_9}, 409, "no_appointments", "walk-in only"),
         ({"service": "nothing", "at": TUESDAY_9}, 404, None, "nothing"),
         ({"service": "pension-new", "at": TUESDAY_9, "language": "de"}, 404, None, "'de' is not offered"),

@@ -147,9 +147,12 @@ class Bookings(Issuing):
         if language not in self.settings.languages:
             offered = ", ".join(self.settings.languages)
             raise NotFound(f"language {quoted(language)} is not offered here; offered: {offered}")
-        local = (
-            at.replace(tzinfo=self.settings.zone) if at.tzinfo is None else at.astimezone(self.settings.zone)
-        )
+        zone = self.settings.zone
+        try:
+            local = at.replace(tzinfo=zone) if at.tzinfo is None else at.astimezone(zone)
+        except OverflowError:  # a moment the calendar cannot hold here: 9999-12-31 or 0001-01-01 at an edge
+            reason = "past" if at.year <= self.local().year else "too_far"
+            raise SlotUnavailable(f"no slots on {at:%d.%m.%Y}: out of the calendar's range", reason) from None
         day = local.date()
         closed = self._closed_reason(dept, day)
         if closed is not None:
