@@ -5,6 +5,7 @@ scopes, the rate limit, and the OpenAPI description kept equal to the routes."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from kiosk import signing
 from kiosk.clock import FixedClock
 from kiosk.service import QueueService
 from kiosk.tokens import TokenDirectory
+from tests.conftest import drop_pg_database
 from web.app import create_app
 
 
@@ -245,3 +247,26 @@ def test_every_answer_is_kept_by_no_cache_and_never_sniffed(
     assert [a.status_code for a in answers] == [200, 404, 200, 401, 200, 401]
     page = client.get(f"/t/{token}")
     assert (page.headers["cache-control"], page.headers["x-content-type-options"]) == ("no-cache", "nosniff")
+
+
+def test_a_database_outage_is_one_calm_line_without_its_details(
+    service: QueueService, client: TestClient, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The answer says only "temporarily unavailable" (the URL, host, port and the driver's words go
+    to the log), on the phone's public endpoints and the API alike."""
+    token = token_of(service, service.issue("pension-new").ticket.id)
+    service.db.dispose()
+    url = service.settings.db_url
+    if url.startswith("postgresql"):
+        drop_pg_database(url)  # the database is gone from the server
+        said = "does not exist"
+    else:
+        for path in tmp_path.glob("kiosk.sqlite3*"):
+            path.unlink()
+        (tmp_path / "kiosk.sqlite3").mkdir()  # the database file is gone: nothing can open it
+        said = "unable to open database file"
+    for answer in (client.get(f"/api/v1/tickets/{token}"), client.post(f"/api/v1/tickets/{token}/on-my-way")):
+        assert answer.status_code == 503
+        assert answer.json() == {"error": "temporarily unavailable: please try again in a minute"}
+        assert answer.headers["retry-after"] == "30"
+    assert said in caplog.text

@@ -313,6 +313,9 @@ async def _kiosk_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, KioskError)
     if isinstance(exc, ScanRefused) and exc.reason in ("malformed", "forged", "unknown"):
         return error(404, "no such ticket: the link is wrong or damaged")  # nothing told about why
+    if isinstance(exc, StorageUnavailable):  # where the database is and what its driver said: the log's
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return error(503, "temporarily unavailable: please try again in a minute", {"Retry-After": "30"})
     if isinstance(exc, SlotUnavailable | BookingRefused):  # a booking refused: say why, for a program
         return JSONResponse({"error": str(exc), "reason": exc.reason}, status_code=status_of(exc))
     return error(status_of(exc), str(exc))
