@@ -60,6 +60,15 @@ def test_free_slots_follow_the_catalogue(service: QueueService) -> None:
     assert "14:00" in starts and len(starts) == 11 + 18
     assert {(s.capacity, s.free) for s in slots} == {(2, 2)}
     assert service.free_slots("pension-new", DAY + timedelta(days=5)) == []  # a Saturday
+    # only slots that booking accepts: the last day taken is listed, the day after it is not
+    last = DAY + timedelta(days=service.settings.booking_days_ahead)
+    while last.weekday() >= 5:  # a working day at the edge
+        last -= timedelta(days=1)
+    assert service.free_slots("pension-new", last)
+    service.book("pension-new", service.free_slots("pension-new", last)[-1].at)
+    after = last + timedelta(days=1 if last.weekday() < 4 else 3)
+    assert after > DAY + timedelta(days=service.settings.booking_days_ahead)
+    assert service.free_slots("pension-new", after) == []
     with pytest.raises(SlotUnavailable) as refused:
         service.free_slots("pension-certificate", DAY)
     assert refused.value.reason == "no_appointments"

@@ -94,9 +94,10 @@ class Bookings(Issuing):
 
     def free_slots(self, service: str, day: date) -> list[SlotView]:
         """The slots of `service` on `day` that have not begun, with their free seats (a full slot
-        is listed with `free` 0); none on a day the department or the centre is closed."""
+        is listed with `free` 0); none on a day the department or the centre is closed, or past the
+        days ahead bookings are taken for: only slots that booking accepts."""
         svc, dept = self._bookable(service)
-        if self._closed_reason(dept, day) is not None:
+        if self._closed_reason(dept, day) is not None or self._too_far(day):
             return []
         assert svc.appointments is not None
         capacity = svc.appointments.per_slot
@@ -120,6 +121,10 @@ class Bookings(Issuing):
         if svc.appointments is None:
             raise SlotUnavailable(f"{svc.code} takes no appointments (walk-in only)", "no_appointments")
         return svc, dept
+
+    def _too_far(self, day: date) -> bool:
+        """Past the days ahead that bookings are taken for."""
+        return day > self.local().date() + timedelta(days=self.settings.booking_days_ahead)
 
     def _closed_reason(self, dept: Department, day: date) -> str | None:
         if day in self.catalogue.closed_days:
@@ -166,7 +171,7 @@ class Bookings(Issuing):
         now = self.local()
         if local <= now:
             raise SlotUnavailable(f"the slot {local:%d.%m.%Y %H:%M} has begun already", "past")
-        if day > now.date() + timedelta(days=self.settings.booking_days_ahead):
+        if self._too_far(day):
             raise SlotUnavailable(
                 f"bookings are taken up to {self.settings.booking_days_ahead} days ahead, not for "
                 f"{day:%d.%m.%Y}",
