@@ -270,3 +270,24 @@ def test_a_database_outage_is_one_calm_line_without_its_details(
         assert answer.json() == {"error": "temporarily unavailable: please try again in a minute"}
         assert answer.headers["retry-after"] == "30"
     assert said in caplog.text
+
+
+def test_priority_claims_through_a_token_keep_the_kiosks_repeat_rule(
+    service: QueueService, client: TestClient, tokens: TokenDirectory, clock: FixedClock
+) -> None:
+    """Nobody checks a document behind the API either: one priority ticket of a category per token
+    per `priority_repeat_minutes`; the next claim goes to the front desk. Another token, another
+    category or a later claim is given."""
+    website, partner = bearer(tokens, "website", "issue"), bearer(tokens, "partner", "issue")
+    veteran = {"service": "pension-new", "priority": "veteran"}
+    assert client.post("/api/v1/tickets", json=veteran, headers=website).status_code == 201
+    again = client.post("/api/v1/tickets", json=veteran, headers=website)
+    assert again.status_code == 409
+    assert "through the API token 'website'" in again.json()["error"]
+    assert client.post("/api/v1/tickets", json=veteran, headers=partner).status_code == 201
+    other = {"service": "pension-new", "priority": "aged-80"}
+    assert client.post("/api/v1/tickets", json=other, headers=website).status_code == 201
+    assert client.post("/api/v1/tickets", json={"service": "pension-new"}, headers=website).status_code == 201
+    clock.advance(minutes=service.settings.priority_repeat_minutes + 1)
+    assert client.post("/api/v1/tickets", json=veteran, headers=website).status_code == 201
+    assert len(service.day_view()) == 5, "the refused claim issued nothing"

@@ -75,8 +75,8 @@ class Issuing(DayPlanning, Housekeeping):
                         f"the priority right '{category.name('en')}' was used today for this service "
                         "already; it may be used once a day"
                     )
-            if category and source == "kiosk":
-                self._check_repeat(s, category.code, category.name("en"), now)
+            if category and source in ("kiosk", "api"):  # nobody there checks a document
+                self._check_repeat(s, category.code, category.name("en"), now, source, token)
             ticket = self._new_ticket(
                 s, svc, dept, language, category.code if category else None, interpreter, held, now,
                 source=source, staff=staff, token=token,
@@ -138,10 +138,13 @@ class Issuing(DayPlanning, Housekeeping):
         record(s, Kind.ISSUED, payload, now, ticket=ticket, staff=staff)
         return ticket
 
-    def _check_repeat(self, s: Session, category: str, name: str, now: datetime) -> None:
-        """At the kiosk nobody checks a document, so one terminal gives one priority ticket of a
-        category per `priority_repeat_minutes`; a second claim is sent to the front desk. Read from
-        the events, so it holds across processes (textual-serve runs one per browser)."""
+    def _check_repeat(
+        self, s: Session, category: str, name: str, now: datetime, source: str, token: str | None
+    ) -> None:
+        """At the kiosk and through the API nobody checks a document, so one kiosk terminal, or one
+        API token, gives one priority ticket of a category per `priority_repeat_minutes`; a second
+        claim is sent to the front desk. Read from the events, so it holds across processes
+        (textual-serve runs one per browser; `kiosk web` may run beside the kiosks)."""
         minutes = self.settings.priority_repeat_minutes
         if not minutes:
             return
@@ -153,11 +156,13 @@ class Issuing(DayPlanning, Housekeeping):
             )
         )
         terminal = self.settings.terminal
-        claim = ("kiosk", terminal, category)
+        where = (source, terminal if source == "kiosk" else token)
         for data in recent:
             issued = IssuedPayload.from_data(data)
-            if (issued.source, issued.terminal, issued.priority) == claim:
+            given = (issued.source, issued.terminal if issued.source == "kiosk" else issued.token)
+            if issued.priority == category and given == where:
+                at = f"at kiosk {terminal}" if source == "kiosk" else f"through the API token {quoted(token)}"
                 raise PriorityRepeated(
-                    f"a '{name}' ticket was given at kiosk {terminal} less than {minutes} min ago: "
+                    f"a '{name}' ticket was given {at} less than {minutes} min ago: "
                     "the front desk gives the next one"
                 )
