@@ -291,3 +291,28 @@ def test_priority_claims_through_a_token_keep_the_kiosks_repeat_rule(
     clock.advance(minutes=service.settings.priority_repeat_minutes + 1)
     assert client.post("/api/v1/tickets", json=veteran, headers=website).status_code == 201
     assert len(service.day_view()) == 5, "the refused claim issued nothing"
+
+
+def test_a_body_over_64_kb_is_refused_unread(
+    service: QueueService, client: TestClient, tokens: TokenDirectory
+) -> None:
+    """413 from the Content-Length without reading the body, or as soon as a body sent in chunks
+    passes the limit; nothing issued or booked, and the next small request is served."""
+    writer = bearer(tokens, "website", "issue")
+    big = b'{"service": "pension-new", "x": "' + b"x" * (65 * 1024) + b'"}'
+    for path in ("/api/v1/tickets", "/api/v1/appointments"):
+        answer = client.post(path, content=big, headers=writer)
+        assert answer.status_code == 413 and "over 64 KB" in answer.json()["error"], path
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"service": "pension-new", "x": "'
+        for _ in range(80):
+            yield b"x" * 1024
+        yield b'"}'
+
+    chunked = client.post("/api/v1/tickets", content=chunks(), headers=writer)
+    assert chunked.status_code == 413 and "over 64 KB" in chunked.json()["error"]
+    lying = client.post("/api/v1/tickets", content=b"{}", headers={**writer, "Content-Length": "x"})
+    assert lying.status_code == 400
+    assert service.day_view() == [] and not service.bookings(service.today())
+    assert client.post("/api/v1/tickets", json={"service": "pension-new"}, headers=writer).status_code == 201

@@ -44,6 +44,7 @@ from web import appointments, phone
 from web.errors import ApiError, body_of
 from web.headers import SafeHeaders
 from web.hub import Hub
+from web.limits import BodyLimit
 from web.openapi import openapi
 from web.ratelimit import RateLimit
 from web.views import iso, ticket_json
@@ -298,7 +299,10 @@ def create_app(
         Exception: _unexpected,
     }
     app = Starlette(
-        routes=routes, exception_handlers=handlers, lifespan=lifespan, middleware=[Middleware(SafeHeaders)]
+        routes=routes,
+        exception_handlers=handlers,
+        lifespan=lifespan,
+        middleware=[Middleware(SafeHeaders), Middleware(BodyLimit)],
     )
     app.state.hub = hub
     return app
