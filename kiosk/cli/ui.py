@@ -38,7 +38,10 @@ def launch(ctx: Context, command: str, log_name: str, build: Callable[[], Termin
         serve_web(ctx, command)
         return
     log_to_file(ctx, log_name)
-    build().run()
+    app = build()
+    app.run()
+    if app.return_code:  # stopped on an error it logged: non-zero, for a supervisor to restart it
+        raise SystemExit(app.return_code)
 
 
 def log_to_file(ctx: Context, name: str) -> None:

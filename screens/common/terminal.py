@@ -17,8 +17,8 @@ from textual.message_pump import MessagePump
 
 from kiosk.clock import Clock, SystemClock
 from kiosk.config import Settings
-from kiosk.errors import KioskError
-from kiosk.i18n import translations
+from kiosk.errors import KioskError, StorageUnavailable
+from kiosk.i18n import N_, translations
 from kiosk.runtime import open_service, open_staff
 from kiosk.service import QueueService
 from kiosk.staff import Member, StaffDirectory
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 HOUSEKEEPING_SECONDS = 30.0
+STOPPED = N_("This terminal stopped on an error and starts again. We are sorry for the wait.")
 COMMON_CSS = "../common/common.tcss"
 
 T = TypeVar("T")
@@ -124,11 +125,23 @@ class TerminalApp(App[None]):
         except KioskError as exc:
             to_ui(self, on_failed, exc)
             return
+        except Exception:  # a fault of ours or of a row: logged, and the person sees the outage's line
+            log.exception("unexpected error in the background; the terminal goes on")
+            to_ui(self, on_failed, StorageUnavailable("an unexpected error: see the log"))
+            return
         if on_done is not None:
             to_ui(self, on_done, result)
 
     def on_mount(self) -> None:
         self.set_interval(HOUSEKEEPING_SECONDS, self.housekeeping)
+
+    def _fatal_error(self) -> None:
+        """An error no handler caught (Textual then ends the app with return code 1): its traceback
+        goes to the log only, never to the screen, where its locals could show anyone's name or
+        phone; the screen left behind says one calm line. The launcher exits 1 for its supervisor."""
+        log.critical("the terminal stops on an unexpected error", exc_info=self._exception)
+        self._exit_renderables.append(self.gettext(STOPPED))
+        self._close_messages_no_wait()
 
     def housekeeping(self) -> None:
         """Past days closed, stale calls released, old notes purged: idempotent, so every terminal

@@ -73,3 +73,47 @@ async def test_a_refused_call_is_one_calm_line(centre: Centre) -> None:
         assert said == [("The database is away: reconnecting...", True)] and done == []
         app.run_db(lambda: 7, done.append)
         await until(pilot, lambda: done == [7])
+
+
+async def test_an_unexpected_error_in_the_background_is_logged_and_the_terminal_goes_on(
+    centre: Centre, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A fault that is no refusal (a bug, a row nobody foresaw): its traceback to the log, the outage's
+    calm line on the screen, and the next call is served."""
+    app = counter(centre)
+    said: list[tuple[str, bool]] = []
+    done: list[int] = []
+    app.say = lambda text, problem=False: said.append((text, problem))  # type: ignore[method-assign]
+
+    def broken() -> int:
+        raise ZeroDivisionError("Ivan Petrenko +380501234567")
+
+    async with app.run_test(size=SIZE) as pilot:
+        app.run_db(broken, done.append)
+        await until(pilot, lambda: bool(said))
+        assert said == [("The database is away: reconnecting...", True)] and done == []
+        app.run_db(lambda: 7, done.append)
+        await until(pilot, lambda: done == [7])
+        assert app.is_running
+    assert "Traceback" in caplog.text and "ZeroDivisionError: Ivan Petrenko" in caplog.text
+
+
+async def test_an_error_no_handler_caught_stops_the_terminal_with_1_and_no_traceback_shown(
+    centre: Centre, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It cannot go on: return code 1 for the supervisor, the traceback (with whoever's data its
+    locals held) in the log only, and one calm line left on the screen."""
+    app = counter(centre, lang="uk")
+
+    def broken() -> None:
+        raise ZeroDivisionError("Ivan Petrenko +380501234567")
+
+    with pytest.raises(ZeroDivisionError):  # run_test hands a test the error that stopped the app
+        async with app.run_test(size=SIZE) as pilot:
+            app.call_later(broken)
+            await until(pilot, lambda: not app.is_running)
+    assert app.return_code == 1
+    shown = capsys.readouterr()  # what the app leaves on the terminal as it ends
+    assert "Цей термінал зупинився через помилку" in shown.out + shown.err
+    assert "Traceback" not in shown.out + shown.err and "Petrenko" not in shown.out + shown.err
+    assert "Traceback" in caplog.text and "ZeroDivisionError: Ivan Petrenko" in caplog.text
