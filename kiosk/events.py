@@ -149,6 +149,7 @@ class Issued(Payload):
     token: str | None = None  # the API token's name, for a ticket issued through the HTTP API
     booking: str | None = None  # the booking's code, for a ticket given at check-in
     booked_at: str | None = None  # its slot's start (ISO 8601): booked waits count from it
+    request_key: str | None = None  # the API client's Idempotency-Key: a retry answers with this ticket
 
 
 @dataclass(frozen=True)
@@ -279,6 +280,7 @@ class Booking(Payload):
     at: str
     source: str | None = None
     token: str | None = None
+    request_key: str | None = None  # the API client's Idempotency-Key: a retry answers with this one
 
 
 @dataclass(frozen=True)

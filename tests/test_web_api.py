@@ -316,3 +316,38 @@ def test_a_body_over_64_kb_is_refused_unread(
     assert lying.status_code == 400
     assert service.day_view() == [] and not service.bookings(service.today())
     assert client.post("/api/v1/tickets", json={"service": "pension-new"}, headers=writer).status_code == 201
+
+
+def test_a_retry_with_the_same_idempotency_key_gets_the_first_answer(
+    service: QueueService, client: TestClient, tokens: TokenDirectory
+) -> None:
+    """A client that lost the answer (the server died after saving) retries with the same key and
+    gets the same ticket or booking, with nothing new made; a new key, or another token's, makes one."""
+    website, partner = bearer(tokens, "website", "issue"), bearer(tokens, "partner", "issue")
+    once = {**website, "Idempotency-Key": "6f1c2b9e-5a4d-4f3e-9b8a-1c2d3e4f5a6b"}
+    first = client.post("/api/v1/tickets", json={"service": "pension-new"}, headers=once)
+    again = client.post("/api/v1/tickets", json={"service": "pension-new"}, headers=once)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json()["number"] == first.json()["number"] == "P-001"
+    assert again.json()["token"] == first.json()["token"]
+    other = client.post("/api/v1/tickets", json={"service": "pension-new"}, headers={**once, **partner})
+    assert other.json()["number"] == "P-002", "a key is the token's own"
+    fresh = {**website, "Idempotency-Key": "another"}
+    assert (
+        client.post("/api/v1/tickets", json={"service": "pension-new"}, headers=fresh).json()["number"]
+        == "P-003"
+    )
+    assert len(service.day_view()) == 3
+
+    slot = {"service": "pension-new", "at": "2026-11-24T09:00"}
+    booked = client.post("/api/v1/appointments", json=slot, headers=once)
+    retried = client.post("/api/v1/appointments", json=slot, headers=once)
+    assert booked.status_code == retried.status_code == 201
+    assert retried.json()["code"] == booked.json()["code"]
+    assert len(service.bookings(service.local().date().replace(day=24))) == 1
+
+    for bad in ("", "x" * 65, "a\tb", "café".encode("latin-1")):
+        headers = {**website, "Idempotency-Key": bad}
+        refused = client.post("/api/v1/tickets", json={"service": "pension-new"}, headers=headers)
+        assert refused.status_code == 400 and "Idempotency-Key" in refused.json()["error"], bad
+    assert len(service.day_view()) == 3

@@ -98,6 +98,17 @@ class Api:
         """A blocking core call, off the event loop."""
         return await to_thread.run_sync(lambda: function(*args, **kwargs))
 
+    @staticmethod
+    def request_key(request: Request) -> str | None:
+        """The client's Idempotency-Key: a retry with the same key (and token) is answered with what
+        the first request made, and makes nothing new. 1 to 64 printable ASCII characters."""
+        key = request.headers.get("idempotency-key")
+        if key is None:
+            return None
+        if not 1 <= len(key) <= 64 or not (key.isascii() and key.isprintable()):
+            raise ApiError(400, "Idempotency-Key is 1 to 64 printable ASCII characters (e.g. a UUID)")
+        return key
+
     def limit(self, request: Request) -> None:
         client = request.client.host if request.client else "unknown"
         wait = self.rate.hit(client)
@@ -233,6 +244,7 @@ class Api:
     async def issue(self, request: Request) -> Response:
         self.limit(request)
         token = await self.authorise(request, "issue")
+        key = self.request_key(request)
         body = body_of(NewTicket, await request.body(), "ticket request")
         language = body.language or self.service.settings.main_language
         issued = await self.call(
@@ -243,6 +255,7 @@ class Api:
             interpreter=body.interpreter,
             source="api",
             token=token.name,
+            request_key=key,
         )
         data = await self.status_json(issued.ticket.id, None)
         data["qr"] = issued.qr

@@ -99,6 +99,7 @@ class Appointments:
         api = self.api
         api.limit(request)
         token = await api.authorise(request, "issue")
+        key = api.request_key(request)
         body = body_of(NewBooking, await request.body(), "booking request")
         booking = await api.call(
             api.service.book,
@@ -109,6 +110,7 @@ class Appointments:
             phone=body.phone,
             source=SOURCE,
             token=token.name,
+            request_key=key,
         )
         return JSONResponse(booking_json(booking, self.zone), status_code=201)
 

@@ -192,23 +192,35 @@ class Bookings(Issuing):
         source: str = "desk",
         staff: str | None = None,
         token: str | None = None,
+        request_key: str | None = None,
     ) -> BookingView:
         """Book a seat of the slot of `service` starting at `at` (naive: the centre's local time).
         Raises SlotUnavailable (with its reason) when the slot cannot be booked. `token`: the name of
-        the API token that asked for it (`source` "api")."""
+        the API token that asked for it (`source` "api"); `request_key`: its Idempotency-Key, with
+        which a retry gets the booking of the first request, not a second one."""
+        if token and request_key:
+            earlier = self.answered(Kind.BOOKED, token, request_key)
+            if earlier is not None:
+                return self.booking(str(earlier.data["code"]))
         request = self._request(service, at, language, name, phone)
         self.roll_over()
         for _ in range(ATTEMPTS):
             try:
                 with self.db.write() as s:
-                    row = self._add(s, request, source, staff, token)
+                    row = self._add(s, request, source, staff, token, request_key)
                     return self._booking_view(s, row)
             except IntegrityError:  # another booking took the seat or the code at this moment
                 continue
         raise SlotUnavailable("the slot is being booked by others right now; try again", "full")
 
     def _add(
-        self, s: Session, request: _Request, source: str, staff: str | None, token: str | None = None
+        self,
+        s: Session,
+        request: _Request,
+        source: str,
+        staff: str | None,
+        token: str | None = None,
+        request_key: str | None = None,
     ) -> Booking:
         """Take the slot's first free seat (SlotUnavailable when none) and add the booking, flushed."""
         seat = self._free_seat(s, request)
@@ -232,7 +244,7 @@ class Bookings(Issuing):
         )
         s.add(row)
         s.flush()
-        payload = BookingPayload(code, row.service, self._iso(row.at), source, token)
+        payload = BookingPayload(code, row.service, self._iso(row.at), source, token, request_key)
         record(s, Kind.BOOKED, payload, now, self.local(now).date(), department=row.department, staff=staff)
         return row
 

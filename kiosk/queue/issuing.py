@@ -39,10 +39,16 @@ class Issuing(DayPlanning, Housekeeping):
         staff: str | None = None,
         source: str = "kiosk",
         token: str | None = None,
+        request_key: str | None = None,
     ) -> Issued:
         """Give the next number of the service's department, saved before anything is printed.
-        `token`: the name of the API token that asked for it (`source` "api")."""
+        `token`: the name of the API token that asked for it (`source` "api"); `request_key`: its
+        Idempotency-Key, with which a retry gets the ticket of the first request, not a new one."""
         self.roll_over()
+        if token and request_key:
+            earlier = self.answered(Kind.ISSUED, token, request_key)
+            if earlier is not None and earlier.ticket_id is not None:
+                return self.reissued(earlier.ticket_id)
         svc, dept = self.catalogue.service(service)
         if language not in self.settings.languages:
             offered = ", ".join(self.settings.languages)
@@ -79,11 +85,33 @@ class Issuing(DayPlanning, Housekeeping):
                 self._check_repeat(s, category.code, category.name("en"), now, source, token)
             ticket = self._new_ticket(
                 s, svc, dept, language, category.code if category else None, interpreter, held, now,
-                source=source, staff=staff, token=token,
+                source=source, staff=staff, token=token, request_key=request_key,
             )  # fmt: skip
             ahead = self._ahead(s, ticket)
             view = self._view(ticket)
         minutes = self.estimate_minutes(dept.code, ahead, svc.typical_minutes)
+        return Issued(ticket=view, ahead=ahead, wait_minutes=minutes, qr=self.qr_payload(view))
+
+    def answered(self, kind: Kind, token: str, request_key: str) -> Event | None:
+        """The event of what a request with this token and Idempotency-Key made in the last day."""
+        since = self.now() - timedelta(days=1)
+        with self.db.read() as s:
+            for event in s.scalars(select(Event).where(Event.kind == kind, Event.at >= since)):
+                data = event.data or {}
+                if data.get("token") == token and data.get("request_key") == request_key:
+                    return event
+        return None
+
+    def reissued(self, ticket_id: int) -> Issued:
+        """A ticket given before, as `issue` answered it: its place and wait as they are now."""
+        with self.db.read() as s:
+            ticket = s.get(Ticket, ticket_id)
+            assert ticket is not None
+            ahead = self._ahead(s, ticket)
+            view = self._view(ticket)
+        minutes = self.estimate_minutes(
+            view.department, ahead, self.catalogue.service(view.service)[0].typical_minutes
+        )
         return Issued(ticket=view, ahead=ahead, wait_minutes=minutes, qr=self.qr_payload(view))
 
     def _new_ticket(
@@ -101,6 +129,7 @@ class Issuing(DayPlanning, Housekeeping):
         booking: str | None = None,
         booked_at: datetime | None = None,
         token: str | None = None,
+        request_key: str | None = None,
     ) -> Ticket:
         """Number, insert and record (its `issued` event) a waiting ticket in the open transaction."""
         day = self.local(now).date()
@@ -134,6 +163,7 @@ class Issuing(DayPlanning, Housekeeping):
             booking=booking,
             booked_at=booked_at.isoformat() if booked_at else None,
             token=token,
+            request_key=request_key,
         )
         record(s, Kind.ISSUED, payload, now, ticket=ticket, staff=staff)
         return ticket
