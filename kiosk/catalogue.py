@@ -26,12 +26,6 @@ Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DAYS: tuple[Day, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def _no_brackets(value: str) -> str:
-    if "[" in value or "]" in value:
-        raise ValueError("square brackets are not allowed here (the screens read them as style markup)")
-    return value
-
-
 def _clean_text(value: str) -> str:
     """Shown on screens, printed and spoken: no control or format characters (an escape sequence, a
     right-to-left override), nothing blank, no spaces around it."""
@@ -44,9 +38,7 @@ def _clean_text(value: str) -> str:
     return value
 
 
-Hint = Annotated[
-    str, Field(min_length=1, max_length=120), AfterValidator(_no_brackets), AfterValidator(_clean_text)
-]
+Hint = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(_clean_text)]
 
 
 class _Strict(BaseModel):
@@ -107,7 +99,6 @@ def _no_digits(value: str) -> str:
 Said = Annotated[
     str,
     Field(min_length=1, max_length=40),
-    AfterValidator(_no_brackets),
     AfterValidator(_clean_text),
     AfterValidator(_no_digits),
 ]

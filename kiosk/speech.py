@@ -141,6 +141,7 @@ class Speaker:
             self._chime(item)
             return
         assert self.program is not None
+        # a text is said as it is written: espeak-ng would read "[[...]]" in it as phoneme codes
         command = [self.program, "-v", VOICES.get(item.lang, item.lang), "-s", str(self.rate)]
         if self.output is not None:
             command += ["-w", str(self.output / f"{self.spoken + 1:04d}-{item.lang}.wav")]
@@ -148,7 +149,9 @@ class Speaker:
             if self.output is not None:
                 self.output.mkdir(parents=True, exist_ok=True)
             process = subprocess.Popen(
-                [*command, "--", item.text], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+                [*command, "--", item.text.replace("[[", "[ [")],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
             )
         except OSError as exc:
             log.warning("speech failed: %s", exc)

@@ -107,7 +107,7 @@ def test_prefixes_said_alike_are_noted(tmp_path: Path) -> None:
         ('{ uk = "ер 2" }', "department[3].spoken.uk: no digits"),
         ('{ xx = "pe" }', "department[3].spoken.xx: unknown key"),
         ('{ uk = "" }', "department[3].spoken.uk: String should have at least 1 character"),
-        ('{ uk = "[b]ер" }', "department[3].spoken.uk: square brackets"),
+        ('{ uk = "\\u202eер" }', "department[3].spoken.uk: control or format characters"),
         ('"ер"', "department[3].spoken: Input should be"),
     ],
 )

@@ -760,8 +760,10 @@ def _broken_catalogue(kind: str) -> str:
         broken = text.replace('prefix = "S"', 'prefix = "I"', 1)
     elif kind == "unknown-menu-service":
         broken = text.replace('services = ["housing-subsidy",', 'services = ["no-such-service",', 1)
-    elif kind == "markup-in-a-name":
-        broken = text.replace('name = { en = "Information desk"', 'name = { en = "Information [desk]"', 1)
+    elif kind == "escape-in-a-name":
+        broken = text.replace(
+            'name = { en = "Information desk"', 'name = { en = "Information \\u001b[31mdesk"', 1
+        )
     else:
         line = next(x for x in text.splitlines() if x.startswith('name = { en = "Information desk"'))
         broken = text.replace(line, re.sub(r'uk = "[^"]*", ', "", line), 1)
@@ -775,7 +777,7 @@ def _broken_catalogue(kind: str) -> str:
         ("duplicate-prefix", "department[2].prefix: prefix 'I' is used twice"),
         ("unknown-menu-service", "menu[1].services[1]: unknown service 'no-such-service'"),
         ("missing-translation", "department[1].name.uk: required key is missing"),
-        ("markup-in-a-name", "department[1].name.en: square brackets are not allowed here"),
+        ("escape-in-a-name", "department[1].name.en: control or format characters are not allowed"),
     ],
 )
 def test_malformed_catalogue_names_file_and_key(tmp_path: Path, kind: str, expected: str) -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import io
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -44,6 +43,7 @@ from kiosk.queue import sql
 from kiosk.queue.issuing import CLOSED_REASONS, Issuing
 from kiosk.storage.journal import record
 from kiosk.storage.models import Booking, Event, Ticket
+from kiosk.text import free_text
 
 ALPHABET = "ACEFHJKMNPRTUVWXY34679"
 CODE_LENGTH = 6
@@ -569,14 +569,7 @@ class Bookings(Issuing):
 
 
 def _name(value: str | None) -> str | None:
-    if value is None or not value.strip():
-        return None
-    value = value.strip()
-    if any(unicodedata.category(c) in ("Cc", "Cf") for c in value):
-        raise KioskError("name: control or format characters are not allowed")
-    if len(value) > MAX_NAME:
-        raise KioskError(f"name: at most {MAX_NAME} characters ({len(value)} given)")
-    return value
+    return free_text(value, "name", MAX_NAME)
 
 
 def _phone(value: str | None) -> str | None:

@@ -26,6 +26,7 @@ from kiosk.queue.bookings import Bookings
 from kiosk.queue.machine import check, move
 from kiosk.storage.journal import record
 from kiosk.storage.models import Ticket
+from kiosk.text import free_text
 
 
 class Moves(Bookings):
@@ -71,7 +72,7 @@ class Moves(Bookings):
         must serve the ticket's department. The front desk may send it to another window with a
         reason (`override`, for administrators only: the callers check), kept in the call's event."""
         self.catalogue.departments_of_window(window)
-        reason = override.strip() if override is not None else None
+        reason = free_text(override, "reason")
         if override is not None and not reason:
             raise KioskError("say why the ticket goes to this window")
         self.roll_over()
@@ -150,7 +151,7 @@ class Moves(Bookings):
         source: str | None = None,
     ) -> TicketView:
         """`source`: who cancelled when not a staff member ("phone": the visitor left the queue)."""
-        return self._act(Kind.CANCELLED, ref, None, staff, Cancelled(reason or None, source))
+        return self._act(Kind.CANCELLED, ref, None, staff, Cancelled(free_text(reason, "reason"), source))
 
     def leave(self, ticket_id: int, source: str = "phone") -> TicketView:
         """The visitor leaves the queue: a waiting or called ticket of today is cancelled, the source
@@ -216,6 +217,7 @@ class Moves(Bookings):
         """Move a ticket to another department; it keeps its number, history and (by default) its
         place by arrival time, so the visitor does not start waiting again from the back."""
         dept = self.catalogue.dept(to)
+        note = free_text(note, "note")
         if service is None:
             svc = dept.service[0]
         else:
@@ -243,6 +245,7 @@ class Moves(Bookings):
         """Give or take a priority right (e.g. a document shown at the desk); the reason is kept."""
         if not reason.strip():
             raise KioskError("say why the priority changes")
+        reason = free_text(reason, "reason") or ""
         if category is not None:
             self.catalogue.priority_category(category)
         self.roll_over()

@@ -47,7 +47,9 @@ class AdminScreen(TerminalPart["AdminApp"], Screen[None]):
     def compose(self) -> ComposeResult:
         desk = self.terminal
         yield Label(
-            f"{desk.settings.centre_name} · {self.gettext('Front desk')} · {desk.who}", id="admin-title"
+            f"{desk.settings.centre_name} · {self.gettext('Front desk')} · {desk.who}",
+            id="admin-title",
+            markup=False,  # the centre's and the member's names are text
         )
         with TabbedContent(id="tabs"):
             with TabPane(self.gettext("Queue"), id="tab-queue"):

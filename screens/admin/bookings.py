@@ -27,7 +27,7 @@ from kiosk.i18n import N_, translations
 from kiosk.languages import NATIVE_NAMES
 from screens.admin.dialogs import Dialog
 from screens.admin.panes import Pane
-from screens.common.plain import PlainTable
+from screens.common.plain import PlainTable, plain
 from screens.common.widgets import BigText
 from screens.common.words import problem_text
 
@@ -133,7 +133,7 @@ class SlotDialog(Dialog[BookChoice]):
     def fields(self) -> ComposeResult:
         if self.fixed_service is None:
             services = [
-                (f"{d.name(self.lang)}: {s.name(self.lang)}", s.code)
+                (plain(f"{d.name(self.lang)}: {s.name(self.lang)}"), s.code)
                 for d in self.catalogue.department
                 for s in d.service
                 if s.appointments is not None

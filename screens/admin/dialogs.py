@@ -17,6 +17,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select
 from kiosk.catalogue import Catalogue, Department
 from kiosk.i18n import translations
 from kiosk.languages import NATIVE_NAMES
+from screens.common.plain import plain
 
 R = TypeVar("R")
 
@@ -68,7 +69,7 @@ class Dialog(ModalScreen[R | None], Generic[R]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(self.title_text, classes="dialog-title", markup=False)
             yield from self.fields()
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.gettext("Cancel"), id="cancel", variant="error")
@@ -110,13 +111,13 @@ class IssueDialog(Dialog[IssueChoice]):
 
     def fields(self) -> ComposeResult:
         services = [
-            (f"{d.name(self.lang)}: {s.name(self.lang)}", s.code)
+            (plain(f"{d.name(self.lang)}: {s.name(self.lang)}"), s.code)
             for d in self.catalogue.department
             for s in d.service
         ]
         yield Select(services, prompt=self.gettext("Service"), id="service")
         yield Select([(NATIVE_NAMES[c], c) for c in self.languages], value=self.languages[0], id="language")
-        priorities = [(p.name(self.lang), p.code) for p in self.catalogue.priority]
+        priorities = [(plain(p.name(self.lang)), p.code) for p in self.catalogue.priority]
         yield Select(priorities, prompt=self.gettext("No priority right"), id="priority")
         yield Checkbox(self.gettext("I need a sign-language interpreter"), id="interpreter")
         yield Label("", id="dialog-error", classes="error", markup=False)
@@ -145,7 +146,7 @@ class PriorityDialog(Dialog[PriorityChoice]):
         self.current = current
 
     def fields(self) -> ComposeResult:
-        priorities = [(p.name(self.lang), p.code) for p in self.catalogue.priority]
+        priorities = [(plain(p.name(self.lang)), p.code) for p in self.catalogue.priority]
         yield Select(
             priorities, prompt=self.gettext("No priority right"), id="priority",
             value=self.current if self.current else Select.NULL,

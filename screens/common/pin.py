@@ -32,7 +32,7 @@ class PinScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text, id="pin-title")
+            yield Label(self.title_text, id="pin-title", markup=False)
             yield Input(password=True, restrict=r"\d*", max_length=12, id="pin-input")
             yield Label(self.error, id="pin-error", markup=False)
             with Grid():

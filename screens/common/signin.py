@@ -11,6 +11,7 @@ from textual.widgets import Button, Label
 from kiosk.errors import KioskError
 from kiosk.staff import Member
 from screens.common.pin import PinScreen
+from screens.common.plain import plain
 from screens.common.terminal import TerminalApp, TerminalPart
 from screens.common.words import problem_text
 
@@ -27,7 +28,7 @@ class SignInScreen(TerminalPart[TerminalApp], Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="signin"):
-            yield Label(self.title_text, id="signin-title")
+            yield Label(self.title_text, id="signin-title", markup=False)
             yield Label(self.gettext("Tap your name, then type your PIN"), id="signin-hint")
             yield Grid(id="names")
 
@@ -37,7 +38,8 @@ class SignInScreen(TerminalPart[TerminalApp], Screen[None]):
     def show_members(self, members: list[Member]) -> None:
         self.members = [m for m in members if m.active and (self.role is None or m.role == self.role)]
         buttons = [
-            Button(m.name, id=f"member-{index}", classes="member") for index, m in enumerate(self.members)
+            Button(plain(m.name), id=f"member-{index}", classes="member")
+            for index, m in enumerate(self.members)
         ]
         self.query_one("#names", Grid).mount_all(buttons)
         if buttons and self.focused is None:

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
 from kiosk.domain import TicketView
+from screens.common.plain import plain
 from screens.common.terminal import TerminalApp, TerminalPart
 
 
@@ -31,13 +32,15 @@ class TransferScreen(TerminalPart[TerminalApp], ModalScreen[Transfer | None]):
     def compose(self) -> ComposeResult:
         lang = self.terminal.lang
         departments = [
-            (d.name(lang), d.code)
+            (plain(d.name(lang)), d.code)
             for d in self.terminal.service.catalogue.department
             if d.code != self.ticket.department
         ]
         with Vertical(classes="dialog"):
             yield Label(
-                self.gettext("Transfer {number}").format(number=self.ticket.code), classes="dialog-title"
+                self.gettext("Transfer {number}").format(number=self.ticket.code),
+                classes="dialog-title",
+                markup=False,
             )
             yield Label(self.gettext("It keeps its number and its place by arrival time."))
             yield Select(departments, prompt=self.gettext("Department"), id="department")
@@ -56,7 +59,7 @@ class TransferScreen(TerminalPart[TerminalApp], ModalScreen[Transfer | None]):
             services.set_options([])
         else:
             dept = self.terminal.service.catalogue.dept(str(event.value))
-            services.set_options([(s.name(self.terminal.lang), s.code) for s in dept.service])
+            services.set_options([(plain(s.name(self.terminal.lang)), s.code) for s in dept.service])
             services.value = dept.service[0].code
         self._ready()
 

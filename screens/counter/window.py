@@ -42,7 +42,7 @@ class CounterScreen(TerminalPart["CounterApp"], Screen[None]):
         names = ", ".join(counter.service.catalogue.dept(d).name(counter.lang) for d in counter.departments)
         title = self.gettext("Window {window}").format(window=counter.window)
         member = counter.member.name if counter.member else ""
-        yield Label(f"{title} · {member} · {names}", id="window-title")
+        yield Label(f"{title} · {member} · {names}", id="window-title", markup=False)
         with Horizontal(id="panels"):
             with Vertical(id="current"):
                 yield Label(self.gettext("At this window"), classes="title")

@@ -112,7 +112,7 @@ class DisplayApp(LiveApp):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="top"):
-            yield Label(self.settings.centre_name, id="centre")
+            yield Label(self.settings.centre_name, id="centre", markup=False)
             yield Label("", id="clock")
         with Horizontal(id="main"):
             with Vertical(id="now"):
@@ -121,7 +121,7 @@ class DisplayApp(LiveApp):
                 yield HallText("", rows=6, id="now-window")
             with Vertical(id="side"):
                 yield Label(self.gettext("Latest calls"), classes="title")
-                yield Static("", id="history")
+                yield Static("", id="history", markup=False)
                 yield Label(self.gettext("Waiting"), classes="title")
                 yield Static("", id="waiting")
         if self.settings.public_url:  # phones follow their tickets: the line invites them to scan

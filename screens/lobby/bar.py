@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.widgets import Button
 
+from screens.common.plain import plain
 from screens.common.terminal import TerminalPart
 
 if TYPE_CHECKING:
@@ -47,11 +48,11 @@ class ActionBar(TerminalPart["LobbyApp"], Grid):
 
     def compose(self) -> ComposeResult:
         for ident, (text, on) in self.labels().items():
-            yield Button(text, id=ident, classes="-on" if on else "")
+            yield Button(plain(text), id=ident, classes="-on" if on else "")
 
     def show_state(self) -> None:
         """The buttons' texts and states again, after a choice."""
         for ident, (text, on) in self.labels().items():
             button = self.query_one(f"#{ident}", Button)
-            button.label = text
+            button.label = plain(text)
             button.set_class(on, "-on")

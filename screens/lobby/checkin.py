@@ -100,7 +100,7 @@ class CheckInScreen(VisitorScreen):
         columns, key_height = keypad(width - 4, height - fixed - (2 if roomy else 0))
         rows = key_rows(columns)
         with Vertical(id="checkin"):
-            yield Label(heading, id="heading")
+            yield Label(heading, id="heading", markup=False)
             yield Label(self.instruction(), id="subheading")
             with Horizontal(id="places"):
                 for index in range(CODE_LENGTH):

@@ -79,7 +79,7 @@ class IdleScreen(Dialog[bool]):
 
     def compose(self) -> ComposeResult:
         with self.box():
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(self.title_text, classes="dialog-title", markup=False)
             yield Label(self.template.format(seconds=self.seconds), id="countdown")
             yield from self.buttons(
                 [("continue", self.button, "success"), (*read_aloud(self.lang), "default")]

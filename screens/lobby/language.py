@@ -35,7 +35,7 @@ class LanguageScreen(VisitorScreen):
         names = [numbered(number, NATIVE_NAMES[lang]) for number, lang in enumerate(languages, 1)]
         plan = best_grid(names, width - 8, room, (2, 3, 1, 4), gutter=1 if roomy else 0)
         with Vertical(id="language"):
-            yield Label(settings.centre_name, id="centre")
+            yield Label(settings.centre_name, id="centre", markup=False)
             heading = Label(translations(languages[0]).gettext(HEADING), id="heading")
             heading.styles.height = (
                 top - (wrapped(settings.centre_name, width - 2) or 1) + (2 if roomy else 0)

@@ -223,7 +223,7 @@ class ServiceScreen(MenuScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="services"):
-            yield Label(self.entry.name(self.terminal.lang), id="heading")
+            yield Label(self.entry.name(self.terminal.lang), id="heading", markup=False)
             yield Label(self.gettext("Choose a service"), id="subheading")
             yield from self.compose_choices(ActionBar(), "service")
 

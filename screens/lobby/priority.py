@@ -58,8 +58,8 @@ class PriorityScreen(Dialog[str | None]):
         labels = [label for _, label, _ in self.choices()]
         plan = best_grid(labels, inner, room, (1, 2, 3)) or grid(labels, inner - 2, 1)
         with self.box():
-            yield Label(title, classes="dialog-title")
-            yield Label(text)
+            yield Label(title, classes="dialog-title", markup=False)
+            yield Label(text, markup=False)
             choices = Grid(id="priority-choices")
             if plan is not None:
                 choices.set_styles(plan.css())

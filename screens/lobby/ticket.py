@@ -57,16 +57,16 @@ class TicketScreen(VisitorScreen):
             with Vertical(id="ticket-text"):
                 yield Label(self.gettext("Your number"), id="your-number")
                 yield number
-                yield Label(content.department, id="department")
-                yield Label(content.windows, id="windows")
-                yield Label(content.service, id="service")
+                yield Label(content.department, id="department", markup=False)
+                yield Label(content.windows, id="windows", markup=False)
+                yield Label(content.service, id="service", markup=False)
                 if content.booked:
-                    yield Label(content.booked, id="booked", classes="mark")
+                    yield Label(content.booked, id="booked", classes="mark", markup=False)
                 if content.priority:
-                    yield Label(content.priority, classes="mark")
+                    yield Label(content.priority, classes="mark", markup=False)
                 if content.interpreter:
-                    yield Label(content.interpreter, classes="mark")
-                yield Label(content.queue, id="queue")
+                    yield Label(content.interpreter, classes="mark", markup=False)
+                yield Label(content.queue, id="queue", markup=False)
                 yield Label(self.gettext("Printing your ticket..."), id="print-status", markup=False)
                 buttons = [self.gettext("Done"), self.gettext("Read aloud")]
                 column = width - qr_width - 10 if beside else width - 6
