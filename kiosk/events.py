@@ -59,6 +59,8 @@ class Kind(StrEnum):
     EXIT_PIN_REFUSED = "exit_pin_refused"
     EXIT_PIN_TOO_SOON = "exit_pin_too_soon"  # a try while the terminal waits; its PIN not looked at
     KIOSK_CLOSED = "kiosk_closed"
+    CHECKIN_CODE_REFUSED = "checkin_code_refused"  # a code typed or scanned at a kiosk that is no booking
+    CHECKIN_TOO_SOON = "checkin_too_soon"  # a code while the kiosk waits after wrong ones: not looked at
     # The HTTP API's bearer tokens (`kiosk token`).
     TOKEN_ADDED = "token_added"
     TOKEN_REVOKED = "token_revoked"
@@ -265,7 +267,10 @@ class AtTerminal(Payload):
 
 
 @dataclass(frozen=True)
-class ExitTry(AtTerminal):
+class WrongTry(AtTerminal):
+    """A wrong exit PIN or check-in code at a terminal: the how-manieth in a row (exit PINs) or in the
+    last minutes (check-in codes). Never the PIN or the code itself."""
+
     wrong_in_a_row: int
 
 
@@ -335,9 +340,11 @@ PAYLOADS: dict[Kind, type[Payload]] = {
     Kind.STAFF_ROLE_CHANGED: StaffWithRole,
     Kind.SIGNED_IN: StaffWithRole,
     Kind.STAFF_LOCKED: StaffNamed,
-    Kind.EXIT_PIN_REFUSED: ExitTry,
-    Kind.EXIT_PIN_TOO_SOON: ExitTry,
+    Kind.EXIT_PIN_REFUSED: WrongTry,
+    Kind.EXIT_PIN_TOO_SOON: WrongTry,
     Kind.KIOSK_CLOSED: AtTerminal,
+    Kind.CHECKIN_CODE_REFUSED: WrongTry,
+    Kind.CHECKIN_TOO_SOON: WrongTry,
     Kind.TOKEN_ADDED: TokenNamed,
     Kind.TOKEN_REVOKED: TokenNamed,
     Kind.BOOKED: Booking,

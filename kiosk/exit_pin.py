@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from kiosk.events import AtTerminal, ExitTry, Kind
+from kiosk.events import AtTerminal, Kind, WrongTry
 from kiosk.staff import Member, StaffDirectory
 from kiosk.storage.journal import record
 from kiosk.storage.models import Event
@@ -56,14 +56,14 @@ class ExitGuard:
         if last is not None:
             left = wait_after(wrong) - int((now - last).total_seconds())
             if left > 0:
-                self._record(TOO_SOON, now, None, ExitTry(self.terminal, wrong))
+                self._record(TOO_SOON, now, None, WrongTry(self.terminal, wrong))
                 return ExitAnswer(None, left, checked=False, wrong_in_a_row=wrong)
         member = self.staff.administrator_with(pin)
         if member is not None:
             self._record(CLOSED, now, member.name, AtTerminal(self.terminal))
             return ExitAnswer(member)
         wrong += 1
-        self._record(REFUSED, now, None, ExitTry(self.terminal, wrong))
+        self._record(REFUSED, now, None, WrongTry(self.terminal, wrong))
         return ExitAnswer(None, wait_after(wrong), wrong_in_a_row=wrong)
 
     def _wrong_in_a_row(self) -> tuple[int, datetime | None]:

@@ -74,6 +74,8 @@ STORED: list[tuple[str, dict[str, Any]]] = [
     ("exit_pin_refused", {"terminal": "lobby-1", "wrong_in_a_row": 4}),
     ("exit_pin_too_soon", {"terminal": "lobby-1", "wrong_in_a_row": 4}),
     ("kiosk_closed", {"terminal": "lobby-1"}),
+    ("checkin_code_refused", {"terminal": "lobby-1", "wrong_in_a_row": 2}),
+    ("checkin_too_soon", {"terminal": "lobby-1", "wrong_in_a_row": 5}),
     ("on_my_way", {"source": "phone"}),
     ("cancelled", {"source": "phone"}),
     ("issued", {"service": "pension-new", "language": "uk", "source": "api", "token": "crm"}),

@@ -17,7 +17,8 @@ from kiosk.actions import DESK
 from kiosk.clock import Clock
 from kiosk.config import Settings
 from kiosk.domain import TicketView
-from kiosk.events import DAY_CHANGES, ExitTry, Kind, payload_of
+from kiosk.events import DAY_CHANGES, Kind, WrongTry, payload_of
+from kiosk.i18n import N_
 from kiosk.service import QueueService
 from kiosk.staff import Member
 from printer.printing import TicketPrinter
@@ -39,6 +40,12 @@ from screens.common.signin import SignInScreen
 from screens.common.terminal import COMMON_CSS, TerminalPart, open_terminal_service
 from screens.common.words import DATABASE_AWAY
 from screens.counter.transfer import Transfer, TransferScreen
+
+# Wrong tries at a kiosk that the desk is told of once they repeat.
+ALARMS = {
+    Kind.EXIT_PIN_REFUSED: N_("{count} wrong PINs in a row at the kiosk {terminal}"),
+    Kind.CHECKIN_CODE_REFUSED: N_("{count} wrong check-in codes in a short time at the kiosk {terminal}"),
+}
 
 
 class AdminScreen(TerminalPart["AdminApp"], Screen[None]):
@@ -140,9 +147,9 @@ class AdminApp(LiveApp):
         if audit.opened:
             audit.add(message.events)
         for e in message.events:
-            alarm = payload_of(e) if e.kind == Kind.EXIT_PIN_REFUSED else None
-            if isinstance(alarm, ExitTry) and alarm.wrong_in_a_row >= exit_pin.FREE_TRIES:
-                text = self.gettext("{count} wrong PINs in a row at the kiosk {terminal}")
+            alarm = payload_of(e) if e.kind in ALARMS else None
+            if isinstance(alarm, WrongTry) and alarm.wrong_in_a_row >= exit_pin.FREE_TRIES:
+                text = self.gettext(ALARMS[Kind(e.kind)])
                 terminal = alarm.terminal  # a name another terminal gave: text, never markup
                 self.notify(
                     text.format(count=alarm.wrong_in_a_row, terminal=terminal),

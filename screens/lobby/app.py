@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.events import Event, InputEvent, Key
 
 from kiosk.catalogue import Opening
+from kiosk.checkin_guard import CheckInGuard
 from kiosk.clock import Clock
 from kiosk.config import Settings
 from kiosk.domain import Issued
@@ -61,6 +62,13 @@ class Refusal:
     refused: BookingRefused
     walk_in: str
     language: str | None
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Codes are not looked at for `seconds` more: too many wrong ones were typed at this kiosk."""
+
+    seconds: int
 
 
 class LobbyApp(TerminalApp, inherit_bindings=False):
@@ -287,17 +295,31 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
 
     def _check_in(
         self, code: str, lang: str | None, large: bool
-    ) -> tuple[Issued, Future[PrintResult]] | Refusal:
+    ) -> tuple[Issued, Future[PrintResult]] | Refusal | Waiting:
+        guard = CheckInGuard(self.service, self.settings.terminal)
+        wait = guard.wait_left()
+        if wait:
+            return Waiting(wait)
         try:
             issued = self.service.check_in(code, source="kiosk", language=lang)
         except BookingRefused as refused:
+            if refused.reason == "unknown":
+                guard.wrong_code()
             booking = None if refused.reason == "unknown" else self.service.booking(code)
             # Too early or too late: a walk-in ticket for the booked service may be taken instead.
             walk_in = booking.service if booking is not None and refused.walk_in else ""
             return Refusal(refused, walk_in, booking.language if booking is not None else None)
         return issued, self.ready_printer().submit(issued, render_here=True, large=large)
 
-    def checked_in(self, saved: tuple[Issued, Future[PrintResult]] | Refusal) -> None:
+    def checked_in(self, saved: tuple[Issued, Future[PrintResult]] | Refusal | Waiting) -> None:
+        if isinstance(saved, Waiting):
+            self.issuing = False
+            text = self.gettext(
+                "Too many wrong codes were typed here. Please try again in {seconds} seconds, or ask "
+                "at the front desk."
+            )
+            self.say(text.format(seconds=saved.seconds), True)
+            return
         if not self.lang_chosen:  # scanned on the first screen: the booking's language from now on
             language = saved.language if isinstance(saved, Refusal) else saved[0].ticket.language
             if language is not None:

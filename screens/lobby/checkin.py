@@ -70,6 +70,7 @@ class CheckInScreen(VisitorScreen):
         self.code = code
         self.submit_at_once = submit  # a slip scanned on another screen brought the visitor here
         self.keyboard = False  # the last input was typed (a keyboard or the scanner), not a focus move
+        self.sent = False  # the whole code was sent and answered: the next character starts a new one
 
     def instruction(self) -> str:
         return self.gettext(
@@ -135,7 +136,10 @@ class CheckInScreen(VisitorScreen):
 
     def type_character(self, character: str) -> None:
         if len(self.code) >= CODE_LENGTH:
-            return
+            if not self.sent:
+                return
+            self.code = ""  # another slip scanned, or a new code typed, after a refusal
+        self.sent = False
         self.code += character
         self.show_code()
         guide = self.terminal.guide
@@ -146,11 +150,11 @@ class CheckInScreen(VisitorScreen):
                 guide.say([(character, self.terminal.lang)])
 
     def delete(self) -> None:
-        self.code = self.code[:-1]
+        self.code, self.sent = self.code[:-1], False
         self.show_code()
 
     def clear(self) -> None:
-        self.code = ""
+        self.code, self.sent = "", False
         self.show_code()
 
     def typed(self) -> str:
@@ -209,6 +213,7 @@ class CheckInScreen(VisitorScreen):
         if len(self.code) < CODE_LENGTH:
             self.terminal.say(self.gettext("Please type all 6 characters of your code."))
             return
+        self.sent = True
         self.terminal.check_in(self.code)
 
     def speech(self) -> list[Line]:

@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Label
 
 from harness.decode import decode_job
+from kiosk.checkin_guard import CheckInGuard
 from kiosk.domain import BookingView
 from kiosk.i18n import translations
 from printer.layout import band, marks
@@ -173,6 +174,37 @@ async def test_wrong_used_and_cancelled_codes_send_to_the_front_desk(centre: Cen
     uk = await refused(centre, cancelled.code, "uk")
     assert uk == translations("uk").gettext("This appointment was cancelled. Please ask at the front desk.")
     assert uk != "This appointment was cancelled. Please ask at the front desk."
+
+
+async def test_wrong_codes_slow_the_kiosk_down_and_are_recorded(centre: Centre) -> None:
+    booking = book(centre)
+    centre.clock.set(SLOT)
+    terminal = centre.settings.terminal
+    async with centre.lobby().run_test(size=SIZE) as pilot:
+        await to_checkin(pilot, "en")
+        answers = []
+        for guess in ("KKKKKK", "KKKKKM", "KKKKKN", booking.code):  # the last while it waits
+            await scanned(pilot, guess)
+            await until(pilot, lambda: isinstance(pilot.app.screen, NoticeScreen))
+            notice = pilot.app.screen
+            assert isinstance(notice, NoticeScreen)
+            answers.append(notice.message)
+            await tap(pilot, "#ok")
+            await shown(pilot, CheckInScreen, "#key-A")
+        assert all(a.startswith("We cannot find this code") for a in answers[:3]), answers
+        assert answers[3] == (
+            "Too many wrong codes were typed here. Please try again in 5 seconds, or ask at the front desk."
+        ), "the third wrong one in a short time makes it wait"
+        centre.clock.advance(seconds=5)
+        await scanned(pilot, booking.code)  # waited: the right code checks in
+        await ticket_of(pilot)
+    tries = [(e.kind, e.data) for e in centre.service.events_since(0) if e.kind.startswith("checkin_")]
+    assert tries == [
+        *[("checkin_code_refused", {"terminal": terminal, "wrong_in_a_row": n}) for n in (1, 2, 3)],
+        ("checkin_too_soon", {"terminal": terminal, "wrong_in_a_row": 3}),
+    ], "each wrong code an event, never the code itself"
+    centre.clock.advance(minutes=16)
+    assert CheckInGuard(centre.service, terminal).wait_left() == 0, "forgotten after a quarter of an hour"
 
 
 async def test_an_unfinished_code_is_not_sent(centre: Centre) -> None:

@@ -7,6 +7,7 @@ import contextlib
 
 from textual.widgets import Label
 
+from kiosk.checkin_guard import CheckInGuard
 from kiosk.exit_pin import ExitGuard
 from kiosk.runtime import open_staff
 from kiosk.staff import MAX_FAILURES, SignInRefused
@@ -26,6 +27,18 @@ async def test_the_front_desk_is_told_of_repeated_wrong_exit_pins(centre: Centre
             guard.try_pin("000000")
             centre.clock.advance(seconds=300)
         expected = "3 wrong PINs in a row at the kiosk lobby-2"
+        await until(pilot, lambda: any(n.message == expected for n in app._notifications))
+        assert [n.message for n in app._notifications] == [expected], "the first two are not alarms"
+
+
+async def test_the_front_desk_is_told_of_repeated_wrong_check_in_codes(centre: Centre) -> None:
+    app = admin(centre)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        guard = CheckInGuard(centre.service, "hall-[b]1")
+        for _ in range(3):
+            guard.wrong_code()
+        expected = "3 wrong check-in codes in a short time at the kiosk hall-[b]1"
         await until(pilot, lambda: any(n.message == expected for n in app._notifications))
         assert [n.message for n in app._notifications] == [expected], "the first two are not alarms"
 
