@@ -15,7 +15,7 @@ from kiosk.clock import FixedClock
 from kiosk.service import QueueService
 from kiosk.tokens import TokenDirectory
 from tests import test_web_api as api_tests
-from web.app import create_app
+from web.app import LOOKUP_RATE, create_app
 
 TUESDAY_9 = "2026-11-24T09:00"
 
@@ -208,6 +208,23 @@ def test_the_rate_limit_applies(service: QueueService, tokens: TokenDirectory) -
         ]
     assert [a.status_code for a in answers] == [200, 200, 429]
     assert answers[-1].json()["error"].startswith("too many requests")
+
+
+def test_booking_lookups_by_code_are_limited_per_token_from_any_address(
+    service: QueueService, tokens: TokenDirectory
+) -> None:
+    guesser, other = bearer(tokens, "guesser", "issue"), bearer(tokens, "other", "read")
+    with TestClient(create_app(service, tokens, rate="1000/minute")) as client:
+        codes = [f"KKKK{a}{b}" for a in "ACEFHJKM" for b in "ACEFHJKM"][: int(LOOKUP_RATE.split("/")[0]) + 1]
+        answers = [
+            client.get(f"/api/v1/appointments/{code}", headers={**guesser, "X-Forwarded-For": code})
+            for code in codes
+        ]
+        assert {a.status_code for a in answers[:-1]} == {404}
+        assert answers[-1].status_code == 429 and int(answers[-1].headers["retry-after"]) > 0
+        assert answers[-1].json()["error"].startswith("too many booking lookups with this token")
+        assert client.delete("/api/v1/appointments/KKKKAA", headers=guesser).status_code == 429
+        assert client.get("/api/v1/appointments/KKKKAA", headers=other).status_code == 404, "others go on"
 
 
 def test_a_booking_race_through_the_api_never_overfills_a_slot(

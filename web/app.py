@@ -51,6 +51,8 @@ from web.views import iso, ticket_json
 
 log = logging.getLogger("kiosk.web")
 KEEP_ALIVE_SECONDS = 15.0
+LOOKUP_RATE = "60/minute"  # bookings looked up or cancelled by code, per API token
+STREAMS_PER_CLIENT = 32  # a family, or a centre's wifi behind one address, follows several tickets
 
 
 class NewTicket(BaseModel):
@@ -93,6 +95,7 @@ class Api:
         self.hub = hub
         self.rate = rate
         self.keep_alive = keep_alive
+        self.lookups = RateLimit(LOOKUP_RATE)  # per token: a booking's code is its only secret
 
     async def call(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """A blocking core call, off the event loop."""
@@ -114,6 +117,17 @@ class Api:
         wait = self.rate.hit(client)
         if wait is not None:
             raise ApiError(429, f"too many requests: try again in {wait} s", {"Retry-After": str(wait)})
+
+    def limit_lookups(self, token: TokenInfo) -> None:
+        """Count one lookup of a booking by its code for `token`: a client guessing codes is slowed
+        down whichever addresses it sends from."""
+        wait = self.lookups.hit(f"token:{token.name}")
+        if wait is not None:
+            raise ApiError(
+                429,
+                f"too many booking lookups with this token: try again in {wait} s",
+                {"Retry-After": str(wait)},
+            )
 
     async def authorise(self, request: Request, scope: str) -> TokenInfo:
         header = request.headers.get("authorization", "")
@@ -156,7 +170,10 @@ class Api:
         self.limit(request)
         lang = self.lang(request)
         ticket = await self.call(self.service.ticket_of_token, request.path_params["token"])
-        sub = self.hub.subscribe(ticket.id, ticket.department, lang)  # before the first read: no gap
+        client = request.client.host if request.client else "unknown"
+        if self.hub.streams_of[client] >= STREAMS_PER_CLIENT:
+            raise ApiError(429, "too many open event streams from this address", {"Retry-After": "30"})
+        sub = self.hub.subscribe(ticket.id, ticket.department, lang, client)  # before the first read: no gap
         try:
             first = await self.status_json(ticket.id, lang)
         except BaseException:

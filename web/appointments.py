@@ -117,7 +117,7 @@ class Appointments:
     async def get(self, request: Request) -> Response:
         api = self.api
         api.limit(request)
-        await api.authorise(request, "read")
+        api.limit_lookups(await api.authorise(request, "read"))
         booking = await api.call(api.service.booking, request.path_params["code"])
         return JSONResponse(booking_json(booking, self.zone))
 
@@ -125,6 +125,7 @@ class Appointments:
         api = self.api
         api.limit(request)
         token = await api.authorise(request, "issue")
+        api.limit_lookups(token)
         booking = await api.call(
             api.service.cancel_booking, request.path_params["code"], source=SOURCE, token=token.name
         )

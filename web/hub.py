@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -32,9 +33,10 @@ EVERYONE = frozenset({Kind.DAY_CLOSED, Kind.CATALOGUE_LOADED})
 class Subscriber:
     """One SSE stream: its ticket, the language of its names, and a mailbox of the newest JSON."""
 
-    def __init__(self, ticket_id: int, lang: str | None) -> None:
+    def __init__(self, ticket_id: int, lang: str | None, client: str = "") -> None:
         self.ticket_id = ticket_id
         self.lang = lang
+        self.client = client
         self.last: dict[str, Any] | None = None
         self._newest: dict[str, Any] | None = None
         self._ready = asyncio.Event()
@@ -64,19 +66,24 @@ class Hub:
         self.interval = interval
         self.subscribers: dict[int, set[Subscriber]] = {}
         self.department_of: dict[int, str] = {}
+        self.streams_of: Counter[str] = Counter()  # open streams per client address
         self.follower: EventFollower | None = None
         self.batches = 0
 
-    def subscribe(self, ticket_id: int, department: str, lang: str | None) -> Subscriber:
-        sub = Subscriber(ticket_id, lang)
+    def subscribe(self, ticket_id: int, department: str, lang: str | None, client: str = "") -> Subscriber:
+        sub = Subscriber(ticket_id, lang, client)
+        self.streams_of[client] += 1
         self.subscribers.setdefault(ticket_id, set()).add(sub)
         self.department_of[ticket_id] = department
         return sub
 
     def unsubscribe(self, sub: Subscriber) -> None:
         subs = self.subscribers.get(sub.ticket_id)
-        if subs is not None:
+        if subs is not None and sub in subs:
             subs.discard(sub)
+            self.streams_of[sub.client] -= 1
+            if self.streams_of[sub.client] <= 0:
+                del self.streams_of[sub.client]
             if not subs:
                 del self.subscribers[sub.ticket_id]
                 self.department_of.pop(sub.ticket_id, None)

@@ -9,6 +9,8 @@ import uvicorn
 from kiosk.errors import KioskError, quoted
 from kiosk.service import QueueService
 from web.app import create_app
+from web.guard import GuardedH11Protocol
+from web.quiet import quieten
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -23,6 +25,9 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+BACKLOG = 128  # also how many connections asyncio accepts in one go, before the guard sees them
+
+
 def serve(service: QueueService, host: str, port: int) -> None:
     """Serve until interrupted; open event streams get 2 s to end when it stops."""
     config = uvicorn.Config(
@@ -33,6 +38,9 @@ def serve(service: QueueService, host: str, port: int) -> None:
         proxy_headers=False,  # the rate limit counts the peer's address, never a header it sends
         timeout_graceful_shutdown=2,
         server_header=False,
+        http=GuardedH11Protocol,
+        backlog=BACKLOG,  # a timeout for a request that never comes, caps per client and in all
     )
+    quieten("uvicorn", "uvicorn.error", "uvicorn.access")  # after uvicorn set its own logging up
     sock = listening_socket(host, port)
     uvicorn.Server(config).run(sockets=[sock])
