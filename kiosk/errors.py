@@ -114,11 +114,17 @@ class BookingRefused(KioskError):
 class ImportRefused(KioskError):
     """A bookings file with bad rows: `problems` names each one ("line 4: ..."); nothing was imported."""
 
+    LISTED = 50  # a file of 170,000 bad rows is not 170,000 lines of message
+
     def __init__(self, path: str, problems: list[str]) -> None:
         self.path = path
         self.problems = problems
-        lines = "\n".join(f"  {clipped(p)}" for p in problems)
-        super().__init__(f"{clipped(path)}: {len(problems)} bad row(s), nothing imported\n{lines}")
+        lines = [f"  {clipped(p)}" for p in problems[: self.LISTED]]
+        if len(problems) > self.LISTED:
+            lines.append(f"  ... and {len(problems) - self.LISTED} more")
+        super().__init__(
+            f"{clipped(path)}: {len(problems)} bad row(s), nothing imported\n" + "\n".join(lines)
+        )
 
 
 class StorageUnavailable(KioskError):

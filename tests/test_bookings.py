@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from kiosk.clock import FixedClock
-from kiosk.errors import BookingRefused, DepartmentClosed, ImportRefused, SlotUnavailable
+from kiosk.errors import BookingRefused, DepartmentClosed, ImportRefused, KioskError, SlotUnavailable
 from kiosk.events import Booking as BookingPayload
 from kiosk.events import CheckedIn, Issued, Kind, read_payload
+from kiosk.queue import imports
 from kiosk.queue.bookings import ALPHABET, parse_code
 from kiosk.runtime import initialise, open_service
 from kiosk.service import QueueService
@@ -384,6 +385,36 @@ def test_an_import_with_a_bad_header_or_shape_is_refused(service: QueueService, 
     with pytest.raises(ImportRefused):
         service.import_bookings(text, "x.csv")
     assert service.bookings() == []
+
+
+def test_a_long_list_of_bad_rows_shows_the_first_50_and_how_many_more(service: QueueService) -> None:
+    text = "service,at\n" + "nope,2026-11-23T10:20\n" * 170
+    with pytest.raises(ImportRefused) as refused:
+        service.import_bookings(text, "bad.csv")
+    message = str(refused.value).splitlines()
+    assert message[0] == "bad.csv: 170 bad row(s), nothing imported"
+    assert len(message) == 1 + 50 + 1 and message[-1] == "  ... and 120 more"
+    assert len(refused.value.problems) == 170, "a caller still gets every problem"
+
+
+def test_a_booking_that_takes_a_seat_during_the_import_undoes_it(
+    service: QueueService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows are written two at a time here; between the chunks another terminal books the last
+    seat of a slot the file's third row needs: the two written are cancelled again, with events."""
+    monkeypatch.setattr(imports, "CHUNK", 2)
+    other = open_service(service.settings, service.clock)
+    monkeypatch.setattr(imports.time, "sleep", lambda _: other.book("pension-new", at("11:00")))
+    text = "service,at\n" + "pension-new,2026-11-23T10:20\n" * 2 + "pension-new,2026-11-23T11:00\n" * 2
+    with pytest.raises(
+        KioskError, match=r"line 5: the slot 23\.11\.2026 11:00 of pension-new is full: taken by"
+    ):
+        service.import_bookings(text, "day.csv")
+    states = sorted((b.source, b.state) for b in service.bookings())
+    assert states == [("desk", "booked"), ("import", "cancelled"), ("import", "cancelled")]
+    kinds = [e.kind for e in service.events_since(0) if e.kind.startswith("book")]
+    assert kinds == ["booked", "booked", "booked", "booking_cancelled", "booking_cancelled"]
+    other.db.dispose()
 
 
 # Statistics ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
-"""Booked visits: the slots the catalogue offers, booking, moving and cancelling, the CSV import from an
-outside booking system, and the check-in that issues the booked visitor's ticket in the same
-transaction; and the starvation guard call-next asks before it calls a booked visitor.
+"""Booked visits: the slots the catalogue offers, booking, moving and cancelling, and the check-in that
+issues the booked visitor's ticket in the same transaction; and the starvation guard call-next asks
+before it calls a booked visitor. The CSV import is `kiosk.queue.imports`.
 
 A slot holds `per_slot` visitors: each booking takes a seat (1..per_slot) and a unique index on
 (service, at, seat) over the bookings that hold one means that two bookings at the same moment never
@@ -16,8 +16,6 @@ Latin one (А, С, Е, Н, К, М, Р, Т, Х, У on a Ukrainian or Russian keyb
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -31,7 +29,6 @@ from kiosk.domain import BookingView, Issued, SlotView, State
 from kiosk.errors import (
     BookingRefused,
     DepartmentClosed,
-    ImportRefused,
     KioskError,
     NotFound,
     SlotUnavailable,
@@ -460,77 +457,6 @@ class Bookings(Issuing):
         if chosen not in self.settings.languages:
             raise NotFound(f"language {quoted(chosen)} is not offered here")
         return chosen
-
-    # Import ---------------------------------------------------------------------------------------------
-
-    def import_bookings(self, text: str, source_name: str, staff: str | None = None) -> list[BookingView]:
-        """Book every row of a CSV file from an outside booking system, in one transaction: a file
-        with any bad row imports nothing and ImportRefused names each bad row by its line number.
-        Columns (a header row first, in any order): service, at (YYYY-MM-DDTHH:MM, the centre's
-        local time) required; language (default: the centre's main language), name, phone, code
-        (the outside system's code, if it gave one: 6 characters of `ALPHABET`) optional."""
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        header = [h.strip().lower() for h in (reader.fieldnames or [])]
-        problems = []
-        unknown = [h for h in header if h not in IMPORT_COLUMNS]
-        missing = [h for h in ("service", "at") if h not in header]
-        if unknown or missing or len(set(header)) != len(header):
-            what = []
-            if missing:
-                what.append(f"missing column(s) {', '.join(missing)}")
-            if unknown:
-                what.append(f"unknown column(s) {', '.join(quoted(u, 30) for u in unknown)}")
-            if len(set(header)) != len(header):
-                what.append("a column is named twice")
-            raise ImportRefused(
-                source_name, [f"line 1: {'; '.join(what)} (the columns are {', '.join(IMPORT_COLUMNS)})"]
-            )
-        reader.fieldnames = header
-        self.roll_over()
-        added: list[BookingView] = []
-        try:
-            with self.db.write() as s:
-                for values in reader:
-                    line = reader.line_num
-                    if None in values:
-                        problems.append(f"line {line}: more cells than columns")
-                        continue
-                    cells = {k: (v or "").strip() for k, v in values.items()}
-                    if not any(cells.values()):
-                        continue
-                    try:
-                        request = self._import_row(cells)
-                        row = self._add(s, request, "import", staff)
-                    except KioskError as exc:
-                        problems.append(f"line {line}: {str(exc).splitlines()[0]}")
-                        continue
-                    added.append(self._booking_view(s, row))
-                if problems:
-                    raise ImportRefused(source_name, problems)
-        except csv.Error as exc:
-            raise ImportRefused(source_name, [f"line {reader.line_num}: not CSV ({exc})"]) from None
-        except IntegrityError:
-            raise KioskError(
-                f"{source_name}: a slot or code was taken by another booking during the import; "
-                "nothing was imported: run it again"
-            ) from None
-        return added
-
-    def _import_row(self, cells: dict[str, str]) -> _Request:
-        if not cells.get("service"):
-            raise KioskError("no service")
-        text = cells.get("at", "")
-        try:
-            at = datetime.strptime(text, "%Y-%m-%dT%H:%M")
-        except ValueError:
-            raise KioskError(f"at {quoted(text, 30)}: expected a time like 2026-11-24T10:20") from None
-        code = None
-        if cells.get("code"):
-            code = parse_code(cells["code"])
-            if code is None:
-                raise KioskError(f"code {quoted(cells['code'], 30)}: expected 6 characters of {ALPHABET}")
-        language = cells.get("language") or self.settings.main_language
-        return self._request(cells["service"], at, language, cells.get("name"), cells.get("phone"), code)
 
     # The starvation guard ---------------------------------------------------------------------------------
 

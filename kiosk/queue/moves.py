@@ -22,14 +22,14 @@ from kiosk.errors import (
 from kiosk.events import Called, Cancelled, FromSource, Kind, Moved, Payload, PriorityChanged, Transferred
 from kiosk.queue import sql
 from kiosk.queue.base import TicketRef
-from kiosk.queue.bookings import Bookings
+from kiosk.queue.imports import BookingImport
 from kiosk.queue.machine import check, move
 from kiosk.storage.journal import record
 from kiosk.storage.models import Ticket
 from kiosk.text import free_text
 
 
-class Moves(Bookings):
+class Moves(BookingImport):
     def call_next(self, window: str, staff: str | None = None) -> TicketView:
         """Call the next ticket for `window`: priority rights first, then booked visitors whose slot
         has begun, then first come, first served (`kiosk.queue.sql.queue_order`); while walk-ins wait
