@@ -19,6 +19,7 @@ import pytest
 import uvicorn
 
 from kiosk.service import QueueService
+from kiosk.tokens import TokenDirectory
 from tests import test_cli
 from tests.test_cli import run_json
 from tests.test_web_server import served
@@ -127,6 +128,24 @@ def test_nothing_or_half_a_request_is_answered_408_and_closed(service: QueueServ
     assert GuardedH11Protocol.per_client == {}, "every connection was counted out"
 
 
+def test_a_body_that_never_arrives_is_let_go_quietly_and_a_long_address_is_414(
+    service: QueueService, guarded: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    tokens = TokenDirectory(service.db, service.clock, service.settings.zone)
+    token = tokens.add("crm", "issue", by="admin")[1]
+    with served(service) as base:
+        port = int(base.rsplit(":", 1)[1])
+        with connect(port) as slow:
+            slow.sendall(
+                f"POST /api/v1/tickets HTTP/1.1\r\nHost: kiosk\r\nAuthorization: Bearer {token}\r\n"
+                "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{".encode()
+            )
+            assert slow.makefile("rb").read() == b"", "closed once its time was up, nothing half-answered"
+        assert ask(port, "/t/" + "a" * 5000, "127.0.0.1").startswith(b"HTTP/1.1 414")
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], "a client that left is no error"
+    assert service.day_view() == [], "nothing was issued"
+
+
 def test_event_streams_are_capped_per_address(
     service: QueueService, guarded: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -161,5 +180,9 @@ def test_a_repeated_warning_is_logged_once_a_second_with_a_count() -> None:
     record = error()
     assert quiet.filter(record)
     assert record.getMessage() == "accept failed: EMFILE [999 more like this were not logged]"
+    access = logging.LogRecord(
+        "uvicorn.access", logging.INFO, "", 0, '"GET %s"', ("/" + "a" * 100_000,), None
+    )
+    assert quiet.filter(access) and len(access.getMessage()) < 400, "a client's long address is logged cut"
     info = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, "GET /", (), None)
     assert all(quiet.filter(info) for _ in range(10)), "access lines are not warnings: all kept"
