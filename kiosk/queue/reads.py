@@ -168,6 +168,22 @@ class Reads(QueueCore):
         with self.db.read() as s:
             return [event_view(e) for e in s.scalars(query.order_by(Event.id).limit(limit))]
 
+    def transfer_notes(self, ids: Iterable[int] | None = None) -> dict[int, str]:
+        """Today's notes for the next window, by ticket (of `ids`, or all): each ticket's latest
+        transfer note, which goes with it to the counter that calls it and to the desk's row."""
+        query = select(Event.ticket_id, Event.data).where(
+            Event.day == self.today(), Event.kind == Kind.TRANSFERRED, Event.ticket_id.is_not(None)
+        )
+        if ids is not None:
+            query = query.where(Event.ticket_id.in_(sorted(set(ids))))
+        notes: dict[int, str] = {}
+        with self.db.read() as s:
+            for ticket_id, data in s.execute(query.order_by(Event.id)):
+                note = (data or {}).get("note")
+                if note:
+                    notes[int(ticket_id)] = str(note)
+        return notes
+
     def last_event_id(self) -> int:
         with self.db.read() as s:
             return int(s.scalar(select(func.max(Event.id))) or 0)

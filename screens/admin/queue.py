@@ -19,9 +19,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Select
 
 from kiosk.domain import EventView, State, TicketView, parse_ticket_code
-from kiosk.events import PRINT_OUTCOMES
+from kiosk.events import PRINT_OUTCOMES, Kind
 from kiosk.i18n import N_
 from screens.admin.table import TicketTable
+from screens.common.plain import plain
 from screens.common.terminal import TerminalPart
 from screens.common.words import STATE_WORDS, booked_text
 
@@ -71,12 +72,13 @@ class QueueTable(TerminalPart["AdminApp"], Vertical):
         super().__init__(id="queue")
         self.tickets: dict[int, TicketView] = {}
         self.faults: set[int] = set()
+        self.notes: dict[int, str] = {}  # the latest transfer note of a ticket, for the next window
         self.sort_key = "number"
 
     def compose(self) -> ComposeResult:
         catalogue = self.terminal.service.catalogue
         lang = self.terminal.lang
-        departments = [(d.name(lang), d.code) for d in catalogue.department]
+        departments = [(plain(d.name(lang)), d.code) for d in catalogue.department]
         states = [(self.gettext(word), state.value) for state, word in STATE_WORDS.items()]
         with Horizontal(id="filters"):
             yield Select(departments, prompt=self.gettext("All departments"), id="filter-department")
@@ -103,14 +105,18 @@ class QueueTable(TerminalPart["AdminApp"], Vertical):
     def load(self) -> None:
         service = self.terminal.service
         self.terminal.run_db(
-            lambda: (service.day_view(), service.print_faults()),
+            lambda: (service.day_view(), service.print_faults(), service.transfer_notes()),
             lambda read: self._loaded(*read),
             group="queue-load",
             exclusive=True,
         )
 
-    def _loaded(self, tickets: list[TicketView], faults: set[int]) -> None:
+    def _loaded(
+        self, tickets: list[TicketView], faults: set[int], notes: dict[int, str] | None = None
+    ) -> None:
         self.faults = faults
+        if notes is not None:
+            self.notes = notes
         self.tickets = {t.id: t for t in tickets}
         table = self.table
         table.clear()  # once, when opened or when a filter changes; changes then go row by row
@@ -133,6 +139,9 @@ class QueueTable(TerminalPart["AdminApp"], Vertical):
     def changed(self, events: list[EventView]) -> None:
         """Events from any terminal: fetch just the tickets they touched and update their rows."""
         ids = {e.ticket_id for e in events if e.ticket_id is not None}
+        for e in events:
+            if e.kind == Kind.TRANSFERRED and e.ticket_id is not None and e.data.get("note"):
+                self.notes[e.ticket_id] = str(e.data["note"])
         if ids:
             self._fetch(ids, any(e.kind in PRINT_OUTCOMES for e in events))
 
@@ -210,12 +219,17 @@ class QueueTable(TerminalPart["AdminApp"], Vertical):
         ]
 
     def note(self, ticket: TicketView) -> Cell:
-        """A printer fault (marked), and for a booked visitor the slot's time."""
-        booked = booked_text(ticket, self.terminal.settings.zone, self.gettext)
+        """A printer fault (marked), for a booked visitor the slot's time, and the note a window gave
+        the ticket when it sent it on."""
+        parts = [
+            booked_text(ticket, self.terminal.settings.zone, self.gettext),
+            self.notes.get(ticket.id, ""),
+        ]
+        text = " · ".join(p for p in parts if p)
         if ticket.id in self.faults:
             fault = self.gettext("printer fault")
-            return Cell(f"{fault} · {booked}" if booked else fault, FAULT)
-        return Cell(booked) if booked else EMPTY
+            return Cell(f"{fault} · {text}" if text else fault, FAULT)
+        return Cell(text) if text else EMPTY
 
     def word(self, kind: str, code: str) -> Cell:
         return self.words.get((kind, code)) or Cell(code)  # one the catalogue no longer has: its code

@@ -7,6 +7,7 @@ wrong state, a forged code) shows as a calm line, never a crash.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -28,6 +29,23 @@ from screens.common.words import STATE_WORDS, booked_text
 if TYPE_CHECKING:
     from screens.counter.app import CounterApp  # noqa: F401 (the typed base below)
     from screens.counter.transfer import Transfer
+
+SHOWN = 6  # tickets of the line listed at least (as many as fit); "+N more" says how many else wait
+
+
+@dataclass(frozen=True)
+class WindowView:
+    """What the window shows, read off the event loop: the ticket here (its recalls since the call,
+    the visitor's "on my way", the note the last window gave it) and the lines it calls from."""
+
+    current: TicketView | None
+    waiting: list[tuple[int, list[TicketView]]]
+    paused: bool
+    on_way: bool = False
+    recalls: int = 0
+    note: str | None = None
+    rows: int = SHOWN  # of the line, listed by number
+
 
 # The counter's own keys besides the ticket actions of `kiosk.actions`.
 WINDOW_KEYS = [("pause", "f9", N_("Break")), ("sign_out", "f10", N_("Sign out"))]
@@ -186,23 +204,24 @@ class CounterScreen(TerminalPart["CounterApp"], Screen[None]):
     counter_ticket: TicketView | None = None
 
     def refresh_view(self) -> None:
-        self.terminal.run_db(self.read_view, lambda view: self.show(*view), group="view", exclusive=True)
+        rows = max(SHOWN, self.query_one("#next", Static).size.height - 1)  # as many as fit, "+N" last
+        self.terminal.run_db(lambda: self.read_view(rows), self.show, group="view", exclusive=True)
 
-    def read_view(self) -> tuple[TicketView | None, list[tuple[int, list[TicketView]]], bool, bool]:
+    def read_view(self, rows: int = SHOWN) -> WindowView:
         counter = self.terminal
         current = counter.service.at_window(counter.window)
-        waiting = [counter.service.waiting(d, limit=6) for d in counter.departments]
-        status = counter.service.ticket_statuses([current.id]).get(current.id) if current else None
-        on_way = status is not None and status.on_my_way  # the visitor said so on the phone
-        return current, waiting, counter.service.window_paused(counter.window), on_way
+        waiting = [counter.service.waiting(d, limit=rows) for d in counter.departments]
+        paused = counter.service.window_paused(counter.window)
+        if current is None:
+            return WindowView(None, waiting, paused, rows=rows)
+        status = counter.service.ticket_statuses([current.id]).get(current.id)
+        note = counter.service.transfer_notes([current.id]).get(current.id)
+        if status is None:
+            return WindowView(current, waiting, paused, note=note, rows=rows)
+        return WindowView(current, waiting, paused, status.on_my_way, status.recalls, note, rows)
 
-    def show(
-        self,
-        current: TicketView | None,
-        waiting: list[tuple[int, list[TicketView]]],
-        paused: bool,
-        on_way: bool = False,
-    ) -> None:
+    def show(self, view: WindowView) -> None:
+        current, waiting, paused = view.current, view.waiting, view.paused
         self.counter_ticket = current
         lang = self.terminal.lang
         catalogue = self.terminal.service.catalogue
@@ -215,13 +234,18 @@ class CounterScreen(TerminalPart["CounterApp"], Screen[None]):
             number.show(current.code)
             service, _ = catalogue.service(current.service)
             waited = int((self.terminal.service.now() - current.issued_at).total_seconds() // 60)
+            state = self.gettext(STATE_WORDS[current.state])
+            if view.recalls and current.state == State.CALLED:
+                state = self.gettext("recalled ({count}×)").format(count=view.recalls)
             lines = [
-                f"{self.gettext(STATE_WORDS[current.state])} · {service.name(lang)}",
+                f"{state} · {service.name(lang)}",
                 self.gettext("Language: {language}").format(
                     language=NATIVE_NAMES.get(current.language, current.language)
                 ),
                 self.gettext("Waited {minutes} min").format(minutes=waited),
             ]
+            if view.note:  # from the window that sent the visitor here
+                lines.append(self.gettext("Note: {note}").format(note=view.note))
             if current.priority:
                 lines.append(
                     self.gettext("Priority: {category}").format(
@@ -233,7 +257,7 @@ class CounterScreen(TerminalPart["CounterApp"], Screen[None]):
                 lines.append(booked)
             if current.interpreter:
                 lines.append(self.gettext("Sign-language interpreter requested"))
-            if on_way:
+            if view.on_way:
                 lines.append("➜ " + self.gettext("On the way"))
             details.update("\n".join(lines))
         count = sum(c for c, _ in waiting)
@@ -246,8 +270,10 @@ class CounterScreen(TerminalPart["CounterApp"], Screen[None]):
         marks = [
             f"{t.code}{'  ★' if t.priority else ''}{f'  ({interpreter})' if t.interpreter else ''}"
             + (f"  {booked_text(t, zone, self.gettext)}" if t.booked_at else "")
-            for t in upcoming[:6]
+            for t in upcoming[: view.rows]
         ]
+        if count > len(marks):
+            marks.append(self.gettext("+{count} more").format(count=count - len(marks)))
         self.query_one("#next", Static).update("\n".join(marks))
         word = self.gettext("Resume") if paused else self.gettext("Break")
         self.query_one("#act-pause", Button).label = f"F9 {word}"

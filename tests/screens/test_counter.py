@@ -99,6 +99,10 @@ async def test_transfer_dialog_keeps_the_number(centre: Centre) -> None:
         screen = await sign_in(pilot)
         await tap(pilot, "#act-call")
         await settle(pilot, screen, f"Called {ticket.code}")
+        await pilot.press("f7")  # opened and left with Escape: nothing moves
+        await until(pilot, lambda: bool(app.screen.query("#department")))
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
         await pilot.press("f7")
         await until(pilot, lambda: bool(app.screen.query("#department")))
         dialog = app.screen
@@ -209,3 +213,38 @@ async def test_other_terminals_tickets_show_up(centre: Centre) -> None:
         centre.service.issue("pension-new", priority="aged-80")
         await until(pilot, lambda: "2 waiting" in str(screen.query_one("#waiting-count", Label).content))
         assert str(screen.query_one("#next", Static).content).splitlines()[0].startswith("P-002")
+
+
+def details(screen: CounterScreen) -> str:
+    return str(screen.query_one("#current-details", Static).content)
+
+
+async def test_the_note_goes_with_the_ticket_and_a_recall_says_so(centre: Centre) -> None:
+    service = centre.service
+    ticket = service.issue("job-register").ticket
+    service.call_next("10", staff="Ivan")
+    service.transfer(ticket.code, to="pensions", staff="Ivan", note="needs the disability form")
+    app = counter(centre)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await sign_in(pilot)
+        await tap(pilot, "#act-call")
+        await settle(pilot, screen, f"Called {ticket.code}")
+        await until(pilot, lambda: "Note: needs the disability form" in details(screen))
+        await pilot.press("f2")
+        await until(pilot, lambda: details(screen).startswith("recalled (1×)"))
+        await pilot.press("f2")
+        await until(pilot, lambda: details(screen).startswith("recalled (2×)"))
+
+
+async def test_a_long_line_says_how_many_more_wait(centre: Centre) -> None:
+    for _ in range(40):
+        centre.service.issue("pension-new")
+    app = counter(centre)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await sign_in(pilot)
+        nexts = screen.query_one("#next", Static)
+        await until(pilot, lambda: "more" in str(nexts.content))
+        lines = str(nexts.content).splitlines()
+        listed = len(lines) - 1
+        assert lines[-1] == f"+{40 - listed} more" and listed >= 6
+        assert lines[0] == "P-001" and len(lines) <= nexts.size.height, "as many as fit, the count last"

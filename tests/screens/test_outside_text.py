@@ -118,7 +118,7 @@ async def test_the_counter_and_the_display_draw_names_and_notes_as_text(hostile:
         screen = await counter_sign_in(pilot, name=STAFF, pin="1234")
         await tap(pilot, "#act-call")
         await settle(pilot, screen, f"Called {ticket.code}")
-        await shows(pilot, app, DEPARTMENT, SERVICE, STAFF)
+        await shows(pilot, app, NOTE, DEPARTMENT, SERVICE, STAFF)
         await pilot.press("f7")  # the transfer dialog lists the departments by name
         await until(pilot, lambda: bool(app.screen.query("#department")))
         app.screen.query_one("#department", Select).expanded = True
@@ -156,5 +156,5 @@ async def test_outside_text_is_drawn_as_text_on_every_tab_of_the_front_desk(host
             await app.workers.wait_for_complete()
             await pilot.pause()
             expected = {"bookings": [NAME, PHONE], "staff": [STAFF], "audit": [NOTE], "stats": [DEPARTMENT],
-                        "day": [DEPARTMENT], "queue": [SERVICE]}  # fmt: skip
+                        "day": [DEPARTMENT], "queue": [SERVICE, NOTE]}  # fmt: skip
             await shows(pilot, app, *expected[tab])
