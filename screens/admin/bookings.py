@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
@@ -239,7 +240,10 @@ class ConfirmDialog(Dialog[bool]):
 
 
 class CodeScreen(ModalScreen[None]):
-    """The new booking's code, large and spaced, to read out on the phone; with its slot."""
+    """The new booking's code, large and spaced, to read out on the phone; with its slot. Escape
+    closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", show=False)]
 
     def __init__(self, lang: str, booking: BookingView, lines: list[str]) -> None:
         super().__init__()
@@ -259,7 +263,7 @@ class CodeScreen(ModalScreen[None]):
                 yield Button(gettext("Close"), id="cancel", variant="primary")
 
     @on(Button.Pressed, "#cancel")
-    def _close(self) -> None:
+    def action_close(self) -> None:
         self.dismiss(None)
 
 

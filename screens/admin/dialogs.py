@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import time
-from typing import Generic, TypeVar
+from typing import ClassVar, Generic, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select
@@ -56,7 +57,10 @@ class StaffEntry:
 
 class Dialog(ModalScreen[R | None], Generic[R]):
     """A titled dialog with Cancel and a confirming button; subclasses add fields and `result()`,
-    which gives the typed answer (dismissed with it), or None while a field needs fixing."""
+    which gives the typed answer (dismissed with it), or None while a field needs fixing. Escape
+    cancels, as the Cancel button does."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False)]
 
     def __init__(self, lang: str, title: str, confirm: str) -> None:
         super().__init__()
@@ -88,7 +92,7 @@ class Dialog(ModalScreen[R | None], Generic[R]):
             self.dismiss(value)
 
     @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
+    def action_cancel(self) -> None:
         self.dismiss(None)
 
     @on(Input.Submitted)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
@@ -23,7 +25,9 @@ class Transfer:
 
 
 class TransferScreen(TerminalPart[TerminalApp], ModalScreen[Transfer | None]):
-    """Dismisses with the `Transfer` chosen, or None."""
+    """Dismisses with the `Transfer` chosen, or None (Cancel or Escape)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False)]
 
     def __init__(self, ticket: TicketView) -> None:
         super().__init__()
@@ -76,5 +80,5 @@ class TransferScreen(TerminalPart[TerminalApp], ModalScreen[Transfer | None]):
         self.dismiss(Transfer(department, service, self.query_one("#note", Input).value.strip()))
 
     @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
+    def action_cancel(self) -> None:
         self.dismiss(None)

@@ -137,6 +137,17 @@ async def test_book_move_and_cancel_at_the_desk(centre: Centre) -> None:
     assert {e.staff for e in events} == {"Olena"}, "every change carries the administrator's name"
 
 
+async def test_escape_closes_the_book_dialog_and_books_nothing(centre: Centre) -> None:
+    app = admin(centre)
+    async with app.run_test(size=SIZE) as pilot:
+        await bookings_tab(pilot)
+        await tap(pilot, "#booking-add")
+        await until(pilot, lambda: isinstance(app.screen, SlotDialog))
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, SlotDialog))
+    assert centre.service.bookings() == []
+
+
 async def test_states_follow_check_in_the_clock_and_the_day_close(centre: Centre) -> None:
     service = centre.service
     early = service.book("housing-subsidy", at(10, 30).replace(tzinfo=None), language="ro")
