@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from kiosk.clock import Clock
 from kiosk.config import Settings
 from kiosk.domain import EventView
 from kiosk.errors import KioskError
-from kiosk.events import CALLS, WAITING_CHANGES, Called, payload_of
+from kiosk.events import CALLS, WAITING_CHANGES, Called, Kind, payload_of
 from kiosk.i18n import translations
 from kiosk.service import QueueService
 from kiosk.speech import Speaker
@@ -85,6 +86,18 @@ class HallText(BigText):
         self.update(self.drawn())
 
 
+HISTORY = 10  # numbers the display keeps: the one called now and the latest calls
+
+
+@dataclass(frozen=True)
+class Call:
+    """A number at the window it was last called to; `recalled` when that call was a recall."""
+
+    code: str
+    window: str
+    recalled: bool = False
+
+
 class DisplayApp(LiveApp):
     CSS_PATH = "display.tcss"
     ENABLE_COMMAND_PALETTE = False
@@ -106,7 +119,7 @@ class DisplayApp(LiveApp):
         self.flash_seconds = flash_seconds
         self.interval = interval
         self.monotonic = monotonic
-        self.calls: list[tuple[str, str]] = []  # (number, window), newest first
+        self.calls: list[Call] = []  # each number once, at its latest window, newest first
         self.flash_until = 0.0
         self.announced = 0
 
@@ -156,12 +169,16 @@ class DisplayApp(LiveApp):
             self.read_state, lambda state: self._show_state(*state), on_failed=self._away, group="state"
         )
 
-    def read_state(self) -> tuple[list[tuple[str, str]], dict[str, int], int]:
+    def read_state(self) -> tuple[list[Call], dict[str, int], int]:
         after = self.service.last_event_id()
-        recent = self.service.recent_calls(10)
+        recent = self.service.recent_calls(40)
         waiting = self.service.waiting_counts()
-        calls = [(self._code(e), e.window or "") for e in recent]
-        return calls, waiting, after
+        calls: list[Call] = []
+        for e in recent:  # newest first: a number's first row is its latest call
+            code = self._code(e)
+            if all(c.code != code for c in calls):
+                calls.append(Call(code, e.window or "", e.kind == Kind.RECALLED))
+        return calls[:HISTORY], waiting, after
 
     def _away(self, exc: KioskError) -> None:
         self.post_message(ConnectionChanged(False, str(exc)))
@@ -170,7 +187,7 @@ class DisplayApp(LiveApp):
     def say(self, text: str, problem: bool = False) -> None:
         """The display shows no refusals: while the database is away, a quiet mark in the corner."""
 
-    def _show_state(self, calls: list[tuple[str, str]], waiting: dict[str, int], after: int) -> None:
+    def _show_state(self, calls: list[Call], waiting: dict[str, int], after: int) -> None:
         self.calls = calls
         self.show_calls()
         self.show_waiting(waiting)
@@ -192,7 +209,8 @@ class DisplayApp(LiveApp):
             if not isinstance(payload, Called) or not payload.code:
                 continue
             code, window = payload.code, str(event.window)
-            self.calls = [(code, window), *[c for c in self.calls if c != (code, window)]][:10]
+            latest = Call(code, window, event.kind == Kind.RECALLED)
+            self.calls = [latest, *[c for c in self.calls if c.code != code]][:HISTORY]
             announce(
                 self.speaker,
                 self.service.catalogue,
@@ -225,11 +243,14 @@ class DisplayApp(LiveApp):
             number.show(self.gettext("Welcome"), rows=5, height=11)
             window.show("")
         else:
-            code, where = self.calls[0]
-            number.show(code, rows=9)
-            window.show(self.gettext("Window {window}").format(window=where), rows=6)
+            number.show(self.calls[0].code, rows=9)
+            window.show(self.gettext("Window {window}").format(window=self.calls[0].window), rows=6)
         template = self.gettext("Window {window}")
-        lines = [f"{code:>8}  →  {template.format(window=where)}" for code, where in self.calls[1:]]
+        again = self.gettext("(called again)")
+        lines = [
+            f"{c.code:>8}  →  {template.format(window=c.window)}" + (f"  {again}" if c.recalled else "")
+            for c in self.calls[1:]
+        ]
         self.query_one("#history", Static).update("\n".join(lines))
 
     def show_waiting(self, waiting: dict[str, int]) -> None:

@@ -11,12 +11,12 @@ import wave
 from pathlib import Path
 
 import pytest
-from textual.widgets import Label
+from textual.widgets import Label, Static
 
 from kiosk.i18n import translations
 from kiosk.speech import CHIME, Utterance
 from screens.common.widgets import BigText
-from screens.display.app import SCAN_SECONDS, DisplayApp, create_app
+from screens.display.app import SCAN_SECONDS, Call, DisplayApp, create_app
 from tests.conftest import MONDAY_10, needs_tool
 from tests.screens.conftest import Centre
 from tests.screens.fit import assert_fits
@@ -60,7 +60,7 @@ async def test_started_mid_day_it_shows_the_state_at_once(centre: Centre) -> Non
     app = display(centre)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: now_number(app) == "P-002")
-        assert app.calls == [("P-002", "7"), ("P-001", "6")]
+        assert app.calls == [Call("P-002", "7"), Call("P-001", "6")]
         assert app.announced == 0, "what was called before the display started is not announced again"
 
 
@@ -78,7 +78,7 @@ async def test_a_call_from_another_process_is_shown_and_announced_once(centre: C
         await until(pilot, lambda: now_number(app) == "E-001", seconds=5)
         kiosk_cli(centre, "recall", "--window", "6")
         await until(pilot, lambda: now_number(app) == "P-001", seconds=5)
-        assert app.calls[:2] == [("P-001", "6"), ("E-001", "9")]
+        assert app.calls == [Call("P-001", "6", recalled=True), Call("E-001", "9")], "each number once"
         assert app.announced == 3
         app.speaker.wait()
     names = sorted(p.name for p in (centre.tmp / "speech").glob("*.wav"))
@@ -176,3 +176,24 @@ async def test_one_clock_timer_however_often_the_display_is_resized(centre: Cent
         await until(pilot, lambda: str(app.query_one("#clock", Label).content) != "")
         ticking = [timer for timer in app._timers if getattr(timer, "_callback", None) == app.tick]
         assert len(ticking) == 1, ticking
+
+
+async def test_latest_calls_list_each_number_once_at_its_latest_window(centre: Centre) -> None:
+    service = centre.service
+    first, second = service.issue("pension-new").ticket, service.issue("pension-new").ticket
+    third = service.issue("pension-new").ticket
+    service.call_next("6")
+    service.recall(window="6")
+    service.transfer(first.code, to="employment")
+    service.call_next("9")  # the transferred ticket, at its new window
+    service.call_next("7")
+    service.recall(window="9")
+    service.call_next("8")
+    app = display(centre)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: now_number(app) == third.code)
+        history = str(app.query_one("#history", Static).content).splitlines()
+        assert [" ".join(line.split()) for line in history] == [
+            f"{first.code} → Window 9 (called again)",
+            f"{second.code} → Window 7",
+        ]
