@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -125,6 +126,11 @@ class TicketView:
     booked_at: datetime | None = None  # the booked slot's start, for a ticket given at check-in
 
 
+def minutes_until(until: datetime, now: datetime) -> int:
+    """Whole minutes from `now` to `until`, rounded up, at least 1."""
+    return max(1, math.ceil((until - now).total_seconds() / 60))
+
+
 def rank_of(priority: str | None) -> int:
     """A ticket's rank in the queue: 0 with a priority right, 1 for everyone else."""
     return 1 if priority is None else 0
@@ -180,6 +186,7 @@ class TicketStatus:
     last_recall_at: datetime | None = None
     on_my_way: bool = False
     transferred_from: str | None = None
+    called_about: datetime | None = None  # a booked visitor checked in early: called when the slot begins
 
 
 @dataclass(frozen=True)

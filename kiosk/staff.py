@@ -3,7 +3,6 @@ repeated wrong PINs, counted atomically so that parallel tries cannot slip past 
 
 from __future__ import annotations
 
-import math
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -13,6 +12,7 @@ from sqlalchemy import Row, case, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.clock import Clock
+from kiosk.domain import minutes_until
 from kiosk.errors import KioskError, NotFound, quoted
 from kiosk.events import Kind, Payload, StaffNamed, StaffWithRole
 from kiosk.pins import PinKey, PinKeyMismatch, check_pin, hash_pin, is_keyed, valid_pin, waste_a_check
@@ -57,10 +57,6 @@ def valid_name(name: str) -> str:
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
         raise KioskError("a staff name may not hold control characters")
     return name
-
-
-def minutes_left(until: datetime, now: datetime) -> int:
-    return max(1, math.ceil((until - now).total_seconds() / 60))
 
 
 class StaffDirectory:
@@ -156,7 +152,7 @@ class StaffDirectory:
             waste_a_check(pin)
             raise SignInRefused("wrong")
         if row.locked_until is not None and row.locked_until > now:
-            raise SignInRefused("locked", minutes_left(row.locked_until, now))
+            raise SignInRefused("locked", minutes_until(row.locked_until, now))
         right = check_pin(pin, row.pin_hash, self.key)
         if right and role == "admin" and row.role != "admin":
             raise SignInRefused("role")
@@ -200,7 +196,7 @@ class StaffDirectory:
             until = s.scalar(select(StaffMember.locked_until).where(StaffMember.id == member_id))
         if until is None or until <= now:
             raise SignInRefused("wrong")  # disabled meanwhile
-        raise SignInRefused("locked", minutes_left(until, now))
+        raise SignInRefused("locked", minutes_until(until, now))
 
     def _audit(self, s: Session, kind: Kind, now: datetime, by: str | None, payload: Payload) -> None:
         record(s, kind, payload, now, now.astimezone(self.zone).date(), staff=by)

@@ -49,7 +49,10 @@ def ticket_content(
     window_text = t.ngettext("Window {windows}", "Windows {windows}", len(ticket.windows)).format(
         windows=windows
     )
-    if ahead == 0:
+    if ticket.booked_at is not None and ticket.booked_at > ticket.issued_at:  # checked in early
+        at = ticket.booked_at.astimezone(settings.zone)
+        queue = t.gettext("You will be called about {time}").format(time=f"{at:%H:%M}")
+    elif ahead == 0:
         queue = t.gettext("You are next")
     else:
         queue = t.ngettext(

@@ -17,6 +17,7 @@ TEXTS: dict[str, str] = {
     "next": N_("You are next"),
     "wait": N_("Estimated wait"),
     "minutes": N_("about {minutes} min"),
+    "booked": N_("Your appointment is at {time}: you will be called about then."),
     "keep_open": N_("Keep this page open: it tells you when it is your turn."),
     "your_turn": N_("Your turn! Go to window"),
     "recalled": N_("You are called again"),

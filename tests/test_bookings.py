@@ -19,7 +19,9 @@ from kiosk.queue.bookings import ALPHABET, parse_code
 from kiosk.runtime import initialise, open_service
 from kiosk.service import QueueService
 from kiosk.storage.models import Booking, Event
+from kiosk.ticket import ticket_content
 from tests.conftest import KYIV, MONDAY_10, make_settings
+from web.views import ticket_json
 
 DAY = MONDAY_10.date()
 
@@ -415,6 +417,31 @@ def test_a_booking_that_takes_a_seat_during_the_import_undoes_it(
     kinds = [e.kind for e in service.events_since(0) if e.kind.startswith("book")]
     assert kinds == ["booked", "booked", "booked", "booking_cancelled", "booking_cancelled"]
     other.db.dispose()
+
+
+def test_a_visitor_checked_in_early_is_told_the_slot_not_the_walk_ins_wait(
+    service: QueueService, clock: FixedClock
+) -> None:
+    """Checked in at 10:30 for 10:40 behind 7 walk-ins: called when the slot begins, so the ticket,
+    the phone and the API say "about 10:40" / 10 min, and mark the ticket booked."""
+    booking = service.book("pension-new", at("10:40"))
+    for _ in range(7):
+        service.issue("pension-new")
+    clock.set(datetime(2026, 11, 23, 10, 30, tzinfo=KYIV))
+    issued = service.check_in(booking.code, language="en")
+    assert issued.ahead == 7 and issued.wait_minutes == 10
+    content = ticket_content(issued.ticket, service.catalogue, service.settings, issued.ahead,
+                             issued.wait_minutes, issued.qr)  # fmt: skip
+    assert content.queue == "You will be called about 10:40" and content.booked == "Booked 10:40"
+    status = service.ticket_statuses([issued.ticket.id])[issued.ticket.id]
+    shown = ticket_json(status, service.catalogue, service.settings.zone, "en")
+    assert shown["booked_at"] == shown["called_about"] == "2026-11-23T10:40:00+02:00"
+    assert shown["wait_minutes"] == 10
+    clock.set(datetime(2026, 11, 23, 10, 41, tzinfo=KYIV))  # the slot began: first in line now
+    status = service.ticket_statuses([issued.ticket.id])[issued.ticket.id]
+    assert (status.ahead, status.wait_minutes, status.called_about) == (0, 0, None)
+    walk_in = service.ticket_statuses([1])[1]
+    assert ticket_json(walk_in, service.catalogue, service.settings.zone, "en")["booked_at"] is None
 
 
 # Statistics ---------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -391,8 +391,17 @@ def test_the_other_ends_of_a_ticket_and_bad_links_show_plainly(centre: PhoneCent
     for name in ("no_show", "done", "closed"):
         ticket = service.issue("pension-new", language="ro").ticket
         tokens[name] = service.ticket_token(ticket)
+    centre.clock.set(MONDAY_10.replace(minute=10))  # checked in 10 min before the slot, behind 3
+    booked = service.check_in(service.book("pension-new", datetime(2026, 11, 23, 10, 20)).code, language="ro")
+    tokens["booked"] = service.ticket_token(booked.ticket)
     centre.serve()
     ro = ui("ro")
+
+    page = phone(browser)  # called when the slot begins, not after the line: no "people ahead"
+    page.goto(f"{centre.base}/t/{tokens['booked']}")
+    state_is(page, "waiting")
+    assert text(page, "#booked") == ro["booked"].format(time="10:20")
+    assert not page.locator("#ahead-figure").is_visible() and page.locator("#wait-figure").is_visible()
 
     page = phone(browser, scripts=("delete window.EventSource; window.EventSource = undefined;",))
     page.goto(f"{centre.base}/t/{tokens['no_show']}")

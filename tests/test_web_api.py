@@ -61,6 +61,8 @@ def test_ticket_json_in_its_language_and_another(service: QueueService, client: 
         "recalls": 0,
         "last_recall_at": None,
         "on_my_way": False,
+        "booked_at": None,
+        "called_about": None,
         "transferred_from": None,
         "day": "2026-11-23",
     }

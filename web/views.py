@@ -50,6 +50,8 @@ def ticket_json(
         "recalls": status.recalls,
         "last_recall_at": iso(status.last_recall_at, zone),
         "on_my_way": status.on_my_way,
+        "booked_at": iso(t.booked_at, zone),
+        "called_about": iso(status.called_about, zone),
         "transferred_from": _department(catalogue, moved, lang) if moved else None,
         "day": t.day.isoformat(),
     }

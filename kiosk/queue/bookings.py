@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kiosk.catalogue import DAYS, Department, Service
-from kiosk.domain import BookingView, Issued, SlotView, State
+from kiosk.domain import BookingView, Issued, SlotView, State, minutes_until
 from kiosk.errors import (
     BookingRefused,
     DepartmentClosed,
@@ -449,6 +449,8 @@ class Bookings(Issuing):
             ahead = self._ahead(s, ticket)
             view = self._view(ticket)
         minutes = self.estimate_minutes(dept.code, ahead, svc.typical_minutes)
+        if view.booked_at is not None and view.booked_at > now:  # called when the slot begins
+            minutes = minutes_until(view.booked_at, now)
         return Issued(ticket=view, ahead=ahead, wait_minutes=minutes, qr=self.qr_payload(view))
 
     def _checkin_language(self, chosen: str | None, booked: str) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk import signing
-from kiosk.domain import EventView, State, TicketStatus, TicketView
+from kiosk.domain import EventView, State, TicketStatus, TicketView, minutes_until
 from kiosk.errors import KioskError, ScanRefused
 from kiosk.events import CALLS, Kind
 from kiosk.queue import sql
@@ -115,6 +115,7 @@ class Reads(QueueCore):
         for ticket_id, kind, at, data in events:
             history.setdefault(int(ticket_id), []).append((str(kind), at, dict(data or {})))
         result = {}
+        now = self.now()
         for t in tickets:
             view = self._view(t)
             ahead = lines.get((t.day, t.department), {}).get(t.id, 0)
@@ -123,6 +124,10 @@ class Reads(QueueCore):
                 wait = self.estimate_minutes(t.department, ahead, typical) if t.state == State.WAITING else 0
             except KioskError:  # a department or service the catalogue no longer has
                 wait = 0
+            early = t.state == State.WAITING and view.booked_at is not None and view.booked_at > now
+            if early:
+                assert view.booked_at is not None
+                wait = minutes_until(view.booked_at, now)  # called when the slot begins, not by the line
             recalls, last_recall, on_way, moved_from = 0, None, False, None
             for kind, at, data in history.get(t.id, []):
                 if kind == Kind.CALLED:
@@ -134,7 +139,8 @@ class Reads(QueueCore):
                 elif kind == Kind.TRANSFERRED:
                     moved_from = str(data.get("from") or "") or None
             on_way = on_way and t.state == State.CALLED
-            result[t.id] = TicketStatus(view, ahead, wait, recalls, last_recall, on_way, moved_from)
+            about = view.booked_at if early else None
+            result[t.id] = TicketStatus(view, ahead, wait, recalls, last_recall, on_way, moved_from, about)
         return result
 
     def ticket_of_token(self, token: str) -> TicketView:

@@ -344,11 +344,16 @@
 
     var waiting = data.state === "waiting";
     show("queue", waiting);
+    // A booked visitor who checked in early is called when the slot begins, not by the line.
+    var early = waiting && !!data.called_about;
+    setText("booked", early ? text("booked", { time: data.called_about.substring(11, 16) }) : "");
+    show("booked", early);
     if (waiting) {
       setText("ahead-label", text("ahead"));
       setText("ahead", data.ahead === 0 ? text("next") : String(data.ahead));
       $("ahead").className = data.ahead === 0 ? "big words" : "big";
-      show("wait-figure", data.ahead > 0);
+      show("ahead-figure", !early);
+      show("wait-figure", data.ahead > 0 || early);
       setText("wait-label", text("wait"));
       setText("wait", text("minutes", { minutes: data.wait_minutes }));
       setText("keep-open", text("keep_open"));
