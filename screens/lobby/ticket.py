@@ -13,12 +13,17 @@ from textual.widgets import Button, Label
 
 from kiosk.domain import Issued
 from kiosk.ticket import ticket_content
-from screens.common.widgets import LEGIBLE_ROWS, BigText, QrCode
+from screens.common.widgets import LEGIBLE_ROWS, BigText, QrCode, big_text
 from screens.lobby.base import Line, VisitorScreen
 from screens.lobby.plan import smallest_grid
 
 if TYPE_CHECKING:
     from printer.printing import PrintResult
+
+
+def number_width(code: str, rows: int) -> int:
+    """Cells the ticket number takes across, drawn `rows` tall."""
+    return max(len(line) for line in big_text(code, rows))
 
 
 class TicketScreen(VisitorScreen):
@@ -45,14 +50,14 @@ class TicketScreen(VisitorScreen):
         qr = QrCode(issued.qr, id="qr")
         qr_width = max(len(line) for line in str(qr.content).splitlines())
         sizes = (8, 6, 5, LEGIBLE_ROWS) if lobby.large and height >= 30 else (6, 5, LEGIBLE_ROWS)
+        code = issued.ticket.code
         for rows in sizes:  # the largest number that leaves room for the QR beside the text
-            number = BigText(issued.ticket.code, rows=rows, id="number")
-            number_width = max(len(line) for line in str(number.content).splitlines())
-            beside = width - qr_width - 8 >= max(number_width, 30)  # the margins and the padding
+            beside = width - qr_width - 8 >= max(number_width(code, rows), 30)  # margins and padding
             if beside:
                 break
-        else:
-            number = BigText(issued.ticket.code, rows=sizes[0], id="number")
+        else:  # under each other: the largest number the width holds, never one cut at the edge
+            rows = next((r for r in (*sizes, 3) if number_width(code, r) <= width - 6), 3)
+        number = BigText(code, rows=rows, id="number")
         with Horizontal(id="ticket") if beside else VerticalScroll(id="ticket", classes="-stacked"):
             with Vertical(id="ticket-text"):
                 yield Label(self.gettext("Your number"), id="your-number")
@@ -68,6 +73,9 @@ class TicketScreen(VisitorScreen):
                     yield Label(content.interpreter, classes="mark", markup=False)
                 yield Label(content.queue, id="queue", markup=False)
                 yield Label(self.gettext("Printing your ticket..."), id="print-status", markup=False)
+                yield Label(
+                    self.gettext("The QR code is on your printed ticket."), id="qr-note", markup=False
+                )
                 buttons = [self.gettext("Done"), self.gettext("Read aloud")]
                 column = width - qr_width - 10 if beside else width - 6
                 plan = smallest_grid(buttons, column, (2, 1))
@@ -79,6 +87,18 @@ class TicketScreen(VisitorScreen):
                     yield Button(buttons[1], id="read-aloud")
             yield qr
         self.content = content
+
+    def on_mount(self) -> None:
+        self.query_one("#qr-note").display = False
+        self.call_after_refresh(self.place_qr)
+
+    def place_qr(self) -> None:
+        """Under the text, where the screen is too short to show the QR code whole, it is left out
+        and a line says where it is: half a QR in a photo of the screen is no use to a phone."""
+        qr = self.query_one("#qr", QrCode)
+        if qr.region.area and not self.region.contains_region(qr.region):
+            qr.display = False
+            self.query_one("#qr-note").display = True
 
     def show_print(self, result: PrintResult) -> None:
         self.printed = result
@@ -94,6 +114,7 @@ class TicketScreen(VisitorScreen):
                 )
             )
             status.set_classes("problem")
+            self.query_one("#qr-note").display = False  # there is no printed ticket
         self.terminal.schedule_reset(failed=not result.ok)
         self.terminal.speak(self.speech())
 

@@ -21,7 +21,7 @@ from harness.loopback import LoopbackPrinter
 from screens.lobby.language import LanguageScreen
 from tests.screens.conftest import Centre
 from tests.screens.test_lobby import shown
-from tests.screens.test_lobby_fit import WALKS
+from tests.screens.test_lobby_fit import WALKS, lobby_for
 
 Snap = Callable[..., bool]
 FOUR = ["en", "uk", "ro", "vi"]
@@ -62,7 +62,7 @@ def test_lobby(snap_compare: Snap, centre: Centre, walk: str, size: tuple[int, i
         await steps(pilot, centre, lang)
 
     try:
-        app = centre.lobby(printer_url=printer.url if printer else None)
+        app = lobby_for(centre, walk, printer)
         assert snap_compare(app, terminal_size=size, run_before=run)
     finally:
         if printer is not None:
