@@ -27,6 +27,7 @@ from PIL import Image
 
 from kiosk.clock import FixedClock
 from kiosk.config import Settings, load_settings
+from kiosk.i18n import translations
 from kiosk.languages import NATIVE_NAMES
 from kiosk.paths import bundled_data
 from kiosk.runtime import initialise, open_service
@@ -280,6 +281,11 @@ def test_the_page_draws_with_the_bundled_font_from_this_server(lobby: Served, pa
     )
     assert sorted(loaded) == ["Kiosk Mono 400", "Kiosk Mono 700"]
     assert font_size(page) == 24, "?fontsize wins over --font-size"
+    # the page's own words are in the centre's main language (the default: Ukrainian), not English
+    assert page.evaluate("document.documentElement.lang") == "uk"
+    uk = translations("uk").gettext
+    assert page.locator(".closed-dialog .message").text_content() == uk("Session ended.") != "Session ended."
+    assert page.locator(".closed-dialog button").text_content() == uk("Start again")
 
 
 def test_larger_text_grows_the_browser_font_and_the_next_visitor_gets_it_back(lobby: Served, tv: Any) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from kiosk.cli.commands import Context
+from kiosk.i18n import translations
 from kiosk.paths import bundled_data
 from kiosk.private import private_file, private_folder
 
@@ -70,7 +71,12 @@ def serve_web(ctx: Context, command: str) -> None:
         args += ["--lang", ctx.args.lang]
     print(f"serving `{command}` at http://{ctx.args.host}:{ctx.args.port}/?fontsize={ctx.args.font_size}")
     server = web_server(
-        shlex.join(args), ctx.args.host, ctx.args.port, ctx.settings.centre_name, ctx.args.font_size
+        shlex.join(args),
+        ctx.args.host,
+        ctx.args.port,
+        ctx.settings.centre_name,
+        ctx.args.font_size,
+        getattr(ctx.args, "lang", None) or ctx.settings.main_language,
     )
     server.serve()
 
@@ -78,10 +84,11 @@ def serve_web(ctx: Context, command: str) -> None:
 WEB_STATIC_URL = "/kiosk/"
 
 
-def web_server(command: str, host: str, port: int, title: str, font_size: int) -> Any:
+def web_server(command: str, host: str, port: int, title: str, font_size: int, lang: str = "en") -> Any:
     """textual-serve's server with the kiosk's page template (data/web/templates) and, beside
     textual-serve's own static files (textual.js, xterm.css), ours under /kiosk/ (data/web/static:
-    the font and kiosk.js). `font_size` is the page's when the address gives no ?fontsize."""
+    the font and kiosk.js). `font_size` is the page's when the address gives no ?fontsize; the page's
+    own words (start, session ended, restart) are in `lang`."""
     import aiohttp_jinja2
     from textual_serve.server import Server
 
@@ -91,7 +98,18 @@ def web_server(command: str, host: str, port: int, title: str, font_size: int) -
         async def _make_app(self) -> Any:
             app = await super()._make_app()
             app.router.add_static(WEB_STATIC_URL, web / "static", name="kiosk-static")
-            aiohttp_jinja2.get_env(app).globals["kiosk"] = {"static": WEB_STATIC_URL, "font_size": font_size}
+            t = translations(lang)
+            texts = {
+                "start": t.gettext("Open the kiosk"),
+                "ended": t.gettext("Session ended."),
+                "restart": t.gettext("Start again"),
+            }
+            aiohttp_jinja2.get_env(app).globals["kiosk"] = {
+                "static": WEB_STATIC_URL,
+                "font_size": font_size,
+                "texts": texts,
+                "lang": lang,
+            }
             return app
 
     return KioskServer(command, host=host, port=port, title=title, templates_path=web / "templates")
