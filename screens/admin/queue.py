@@ -29,17 +29,17 @@ from screens.common.words import STATE_WORDS, booked_text
 if TYPE_CHECKING:
     from screens.admin.app import AdminApp  # noqa: F401 (the typed base below)
 
-COLUMNS = [
+COLUMNS = [  # what an administrator needs most first: at 120x40 these six show whole
     ("number", N_("Number")),
     ("department", N_("Department")),
-    ("service", N_("Service")),
-    ("language", N_("Lang.")),
-    ("priority", N_("Priority")),
     ("state", N_("State")),
-    ("window", N_("Window")),
-    ("issued", N_("Issued")),
     ("waited", N_("Waited")),
+    ("window", N_("Window")),
     ("note", N_("Note")),
+    ("service", N_("Service")),
+    ("priority", N_("Priority")),
+    ("language", N_("Lang.")),
+    ("issued", N_("Issued")),
 ]
 WAITED = [key for key, _ in COLUMNS].index("waited")
 BOLD = Style(bold=True)
@@ -52,11 +52,12 @@ class Cell:
     cell, so a day of 5,000 tickets goes in at once (`QueueTable.fit` keeps each column as wide
     as its longest text, as the table's own measuring would)."""
 
-    __slots__ = ("plain", "style")
+    __slots__ = ("order", "plain", "style")
 
-    def __init__(self, plain: str, style: Style | None = None) -> None:
+    def __init__(self, plain: str, style: Style | None = None, order: tuple[int, str] | None = None) -> None:
         self.plain = plain
         self.style = style
+        self.order = order or (1, plain)  # how the column sorts it: by its text unless told
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield Segment(self.plain, self.style)
@@ -73,7 +74,7 @@ class QueueTable(TerminalPart["AdminApp"], Vertical):
         self.tickets: dict[int, TicketView] = {}
         self.faults: set[int] = set()
         self.notes: dict[int, str] = {}  # the latest transfer note of a ticket, for the next window
-        self.sort_key = "number"
+        self.sort_key = "waited"  # who has waited longest first; a header tap sorts by its column
 
     def compose(self) -> ComposeResult:
         catalogue = self.terminal.service.catalogue
@@ -134,7 +135,7 @@ class QueueTable(TerminalPart["AdminApp"], Vertical):
             column.content_width = max(column.content_width, *(cell_len(cell.plain) for cell in cells))
 
     def sort(self) -> None:
-        self.table.sort(self.sort_key, key=lambda cell: cell.plain)
+        self.table.sort(self.sort_key, key=lambda cell: cell.order)
 
     def changed(self, events: list[EventView]) -> None:
         """Events from any terminal: fetch just the tickets they touched and update their rows."""
@@ -206,16 +207,16 @@ class QueueTable(TerminalPart["AdminApp"], Vertical):
         word = self.word
         zone = self.terminal.settings.zone
         return [
-            Cell(ticket.code, BOLD),
+            Cell(ticket.code, BOLD, (ticket.number, ticket.code)),
             word("department", ticket.department),
-            word("service", ticket.service),
-            word("", ticket.language),
-            word("priority", ticket.priority) if ticket.priority else EMPTY,
             word("state", ticket.state),
-            word("", ticket.window) if ticket.window else EMPTY,
-            Cell(ticket.issued_at.astimezone(zone).strftime("%H:%M")),
             self.waited(ticket, self.terminal.service.now()),
+            word("", ticket.window) if ticket.window else EMPTY,
             self.note(ticket),
+            word("service", ticket.service),
+            word("priority", ticket.priority) if ticket.priority else EMPTY,
+            word("", ticket.language),
+            Cell(ticket.issued_at.astimezone(zone).strftime("%H:%M")),
         ]
 
     def note(self, ticket: TicketView) -> Cell:
@@ -254,7 +255,12 @@ class QueueTable(TerminalPart["AdminApp"], Vertical):
             return EMPTY
         minutes = int((now - ticket.queued_at).total_seconds() // 60)
         late = minutes * 60 > self.terminal.service.sla_seconds(ticket.department)
-        return Cell(f"{minutes} min", LATE if late else None)
+        order = (0, ticket.queued_at.isoformat())  # waiting ones first, the longest wait on top
+        return Cell(self.minutes.format(minutes=minutes), LATE if late else None, order)
+
+    @cached_property
+    def minutes(self) -> str:
+        return self.gettext("{minutes} min")
 
     @on(Select.Changed)
     @on(Input.Changed, "#search")
