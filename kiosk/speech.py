@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.voice_words import for_voice
+
 log = logging.getLogger(__name__)
 
 VOICES = {"en": "en-gb", "uk": "uk", "ru": "ru", "tr": "tr", "ro": "ro", "ms": "ms", "vi": "vi"}
@@ -149,7 +151,7 @@ class Speaker:
             if self.output is not None:
                 self.output.mkdir(parents=True, exist_ok=True)
             process = subprocess.Popen(
-                [*command, "--", item.text.replace("[[", "[ [")],
+                [*command, "--", for_voice(item.text, item.lang).replace("[[", "[ [")],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
             )
