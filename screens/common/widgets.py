@@ -49,12 +49,20 @@ class QrCode(Static):
 class Choice(Button):
     """A big button: a bold name, a plain hint below (left out where the screen has no room for
     it), and an optional state line. Large text gives the name a line of space of its own; big
-    letters are kept for the ticket number (see `LEGIBLE_ROWS`)."""
+    letters are kept for the ticket number (see `LEGIBLE_ROWS`). `plain` is what a voice reads: the
+    hint too where the screen has no room to show it (`shown_hint` False)."""
 
     def __init__(
-        self, name: str, hint: str = "", note: str = "", large: bool = False, **kwargs: object
+        self,
+        name: str,
+        hint: str = "",
+        note: str = "",
+        large: bool = False,
+        shown_hint: bool = True,
+        **kwargs: object,
     ) -> None:
-        super().__init__(self.label_for(name, hint, note, large), **kwargs)  # type: ignore[arg-type]
+        label = self.label_for(name, hint if shown_hint else "", note, large)
+        super().__init__(label, **kwargs)  # type: ignore[arg-type]
         self.plain = "\n".join(p for p in (name, hint, note) if p)
 
     @staticmethod

@@ -62,11 +62,12 @@ class MenuScreen(VisitorScreen):
         with scroll, grid:
             for ident, name, hint, note in self.items():
                 closed = " -closed" if note and self.closing else ""  # a tap says why, chooses nothing
-                yield Choice(
+                yield Choice(  # a hint with no room on screen is still read aloud
                     name,
-                    hint if plan.hints else "",
+                    hint,
                     note,
                     self.terminal.large,
+                    shown_hint=plan.hints,
                     id=ident,
                     classes=classes + closed,
                 )

@@ -380,6 +380,20 @@ async def test_the_needs_are_introduced_by_name_and_heard_in_full_when_picked(ce
     assert names < everything / 2, "the introduction by names takes less than half of reading it all"
 
 
+async def test_at_80x24_the_hints_the_screen_leaves_out_are_still_heard(centre: Centre) -> None:
+    app = centre.lobby()
+    heard = listening(app)
+    catalogue = centre.service.catalogue
+    async with app.run_test(size=(80, 24)) as pilot:
+        await guided_to_the_needs(pilot, app, heard, "2")
+        shown_text = " ".join(str(c.label) for c in app.screen.query(Choice).results(Choice))
+        assert catalogue.menu[2].hint("uk") not in shown_text, "no room for the hints on screen"
+        said = await press(pilot, app, heard, "3")
+        assert catalogue.menu[2].hint("uk") in said[0].text
+        said = await press(pilot, app, heard, "f2")
+        assert all(entry.hint("uk") in said[0].text for entry in catalogue.menu)
+
+
 async def test_the_dot_key_takes_a_booked_visitor_to_check_in(centre: Centre) -> None:
     """With nine departments "I have an appointment" is the tenth choice: no digit of its own. The
     keypad's dot picks it and says it (Enter then takes it), guided or not, and a comma (the dot key
