@@ -18,6 +18,7 @@ import httpx2
 import pytest
 import uvicorn
 
+from kiosk.errors import KioskError
 from kiosk.service import QueueService
 from kiosk.tokens import TokenDirectory
 from tests import test_cli
@@ -26,6 +27,7 @@ from tests.test_web_server import served
 from web import app as web_app
 from web.guard import GuardedH11Protocol
 from web.quiet import OncePerSecond
+from web.server import serve
 
 env, initialised_data, ready = test_cli.env, test_cli.initialised_data, test_cli.ready
 
@@ -186,3 +188,13 @@ def test_a_repeated_warning_is_logged_once_a_second_with_a_count() -> None:
     assert quiet.filter(access) and len(access.getMessage()) < 400, "a client's long address is logged cut"
     info = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, "GET /", (), None)
     assert all(quiet.filter(info) for _ in range(10)), "access lines are not warnings: all kept"
+
+
+def test_a_server_that_cannot_listen_leaves_logging_as_it_was(service: QueueService) -> None:
+    """The address is taken before the log is quietened: a refused `kiosk web` (run in-process by the
+    CLI fuzzer) once left its filter on the test run's own log handlers."""
+    handlers = logging.getLogger().handlers
+    before = [list(h.filters) for h in handlers]
+    with pytest.raises(KioskError, match="cannot listen on"):
+        serve(service, "256.0.0.1", 0)
+    assert [list(h.filters) for h in logging.getLogger().handlers] == before

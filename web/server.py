@@ -29,7 +29,9 @@ BACKLOG = 128  # also how many connections asyncio accepts in one go, before the
 
 
 def serve(service: QueueService, host: str, port: int) -> None:
-    """Serve until interrupted; open event streams get 2 s to end when it stops."""
+    """Serve until interrupted; open event streams get 2 s to end when it stops. The address is taken
+    first: logging is set up only for a server that will run."""
+    sock = listening_socket(host, port)
     config = uvicorn.Config(
         create_app(service),
         host=host,
@@ -42,5 +44,4 @@ def serve(service: QueueService, host: str, port: int) -> None:
         backlog=BACKLOG,  # a timeout for a request that never comes, caps per client and in all
     )
     quieten("uvicorn", "uvicorn.error", "uvicorn.access")  # after uvicorn set its own logging up
-    sock = listening_socket(host, port)
     uvicorn.Server(config).run(sockets=[sock])

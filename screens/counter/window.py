@@ -204,7 +204,8 @@ class CounterScreen(TerminalPart["CounterApp"], Screen[None]):
     counter_ticket: TicketView | None = None
 
     def refresh_view(self) -> None:
-        rows = max(SHOWN, self.query_one("#next", Static).size.height - 1)  # as many as fit, "+N" last
+        shown = self.query("#next")  # as many as fit, "+N more" last
+        rows = max(SHOWN, shown.first().size.height - 1) if shown else SHOWN
         self.terminal.run_db(lambda: self.read_view(rows), self.show, group="view", exclusive=True)
 
     def read_view(self, rows: int = SHOWN) -> WindowView:

@@ -17,6 +17,7 @@ from kiosk.clock import FixedClock
 from kiosk.runtime import initialise, open_service, open_staff
 from screens.admin.app import create_app as create_admin
 from screens.counter.app import create_app as create_counter
+from screens.display.app import Call
 from screens.display.app import create_app as create_display
 from screens.lobby.app import create_app as create_lobby
 from screens.lobby.language import LanguageScreen
@@ -100,7 +101,7 @@ async def test_all_terminals_ride_out_a_30_second_network_cut(pg_url: str, tmp_p
             await until(at_desk, lambda: label(at_desk, "#admin-status") == "", seconds=15)
             await at_window.press("f1")
             await test_counter.settle(at_window, screen, "Called P-001")
-            await until(on_display, lambda: ("P-001", "6") in display.calls, seconds=15)
+            await until(on_display, lambda: Call("P-001", "6") in display.calls, seconds=15)
             await tap(pilot, "#ok")
             await shown(pilot, ServiceScreen, "#service-pension-new")
             await tap(pilot, "#service-pension-new")
