@@ -75,17 +75,25 @@ def memory_mb(pid: int) -> tuple[float, float]:
 async def follow(
     base: str, token: str, address: str, delay: float, seen: dict[str, float], counts: list[int]
 ) -> None:
-    import httpx2
-
+    """One phone following its ticket's event stream from its own address. Plain asyncio streams
+    (the benchmark needs nothing beyond the README's install): an HTTP/1.0 request, so the server
+    sends the stream as it is, line by line, and closes it at the end."""
     await asyncio.sleep(delay)  # phones join over a few seconds, not in one instant
-    transport = httpx2.AsyncHTTPTransport(local_address=address)
+    host, _, port = base.removeprefix("http://").partition(":")
+    reader, writer = await asyncio.wait_for(
+        asyncio.open_connection(host, int(port), local_addr=(address, 0)), timeout=30
+    )
+    path = f"/api/v1/tickets/{token}/events"
+    writer.write(f"GET {path} HTTP/1.0\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n".encode())
     first = True
-    async with (
-        httpx2.AsyncClient(transport=transport, timeout=httpx2.Timeout(30, read=None)) as client,
-        client.stream("GET", f"{base}/api/v1/tickets/{token}/events") as answer,
-    ):
-        answer.raise_for_status()
-        async for line in answer.aiter_lines():
+    try:
+        status = await asyncio.wait_for(reader.readline(), timeout=30)
+        if status.split()[1:2] != [b"200"]:
+            raise RuntimeError(f"the event stream answered {status.decode(errors='replace').strip()}")
+        while (await reader.readline()).strip():  # the headers, up to the blank line
+            pass
+        while raw := await reader.readline():
+            line = raw.decode().strip()
             if not line.startswith("data: "):
                 continue
             data = json.loads(line.removeprefix("data: "))
@@ -96,6 +104,8 @@ async def follow(
                 counts[1] += 1
             if data["state"] == "called" and data["number"] not in seen:
                 seen[data["number"]] = time.time()
+    finally:
+        writer.close()
 
 
 async def phones_main(base: str, tokens: list[str], conn: Connection) -> None:
@@ -166,7 +176,7 @@ def run(phones: int, calls: int, progress: bool = True) -> Figures:
         )
         with (folder / "web.log").open("wb") as log:  # the server writes to its own copy
             server = subprocess.Popen(
-                [sys.executable, "-m", "kiosk", "web", "--host", "127.0.0.1", "--port", str(port)],
+                [sys.executable, "-m", "cli", "web", "--host", "127.0.0.1", "--port", str(port)],
                 env=env, stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
         mine, theirs = multiprocessing.get_context("spawn").Pipe()

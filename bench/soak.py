@@ -43,9 +43,9 @@ from harness.loadgen import START_TIMEOUT, StartSignal, run_together
 from harness.loopback import REASON_OF, FaultSchedule
 from kiosk.clock import FixedClock
 from kiosk.config import Settings
-from kiosk.domain import Issued
+from kiosk.domain.events import Kind
+from kiosk.domain.tickets import Issued
 from kiosk.errors import BookingRefused, KioskError, SlotUnavailable
-from kiosk.events import Kind
 from kiosk.follow import EventFollower
 from kiosk.runtime import initialise, open_service
 from kiosk.storage.models import Booking, Event, Ticket

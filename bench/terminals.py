@@ -24,7 +24,7 @@ from typing import Any
 
 from harness import loadgen
 from kiosk.config import Settings
-from kiosk.events import Called, Kind, payload_of
+from kiosk.domain.events import Called, Kind, payload_of
 from kiosk.runtime import initialise, open_service, open_staff
 
 
@@ -35,7 +35,7 @@ def first_frame_seconds(config: Path, data_dir: Path, marker: bytes, command: st
     env = {**os.environ, "TERM": "xterm-256color", "KIOSK_DATA_DIR": str(data_dir)}
     started = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "--config", str(config), command],
+        [sys.executable, "-m", "cli", "--config", str(config), command],
         stdin=follower, stdout=follower, stderr=follower, env=env, start_new_session=True,
     )  # fmt: skip
     os.close(follower)
@@ -62,7 +62,7 @@ def idle_cpu_percent(config: Path, data_dir: Path, command: str = "display", sec
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     env = {**os.environ, "TERM": "xterm-256color", "KIOSK_DATA_DIR": str(data_dir)}
     child = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "--config", str(config), command],
+        [sys.executable, "-m", "cli", "--config", str(config), command],
         stdin=follower, stdout=follower, stderr=follower, env=env, start_new_session=True,
     )  # fmt: skip
     os.close(follower)
@@ -186,20 +186,24 @@ def admin_figures(settings: Settings, tickets: int = 5000, changes: int = 20) ->
 
     service = open_service(settings)
     loadgen.add_waiting(service, "pension-new", tickets)
-    member = open_staff(service).add("Bench admin", "admin", "13579")
+    staff = open_staff(service)
+    staff.add("Bench admin", "admin", "13579")
     app = create_app(settings, service)
     figures: dict[str, Any] = {"tickets": tickets}
 
     async def run() -> None:
         async with app.run_test(size=(160, 50)) as pilot:
             started = time.perf_counter()
+            member = staff.sign_in("Bench admin", "13579", role="admin")  # the PIN checked, as typed
+            signed = time.perf_counter()
             app.signed_in(member)
             while not isinstance(app.screen, AdminScreen) or not app.screen.query(QueueTable):
                 await pilot.pause(0.01)
             queue = app.screen.query_one(QueueTable)
             while queue.table.row_count < tickets:
                 await pilot.pause(0.01)
-            figures["open_seconds"] = time.perf_counter() - started
+            figures["open_seconds"] = time.perf_counter() - signed
+            figures["signin_to_day_seconds"] = time.perf_counter() - started
             applied = []
             for _ in range(changes):
                 ticket = service.call_next("6")

@@ -1,7 +1,6 @@
-"""Headless core of the lobby kiosk: queue rules, storage, configuration and the `kiosk` CLI.
-
-Nothing in this package imports Textual, the printer or the screens (import-linter checks it),
-except the CLI, which wires them together inside the commands that need them.
+"""Headless core of the lobby kiosk: the domain, the queue and bookings, storage, security, what is
+shown, and the settings. Nothing in it imports Textual, the printer, the screens, the web server or
+the command line (import-linter checks it): `cli/` wires them together above it.
 """
 
 __version__ = "0.1.0"

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from kiosk.languages import LANGUAGES, Lang
+from kiosk.domain.languages import LANGUAGES, Lang
 from kiosk.paths import bundled_data, default_data_dir
 from kiosk.printer_url import parse_printer_url
 from kiosk.tomlfile import read_toml, validate
@@ -56,7 +56,7 @@ class Settings(BaseModel):
     # it is said in every language every this many seconds (0: never); a touch held this long starts it.
     guide_hint_seconds: Annotated[int, Field(ge=0, le=3600)] = 60
     guide_hold_seconds: Annotated[float, Field(ge=0.5, le=10)] = 2.0
-    # Booked visits (kiosk.queue.bookings): a booked visitor checks in from this many minutes before
+    # Booked visits (kiosk.bookings.core): a booked visitor checks in from this many minutes before
     # the slot until this many minutes after its start; earlier is told when to come back, later is
     # offered a walk-in ticket. Bookings are taken up to `booking_days_ahead` days ahead.
     checkin_early_minutes: Annotated[int, Field(ge=0, le=240)] = 15
@@ -70,7 +70,7 @@ class Settings(BaseModel):
     # This terminal's name in audit events (wrong exit PINs, priority claims at the kiosk); default:
     # the machine's host name. Give each kiosk of a centre its own.
     # The address phones on the centre's Wi-Fi reach `kiosk web` at (http://10.0.0.5:8080). When set,
-    # the ticket's QR is a URL under it holding the signed ticket token (`kiosk.signing.ticket_url`).
+    # the ticket's QR is a URL under it holding the signed ticket token (`kiosk.security.signing.ticket_url`).
     public_url: str | None = None
     terminal_name: (
         Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")] | None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 
 class KioskError(Exception):
@@ -82,17 +83,25 @@ class SlotUnavailable(KioskError):
         super().__init__(message)
 
 
+class Refusal(StrEnum):
+    """Why a booking code does not check in, move or cancel; what each one means to a visitor, to
+    staff and to the API is one table, `kiosk.presentation.refusals.REFUSALS`."""
+
+    UNKNOWN = "unknown"  # no such code: a typing slip, or another centre's
+    USED = "used"  # checked in already (`number` is its ticket)
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"  # its day is over
+    TOO_EARLY = "too_early"  # come back at `come_back_at`
+    TOO_LATE = "too_late"  # the grace time after `at` has passed
+
+
 class BookingRefused(KioskError):
-    """A booking code refused (at check-in, or to move or cancel it). `reason`: "unknown" (no such
-    code: a typing slip, or another centre's), "used" (checked in already: `number` is its ticket),
-    "cancelled", "no_show" (its day is over), "too_early" (come back at `come_back_at`), "too_late"
-    (the grace time after `at` has passed). Too early and too late may take a walk-in ticket now
-    (`walk_in`); the others are sent to the front desk."""
+    """A booking code refused (at check-in, or to move or cancel it), for a `Refusal`."""
 
     def __init__(
         self,
         message: str,
-        reason: str,
+        reason: Refusal,
         code: str | None = None,
         at: datetime | None = None,
         come_back_at: datetime | None = None,
@@ -104,11 +113,6 @@ class BookingRefused(KioskError):
         self.come_back_at = come_back_at
         self.number = number
         super().__init__(message)
-
-    @property
-    def walk_in(self) -> bool:
-        """Whether the visitor may be offered a walk-in ticket instead."""
-        return self.reason in ("too_early", "too_late")
 
 
 class ImportRefused(KioskError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from kiosk.domain import EventView
+from kiosk.domain.tickets import EventView
 from kiosk.service import QueueService
 
 

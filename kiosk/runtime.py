@@ -6,16 +6,16 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from kiosk.catalogue import load_catalogue
 from kiosk.clock import Clock, SystemClock
 from kiosk.config import Settings
+from kiosk.domain.catalogue import load_catalogue
+from kiosk.domain.events import CatalogueLoaded, Kind
 from kiosk.errors import StorageUnavailable
-from kiosk.events import CatalogueLoaded, Kind
-from kiosk.pins import load_pin_key
 from kiosk.private import private_folder
+from kiosk.security.pins import load_pin_key
+from kiosk.security.signing import create_secret, read_secret
+from kiosk.security.staff import StaffDirectory
 from kiosk.service import QueueService
-from kiosk.signing import create_secret, read_secret
-from kiosk.staff import StaffDirectory
 from kiosk.storage import SCHEMA_REVISION
 from kiosk.storage.db import Database
 from kiosk.storage.journal import record

@@ -19,14 +19,14 @@ import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
 from kiosk.paths import bundled_data
-from kiosk.ticket import SlipContent, TicketContent
+from kiosk.presentation.ticket import SlipContent, TicketContent
 from printer.raster import BLACK_IS_ONE, picture, row_bytes
 
 FontT = ImageFont.FreeTypeFont
 # The standard lets the encoder use any of the eight masks; scoring all eight was half the drawing time.
 # Mask 2 is the one that search picked most often for ticket payloads, and on average the closest to it.
 QR_MASK = 2
-# The shortest payload (`kiosk.signing`) is 40 characters, more than version 2 holds at level M (38):
+# The shortest payload (`kiosk.security.signing`) is 40 characters, more than version 2 holds at level M (38):
 # starting the fit at 3 skips two sizes that never fit; a longer payload still gets a larger version.
 QR_SMALLEST_VERSION = 3
 # Bands drawn once: about 50 services x 7 languages, their marks and footers fit for one paper width
@@ -156,21 +156,38 @@ def ticket_rows(content: TicketContent, width: int, large: bool = False) -> byte
     number = Line(content.number, _size(150, scale), bold=True, gap=_size(10, scale), whole=True)
     queue = Line(content.queue, _size(26, words), bold=large, gap=_size(6, scale))
     issued = Line(content.issued, _size(22, words), gap=_size(8, scale))
-    footer = Line(content.footer, _size(22, words), gap=2)
+    top, details_and_marks, footer = fixed_lines(content, width, large)
     data = b"".join(
         (
             _blank(width, margin // 2),
-            fixed_band(heading(content, words), width),
+            fixed_band(top, width),
             band((number,), width),
-            fixed_band(details(content, words), width),
-            fixed_band(marks(content, words), width),
+            *(fixed_band(lines, width) for lines in details_and_marks),
             recent_band((queue, issued), width),
             _qr_band(content.qr, width, max(4, round(6 * scale)), round(8 * scale)),
-            fixed_band((footer,), width),
+            fixed_band(footer, width),
             _blank(width, margin - margin // 2),
         )
     )
     return data
+
+
+def fixed_lines(
+    content: TicketContent, width: int, large: bool = False
+) -> tuple[tuple[Line, ...], tuple[tuple[Line, ...], ...], tuple[Line, ...]]:
+    """The runs of lines that are the same on every ticket of a service in a language (with the
+    same marks): the heading; the details and the marks; the footer."""
+    words = width / 576 * (LARGE_PRINT if large else 1)
+    footer = (Line(content.footer, _size(22, words), gap=2),)
+    return heading(content, words), (details(content, words), marks(content, words)), footer
+
+
+def draw_fixed(content: TicketContent, width: int, large: bool = False) -> None:
+    """Draw `content`'s fixed bands into their cache ahead of its first ticket (`ticket_rows` then
+    finds them drawn)."""
+    top, details_and_marks, footer = fixed_lines(content, width, large)
+    for lines in (top, *details_and_marks, footer):
+        fixed_band(lines, width)
 
 
 @lru_cache(maxsize=FIXED_BANDS)
@@ -248,7 +265,11 @@ def slip_rows(content: SlipContent, width: int) -> bytes:
             _blank(width, margin // 2),
             band(lines, width),
             band(
-                (Line(content.code, _size(110, scale), bold=True, gap=_size(12, scale), whole=True),), width
+                (
+                    Line(content.code, _size(110, scale), bold=True, gap=_size(6, scale), whole=True),
+                    Line(content.number_code, _size(26, scale), bold=True, gap=_size(12, scale)),
+                ),
+                width,
             ),
             band(details, width),
             _qr_band(content.qr, width, max(6, round(8 * scale)), round(8 * scale)),

@@ -13,17 +13,18 @@ import logging
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from PIL import Image
 
-from kiosk.catalogue import Catalogue
 from kiosk.config import Settings
-from kiosk.domain import BookingView, Issued, TicketView
+from kiosk.domain.catalogue import Catalogue
+from kiosk.domain.events import Kind, Printed, PrintFailed
+from kiosk.domain.tickets import BookingView, Issued, State, TicketView
 from kiosk.errors import KioskError
-from kiosk.events import Kind, Printed, PrintFailed
-from kiosk.ticket import TicketContent, slip_content, ticket_content
-from printer.layout import slip_rows, ticket_rows
+from kiosk.presentation.ticket import TicketContent, slip_content, ticket_content
+from printer.layout import draw_fixed, slip_rows, ticket_rows
 from printer.raster import encode_rows, picture
 from printer.transports import PrintFault, open_transport
 
@@ -113,6 +114,30 @@ class TicketPrinter:
         minutes = self.service.estimate_minutes(ticket.department, ahead)
         content = self.content_of(ticket, ahead, minutes, self.service.qr_payload(ticket), reprint=True)
         return self._executor.submit(self._render_and_deliver, ticket, content, staff, True)
+
+    def draw_ahead(self) -> Future[int]:
+        """Draw, on the print queue, the parts of a ticket that never change: the centre's name,
+        each service's department, windows and name, and the footer, in every language offered.
+        A visitor's ticket then draws only its number, its line ahead and its QR. Returns how many
+        services and languages were drawn."""
+        return self._executor.submit(self._draw_fixed)
+
+    def _draw_fixed(self) -> int:
+        settings, catalogue = self.service.settings, self.service.catalogue
+        now = datetime.now(UTC)
+        drawn = 0
+        for dept in catalogue.department:
+            for svc in dept.service:
+                for lang in settings.languages:
+                    sample = TicketView(
+                        id=0, code="", number=0, day=now.date(), origin=dept.code, department=dept.code,
+                        service=svc.code, language=lang, priority=None, interpreter=False,
+                        state=State.WAITING, window=None, issued_at=now, queued_at=now, called_at=None,
+                        windows=tuple(dept.windows),
+                    )  # fmt: skip
+                    draw_fixed(self.content_of(sample, 0, 0, ""), settings.paper_width)
+                    drawn += 1
+        return drawn
 
     def print_sample(self, ticket: TicketView, content: TicketContent) -> PrintResult:
         """Print a sample ticket that is not in the database (installers' test print); no event."""

@@ -21,10 +21,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from kiosk import pins
 from kiosk.clock import FixedClock
 from kiosk.config import Settings
 from kiosk.runtime import initialise, open_service
+from kiosk.security import pins
 from kiosk.service import QueueService
 
 PG_SERVER = os.environ.get("KIOSK_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.announce import announcements, call_languages, clashes_of, play
-from kiosk.catalogue import Catalogue, load_catalogue
-from kiosk.domain import spoken_number, spoken_prefix
+from kiosk.domain.catalogue import Catalogue, load_catalogue
+from kiosk.domain.languages import LANGUAGES
+from kiosk.domain.tickets import spoken_number, spoken_prefix
 from kiosk.errors import ConfigError
-from kiosk.languages import LANGUAGES
-from kiosk.speech import VOICES
+from kiosk.presentation.announce import announcements, call_languages, clashes_of, play
+from kiosk.presentation.speech import VOICES
 from tests.conftest import needs_tool
 
 needs_espeak = needs_tool("espeak-ng")

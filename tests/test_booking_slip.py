@@ -11,9 +11,9 @@ import pytest
 
 from harness.decode import decode_job
 from kiosk.clock import FixedClock
+from kiosk.presentation.ticket import slip_content
 from kiosk.runtime import initialise, open_service
 from kiosk.service import QueueService
-from kiosk.ticket import slip_content
 from printer.layout import render_slip
 from printer.printing import TicketPrinter
 from tests.conftest import MONDAY_10, make_settings

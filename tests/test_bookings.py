@@ -10,16 +10,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from kiosk.bookings import imports
 from kiosk.clock import FixedClock
+from kiosk.domain.codes import ALPHABET, code_of_number, new_code, number_code, parse_code
+from kiosk.domain.events import Booking as BookingPayload
+from kiosk.domain.events import CheckedIn, Issued, Kind, read_payload
 from kiosk.errors import BookingRefused, DepartmentClosed, ImportRefused, KioskError, SlotUnavailable
-from kiosk.events import Booking as BookingPayload
-from kiosk.events import CheckedIn, Issued, Kind, read_payload
-from kiosk.queue import imports
-from kiosk.queue.bookings import ALPHABET, parse_code
+from kiosk.presentation.refusals import REFUSALS
+from kiosk.presentation.ticket import ticket_content
 from kiosk.runtime import initialise, open_service
 from kiosk.service import QueueService
 from kiosk.storage.models import Booking, Event
-from kiosk.ticket import ticket_content
 from tests.conftest import KYIV, MONDAY_10, make_settings
 from web.views import ticket_json
 
@@ -51,6 +52,24 @@ def test_typed_codes_are_read_forgivingly() -> None:
     assert parse_code("кмт74х") == "KMT74X"  # typed on a Ukrainian keyboard
     assert parse_code("KMT74O") is None  # O is not in the alphabet: nobody guesses 0 or O
     assert parse_code("KMT74") is None and parse_code("KMT74XX") is None
+
+
+def test_every_code_has_a_number_code_of_nine_digits_and_back() -> None:
+    """The keypad's form of a code: 9 digits, one-to-one with the codes, read back anywhere a code is."""
+    first, last = ALPHABET[0] * 6, ALPHABET[-1] * 6
+    assert number_code(first) == "000 000 000" and number_code(last) == "113 379 903"
+    for code in ("KMT74X", "AAAAAC", "CAAAAA", "99999A", new_code(), new_code()):
+        digits = number_code(code)
+        assert len(digits.replace(" ", "")) == 9
+        assert (
+            code_of_number(digits.replace(" ", ""))
+            == code
+            == parse_code(digits)
+            == parse_code(digits.replace(" ", "-"))
+        )
+    assert code_of_number("113379904") is None and parse_code("999999999") is None  # past the last code
+    assert parse_code("12345678") is None and parse_code("1234567890") is None
+    assert parse_code("١٢٣٤٥٦٧٨٩") is None  # digits of another script are not a number code
 
 
 # Slots and booking -------------------------------------------------------------------------------------
@@ -174,7 +193,11 @@ def test_check_in_on_time_issues_the_booked_ticket(service: QueueService, clock:
     assert CheckedIn.from_data(checked).number == ticket.code
     with pytest.raises(BookingRefused) as used:
         service.check_in(booking.code)
-    assert (used.value.reason, used.value.number, used.value.walk_in) == ("used", ticket.code, False)
+    assert (used.value.reason, used.value.number, REFUSALS[used.value.reason].walk_in) == (
+        "used",
+        ticket.code,
+        False,
+    )
 
 
 def test_check_in_too_early_says_when_to_come_back(service: QueueService, clock: FixedClock) -> None:
@@ -182,7 +205,7 @@ def test_check_in_too_early_says_when_to_come_back(service: QueueService, clock:
     clock.set(local("10:44"))
     with pytest.raises(BookingRefused) as early:
         service.check_in(booking.code)
-    assert (early.value.reason, early.value.come_back_at, early.value.walk_in) == (
+    assert (early.value.reason, early.value.come_back_at, REFUSALS[early.value.reason].walk_in) == (
         "too_early", local("10:45"), True,
     )  # fmt: skip
     assert "check in from 10:45" in str(early.value)
@@ -204,7 +227,7 @@ def test_check_in_past_the_grace_time_is_too_late(service: QueueService, clock: 
     clock.set(local("10:31"))
     with pytest.raises(BookingRefused) as late:
         service.check_in(booking.code)
-    assert (late.value.reason, late.value.walk_in) == ("too_late", True)
+    assert (late.value.reason, REFUSALS[late.value.reason].walk_in) == ("too_late", True)
     assert service.booking(booking.code).state == "booked"  # nothing changed
 
 
@@ -212,7 +235,7 @@ def test_wrong_and_cancelled_codes_are_refused(service: QueueService) -> None:
     for text in ("", "HELLO", "KMT74O", "KMT74X"):
         with pytest.raises(BookingRefused) as wrong:
             service.check_in(text)
-        assert (wrong.value.reason, wrong.value.walk_in) == ("unknown", False)
+        assert (wrong.value.reason, REFUSALS[wrong.value.reason].walk_in) == ("unknown", False)
     booking = service.book("pension-new", at("10:20"))
     service.cancel_booking(booking.code)
     with pytest.raises(BookingRefused) as cancelled:

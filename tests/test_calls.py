@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event
 
 from kiosk.clock import FixedClock
-from kiosk.domain import State
+from kiosk.domain.tickets import State
 from kiosk.errors import InvalidTransition, KioskError, QueueEmpty, ScanRefused, WrongWindow
 from kiosk.service import QueueService
 from tests.conftest import MONDAY_10

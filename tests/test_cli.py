@@ -1,4 +1,4 @@
-"""End-to-end tests of the `kiosk` command line, run as a real subprocess (`python -m kiosk ...`).
+"""End-to-end tests of the `kiosk` command line, run as a real subprocess (`python -m cli ...`).
 
 Every test gets a clean environment: no inherited `KIOSK_*` variable, a settings file in its own
 `tmp_path` whose `data_dir` points there too, and `KIOSK_NOW` pinning the clock to Monday
@@ -106,10 +106,10 @@ def when(env: dict[str, str], moment: str) -> dict[str, str]:
 def run(
     *args: str, env: dict[str, str], check: bool = True, input: str | None = None, umask: int = -1
 ) -> subprocess.CompletedProcess[str]:
-    """Run `python -m kiosk ARGS` (with `umask`, if given); with check, a non-zero exit fails the test
+    """Run `python -m cli ARGS` (with `umask`, if given); with check, a non-zero exit fails the test
     showing both streams."""
     result = subprocess.run(
-        [sys.executable, "-m", "kiosk", *args],
+        [sys.executable, "-m", "cli", *args],
         env=env,
         input=input,
         capture_output=True,
@@ -855,7 +855,7 @@ def test_lobby_web_serves_the_kiosk_to_a_browser(ready: dict[str, str]) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "lobby", "--web", "--port", str(port), "--font-size", "24"],
+        [sys.executable, "-m", "cli", "lobby", "--web", "--port", str(port), "--font-size", "24"],
         env=ready, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
@@ -936,7 +936,9 @@ def test_book_check_in_and_call_from_the_shell(ready: dict[str, str], tmp_path: 
     assert re.fullmatch(r"[ACEFHJKMNPRTUVWXY34679]{6}", code)
     text = run("book", "pension-new", "--at", f"{DAY}T10:20", env=ready).stdout
     assert re.fullmatch(
-        rf"Booked [A-Z0-9]{{6}}: pension-new \(pensions\) at {DAY} 10:20, language en\n", text
+        rf"Booked [A-Z0-9]{{6}} \(number code \d{{3}} \d{{3}} \d{{3}}\): pension-new \(pensions\) "
+        rf"at {DAY} 10:20, language en\n",
+        text,
     )
     assert "is full" in fail("book", "pension-new", "--at", f"{DAY}T10:20", env=ready)
     assert "expected a local time like" in fail("book", "pension-new", "--at", "10:20", env=ready)

@@ -4,7 +4,7 @@ refused command changes nothing: every table is compared row by row before and a
 The arguments of each subcommand are read from the real parser, so a new command or option is fuzzed
 without a change here. Values are arbitrary Unicode text, digit strings of any length in ASCII and in
 other scripts, times with UTC offsets, and paths that are folders, devices or symlink loops. Each
-example runs in-process (`kiosk.cli.main`) over its own copy of a small centre; a handful of cases
+example runs in-process (`cli.main`) over its own copy of a small centre; a handful of cases
 also run as real processes, to show that stderr holds no traceback there either. Hypothesis keeps
 every failing example in its database (.hypothesis/) and replays it first on the next run.
 """
@@ -27,7 +27,7 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from kiosk.cli import build_parser, main
+from cli import build_parser, main
 from kiosk.clock import FixedClock
 from kiosk.runtime import initialise, open_service, open_staff
 from kiosk.storage.db import EXAMPLES
@@ -324,7 +324,7 @@ def kiosk_process(
     argv: list[str | bytes], env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kiosk", *argv],
+        [sys.executable, "-m", "cli", *argv],
         capture_output=True,
         text=True,
         timeout=60,

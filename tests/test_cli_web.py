@@ -73,7 +73,7 @@ def test_kiosk_web_serves_the_api(ready: dict[str, str]) -> None:
         port = probe.getsockname()[1]
     token = run_json("token", "add", "dashboard", env=ready)["token"]
     server = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "web", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "cli", "web", "--host", "127.0.0.1", "--port", str(port)],
         env=ready,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

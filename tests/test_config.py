@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.catalogue import load_catalogue
 from kiosk.config import load_settings
+from kiosk.domain.catalogue import load_catalogue
+from kiosk.domain.languages import LANGUAGES
 from kiosk.errors import ConfigError
-from kiosk.languages import LANGUAGES
 from kiosk.paths import bundled_data
 
 CATALOGUE = bundled_data() / "catalogue.toml"

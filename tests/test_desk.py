@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from kiosk.clock import FixedClock
-from kiosk.domain import Issued, State
+from kiosk.domain.tickets import Issued, State
 from kiosk.errors import DepartmentClosed, InvalidTransition, KioskError, NotFound
 from kiosk.service import QueueService
 from tests.conftest import MONDAY_10

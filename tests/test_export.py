@@ -27,13 +27,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.cli import render
 from kiosk.clock import FixedClock
 from kiosk.config import Settings
-from kiosk.domain import EventView
-from kiosk.export import STATS_COLUMNS, TICKET_COLUMNS, export_day
+from kiosk.domain.hourly import HourStats, hourly
+from kiosk.domain.stats import day_stats
+from kiosk.domain.tickets import EventView
+from kiosk.presentation.export import TICKET_COLUMNS, export_day
+from kiosk.presentation.figures import STATS_COLUMNS, stats_json, stats_rows
 from kiosk.service import QueueService
-from kiosk.stats import HourStats, day_stats, hourly
 from tests.conftest import KYIV, MONDAY_10, make_settings
 from tests.test_cli import CATALOGUE, clean_env, run, run_json, write_config
 
@@ -136,7 +137,7 @@ def test_each_department_is_judged_by_its_own_sla_target(service: QueueService, 
     # all: each wait by its own department's target; with one 15-min target it would be 2 of 5
     assert (stats.total.over_sla, stats.total.sla_base) == (4, 6)
 
-    data = render.stats_json(stats)
+    data = stats_json(stats)
     assert data["sla_minutes"] == 15
     by_code = {d["department"]: d for d in data["departments"]}
     assert (by_code["pensions"]["sla_minutes"], by_code["info"]["sla_minutes"]) == (5, 15)
@@ -274,7 +275,7 @@ def test_export_writes_the_tickets_and_the_summary_of_the_day(
     for code, expected in SUMMARY.items():
         assert by_code[code] == expected.split("|"), code
     # the summary is exactly `kiosk stats --csv`
-    assert rows == [dict(zip(STATS_COLUMNS, r, strict=True)) for r in render.stats_rows(service.stats())]
+    assert rows == [dict(zip(STATS_COLUMNS, r, strict=True)) for r in stats_rows(service.stats())]
 
 
 def test_export_of_a_past_day_leaves_open_periods_out(

@@ -34,6 +34,13 @@ def test_late_commit_of_a_lower_id_is_not_skipped(pg_url: str, tmp_path: object)
     clock = FixedClock(MONDAY_10)
     initialise(settings, clock)
     service = open_service(settings, clock)
+    try:
+        late_commit_is_seen(service)
+    finally:
+        service.db.dispose()
+
+
+def late_commit_is_seen(service: QueueService) -> None:
     follower = EventFollower(service)
     now = datetime.now(UTC)
     with service.db.engine.connect() as slow:

@@ -19,14 +19,14 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from kiosk import signing
-from kiosk.catalogue import parse_catalogue
-from kiosk.cli import main
+from cli import main
 from kiosk.clock import FixedClock
 from kiosk.config import load_settings
+from kiosk.domain.catalogue import parse_catalogue
 from kiosk.errors import ConfigError, KioskError, ScanRefused
 from kiosk.paths import bundled_data
 from kiosk.runtime import initialise, open_service, open_staff
+from kiosk.security import signing
 from kiosk.storage.models import Event, Ticket
 from tests.conftest import MONDAY_10, make_settings
 
@@ -46,7 +46,7 @@ def test_qr_parser_refuses_cleanly(text: str) -> None:
 
 
 # The QR alphabet of a payload, and a payload's fields as the tests build them, independently of
-# kiosk.signing: the body, then the first 80 bits of HMAC-SHA256 over it in base32.
+# kiosk.security.signing: the body, then the first 80 bits of HMAC-SHA256 over it in base32.
 PAYLOAD_CHARS = string.ascii_uppercase + string.digits + ":+-"
 FIELDS = ("version", "id", "day", "code", "department", "windows")
 UPPER, DIGITS = string.ascii_uppercase, string.digits

@@ -15,7 +15,7 @@ from sqlalchemy import event, select
 
 from kiosk.clock import FixedClock
 from kiosk.config import Settings
-from kiosk.domain import State
+from kiosk.domain.tickets import State
 from kiosk.runtime import initialise, open_service
 from kiosk.service import QueueService
 from kiosk.storage.models import Event

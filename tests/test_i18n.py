@@ -3,7 +3,7 @@
 After adding or changing a UI string in kiosk/, printer/ or screens/, run from the top of the repo:
 
     .venv/bin/pybabel extract -o data/locale/kiosk.pot --no-location --omit-header \\
-        --project=lobby-kiosk kiosk screens printer
+        --project=lobby-kiosk cli kiosk screens printer
     .venv/bin/pybabel update -i data/locale/kiosk.pot -d data/locale -D kiosk \\
         --no-fuzzy-matching --ignore-pot-creation-date
 
@@ -15,6 +15,9 @@ with `.venv/bin/pybabel init -i data/locale/kiosk.pot -d data/locale -D kiosk -l
 
 from __future__ import annotations
 
+import gettext
+import io
+import re
 import string
 import subprocess
 import sys
@@ -24,15 +27,16 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from kiosk.i18n import DOMAIN, locale_dir, translations
-from kiosk.languages import LANGUAGES
+from kiosk.domain.languages import LANGUAGES
+from kiosk.presentation.i18n import DOMAIN, compiled, locale_dir, translations
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = locale_dir() / f"{DOMAIN}.pot"
 TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
 UPDATE_HINT = (
     "run `.venv/bin/pybabel extract -o data/locale/kiosk.pot --no-location --omit-header "
-    "--project=lobby-kiosk kiosk screens printer`, then `.venv/bin/pybabel update -i data/locale/kiosk.pot "
+    "--project=lobby-kiosk cli kiosk screens printer`, then `.venv/bin/pybabel update "
+    "-i data/locale/kiosk.pot "
     "-d data/locale -D kiosk --no-fuzzy-matching --ignore-pot-creation-date`, then translate"
 )
 
@@ -64,6 +68,7 @@ def test_template_matches_the_code(tmp_path: Path) -> None:
             "--no-location",
             "--omit-header",
             "--project=lobby-kiosk",
+            "cli",
             "kiosk",
             "screens",
             "printer",
@@ -116,6 +121,33 @@ def test_every_message_is_translated(lang: str) -> None:
     assert not problems, f"{path}:\n  " + "\n  ".join(problems)
 
 
+# The informal "you" of each language: the kiosk addresses every visitor (and staff) one way, the
+# polite one: Vietnamese "quý khách" (or no pronoun), never "bạn"; Ukrainian and Russian "Ви/Вы";
+# Turkish "siz"; Romanian "dumneavoastră"; Malay "anda".
+INFORMAL = {
+    "vi": r"\bbạn\b",
+    "uk": r"\b(ти|тебе|тобі|твій|твоя|твоє|твої|твого)\b",
+    "ru": r"\b(ты|тебя|тебе|твой|твоя|твоё|твои|твоего)\b",
+    "tr": r"\b(sen|seni|senin|sana)\b",
+    "ro": r"\b(tu|tău|tine)\b",
+    "ms": r"\b(kamu|awak|engkau)\b",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(INFORMAL))
+def test_one_register_per_language(lang: str) -> None:
+    """Vietnamese once mixed "bạn" and "quý khách" on one visit."""
+    catalog = load(locale_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}.po", lang)
+    informal = [
+        form
+        for message in catalog
+        if message.id
+        for form in ([message.string] if isinstance(message.string, str) else message.string)
+        if re.search(INFORMAL[lang], form, re.IGNORECASE)
+    ]
+    assert not informal, f"{lang}: the informal you in {informal}"
+
+
 def test_romanian_uses_comma_below() -> None:
     """ș and ț, never the Turkish cedilla letters ş and ţ, which some printer fonts draw differently."""
     text = (locale_dir() / "ro" / "LC_MESSAGES" / f"{DOMAIN}.po").read_text(encoding="utf-8")
@@ -164,3 +196,24 @@ def test_window_label(lang: str, count: int, expected: str) -> None:
     windows = ", ".join(["4", "5"][:count])
     label = translations(lang).ngettext("Window {windows}", "Windows {windows}", count)
     assert label.format(windows=windows) == expected
+
+
+def test_a_catalogue_is_compiled_once_and_again_when_it_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Short commands read each language's compiled .mo from the cache instead of parsing its .po."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    po = (locale_dir() / "uk" / "LC_MESSAGES" / f"{DOMAIN}.po").read_bytes()
+    first = compiled("uk", po)
+    kept = list((tmp_path / "lobby-kiosk" / "locale").iterdir())
+    assert len(kept) == 1 and kept[0].read_bytes() == first
+    assert compiled("uk", po) == first and len(list(kept[0].parent.iterdir())) == 1
+    changed = po.replace('msgstr "Більший шрифт"'.encode(), 'msgstr "Великий шрифт"'.encode())
+    assert changed != po
+    again = gettext.GNUTranslations(io.BytesIO(compiled("uk", changed)))
+    assert again.gettext("Larger text") == "Великий шрифт"
+    assert len(list(kept[0].parent.iterdir())) == 2
+    blocked = tmp_path / "a-file"  # a cache folder that cannot be made: compiled in memory, each time
+    blocked.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    assert compiled("uk", changed) == compiled("uk", changed)

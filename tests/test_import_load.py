@@ -52,7 +52,7 @@ def test_kiosk_issue_answers_while_60000_bookings_are_imported(tmp_path: Path) -
             return int(db.execute("SELECT count(*) FROM bookings").fetchone()[0])
 
     importer = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "bookings", "import", str(tmp_path / "big.csv")],
+        [sys.executable, "-m", "cli", "bookings", "import", str(tmp_path / "big.csv")],
         env={**env, **ADMIN}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:

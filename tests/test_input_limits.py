@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kiosk.catalogue import load_catalogue
 from kiosk.config import load_settings
+from kiosk.domain.catalogue import load_catalogue
 from kiosk.errors import ConfigError, KioskError, quoted
 from kiosk.paths import bundled_data
 from kiosk.printer_url import parse_printer_url
@@ -77,7 +77,7 @@ def test_the_cli_refuses_them_with_exit_2(tmp_path: Path, args: list[str]) -> No
     (tmp_path / "loop-b").symlink_to(tmp_path / "loop-a")
     argv = [a.format(loop=tmp_path / "loop-a") for a in args]
     done = subprocess.run(
-        [sys.executable, "-m", "kiosk", *argv], capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-m", "cli", *argv], capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith(f"kiosk: {argv[1]}: 1 problem(s)\n  ") and "Traceback" not in done.stderr
@@ -184,7 +184,7 @@ def test_kiosk_init_refuses_a_bad_printer_url_in_the_file(tmp_path: Path) -> Non
     config = tmp_path / "centre.toml"
     config.write_text('data_dir = "data"\nprinter_url = "tcp://[::1"\n')
     done = subprocess.run(
-        [sys.executable, "-m", "kiosk", "--config", str(config), "init"],
+        [sys.executable, "-m", "cli", "--config", str(config), "init"],
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert (done.returncode, done.stderr) == (

@@ -12,13 +12,13 @@ import pytest
 from sqlalchemy import func, select
 
 from harness.loadgen import StartSignal, run_together
-from kiosk import exit_pin
 from kiosk.clock import FixedClock
 from kiosk.config import Settings
-from kiosk.exit_pin import ExitGuard, wait_after
 from kiosk.runtime import initialise, open_service, open_staff
+from kiosk.security import exit_pin
+from kiosk.security.exit_pin import ExitGuard, wait_after
+from kiosk.security.staff import MAX_FAILURES, SignInRefused, StaffDirectory
 from kiosk.service import QueueService
-from kiosk.staff import MAX_FAILURES, SignInRefused, StaffDirectory
 from kiosk.storage.models import Event, StaffMember
 from tests.conftest import make_settings
 

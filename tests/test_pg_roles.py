@@ -14,8 +14,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import ProgrammingError
 
 from kiosk.clock import FixedClock
-from kiosk.exit_pin import ExitGuard
 from kiosk.runtime import initialise, open_service, open_staff
+from kiosk.security.exit_pin import ExitGuard
 from tests.conftest import MONDAY_10, PG_SERVER, _server_or_fail, make_settings
 
 ROLES_SQL = Path(__file__).resolve().parents[1] / "docs" / "postgresql-roles.sql"

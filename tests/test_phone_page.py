@@ -29,11 +29,11 @@ from starlette.testclient import TestClient
 from harness.decode import decode_job
 from kiosk.clock import FixedClock
 from kiosk.config import Settings, load_settings
-from kiosk.events import Kind
-from kiosk.languages import LANGUAGES, NATIVE_NAMES
+from kiosk.domain.events import Kind
+from kiosk.domain.languages import LANGUAGES, NATIVE_NAMES
+from kiosk.presentation.visitor_page import TEXTS, page_texts
 from kiosk.runtime import initialise, open_service, open_staff
 from kiosk.service import QueueService
-from kiosk.visitor_page import TEXTS, page_texts
 from printer.printing import TicketPrinter
 from tests import test_web
 from tests.conftest import MONDAY_10
@@ -185,7 +185,7 @@ class PhoneCentre:
     def serve(self) -> None:
         with (self.tmp / "web.log").open("wb") as log:  # the server writes to its own copy
             self.server = subprocess.Popen(
-                [sys.executable, "-m", "kiosk", "web", "--host", "127.0.0.1", "--port", str(self.port)],
+                [sys.executable, "-m", "cli", "web", "--host", "127.0.0.1", "--port", str(self.port)],
                 env=self.env, stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
         deadline = time.monotonic() + WAIT_MS / 1000
@@ -203,7 +203,7 @@ class PhoneCentre:
     def kiosk(self, *args: str) -> str:
         """A command of a counter's terminal: another process on the same database."""
         done = subprocess.run(
-            [sys.executable, "-m", "kiosk", *args], env=self.env, capture_output=True, text=True, timeout=60
+            [sys.executable, "-m", "cli", *args], env=self.env, capture_output=True, text=True, timeout=60
         )
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout.strip()
@@ -325,7 +325,7 @@ def test_a_visitor_follows_the_printed_ticket_to_the_call_and_leaves_after_a_tra
     centre.kiosk("start", "-w", "6")
     centre.kiosk("finish", "-w", "6")
     call = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "call", "-w", "6"], env=centre.env, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-m", "cli", "call", "-w", "6"], env=centre.env, stdout=subprocess.PIPE, text=True
     )
     assert call.stdout is not None
     said = call.stdout.readline()  # printed once the call is in the database

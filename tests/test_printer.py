@@ -17,12 +17,12 @@ from PIL import Image, ImageDraw
 from harness.decode import decode_job, image_of
 from harness.loopback import LoopbackPrinter
 from kiosk.clock import FixedClock
-from kiosk.domain import Issued
-from kiosk.i18n import translations
-from kiosk.languages import LANGUAGES
+from kiosk.domain.languages import LANGUAGES
+from kiosk.domain.tickets import Issued
+from kiosk.presentation.i18n import translations
+from kiosk.presentation.ticket import TicketContent
 from kiosk.runtime import initialise, open_service
 from kiosk.service import QueueService
-from kiosk.ticket import TicketContent
 from printer.layout import QR_MASK, fixed_band, font_path, render
 from printer.printing import TicketPrinter
 from printer.raster import encode
@@ -325,6 +325,24 @@ def test_drawn_once_bands_follow_their_text_and_the_width(service: QueueService)
     for ticket, width, expected in in_turn:
         assert render(ticket, width).tobytes() == expected
     assert fixed_band.cache_info().hits > 0
+
+
+def test_drawn_ahead_the_first_ticket_of_a_service_draws_only_what_changes(service: QueueService) -> None:
+    """The lobby draws every service's fixed parts in every language after its first frame: then a
+    ticket takes all four of its fixed bands from the cache, and is the ticket drawn from nothing."""
+    printer = TicketPrinter(service)
+    issued = service.issue("job-register", language="vi")
+    content = printer.content_of(issued.ticket, 2, 8, issued.qr)
+    fixed_band.cache_clear()
+    from_nothing = render(content, 576).tobytes()
+    fixed_band.cache_clear()
+    services = sum(len(d.service) for d in service.catalogue.department)
+    assert printer.draw_ahead().result() == services * len(service.settings.languages)
+    before = fixed_band.cache_info()
+    assert render(content, 576).tobytes() == from_nothing
+    after = fixed_band.cache_info()
+    assert (after.misses, after.hits) == (before.misses, before.hits + 4)
+    printer.close()
 
 
 def _ink_runs(image: Image.Image) -> list[int]:

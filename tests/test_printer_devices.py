@@ -18,8 +18,8 @@ import pytest
 
 from harness.decode import decode_job, image_of, parse
 from harness.loopback import STATUS
-from kiosk import signing
 from kiosk.config import Settings
+from kiosk.security import signing
 from kiosk.service import QueueService
 from printer.printing import TicketPrinter
 from tests import test_printer
@@ -124,7 +124,7 @@ def test_print_test_prints_a_sample_in_every_language(tmp_path: Path) -> None:
 
     def kiosk(*args: str) -> str:
         done = subprocess.run(
-            [sys.executable, "-m", "kiosk", *args], env=env, capture_output=True, text=True, timeout=120
+            [sys.executable, "-m", "cli", *args], env=env, capture_output=True, text=True, timeout=120
         )
         assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
         return done.stdout

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk import signing
 from kiosk.clock import FixedClock
 from kiosk.config import Settings
 from kiosk.errors import PriorityRefused, PriorityRepeated
 from kiosk.runtime import open_service
+from kiosk.security import signing
 from kiosk.service import QueueService
 
 SECRET = b"0123456789abcdef0123456789abcdef"

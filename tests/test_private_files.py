@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from kiosk.cli import build_parser
-from kiosk.cli.commands import Context
-from kiosk.cli.ui import log_to_file
+from cli import build_parser
+from cli.commands import Context
+from cli.ui import log_to_file
 from kiosk.private import open_private, private_file, private_folder
 from kiosk.storage.db import Database
 from tests.test_cli import ADMIN, ADMIN_PIN, DAY, clean_env, run, write_config

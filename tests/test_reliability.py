@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
 from kiosk.clock import FixedClock
-from kiosk.domain import State
+from kiosk.domain.tickets import State
 from kiosk.runtime import initialise
 from kiosk.service import QueueService
+from kiosk.storage.db import Database
 
 
 def test_a_call_nobody_answers_returns_to_the_queue(service: QueueService, clock: FixedClock) -> None:
@@ -51,3 +58,33 @@ def test_init_purges_old_notes(service: QueueService, clock: FixedClock) -> None
     clock.advance(days=service.settings.note_days + 2)
     initialise(service.settings, clock)
     assert "note" not in service.history(ticket.id)[-1].data
+
+
+@pytest.mark.postgres
+def test_a_connection_back_after_dispose_is_closed_and_the_next_pool_still_pools(pg_url: str) -> None:
+    """A terminal closes (its database disposed) while a worker thread is mid-query: the worker's
+    connection, when it comes back, is closed rather than left open in the old pool (psycopg then
+    warned from the garbage collector, tests and terminals alike); later connections pool as usual."""
+    db = Database(pg_url)
+    checked_out, finish = threading.Event(), threading.Event()
+
+    def worker() -> None:
+        with db.connection() as conn:
+            conn.execute(text("SELECT 1"))
+            checked_out.set()
+            finish.wait(10)
+            raw = conn.connection.dbapi_connection
+        returned.append(raw)
+
+    returned: list[Any] = []
+    thread = threading.Thread(target=worker)
+    thread.start()
+    assert checked_out.wait(10)
+    db.dispose()
+    finish.set()
+    thread.join(10)
+    assert returned[0].closed, "closed when it came back to the disposed pool"
+    with db.connection() as conn:
+        conn.execute(text("SELECT 1"))
+    assert db.engine.pool.checkedin() == 1, "the new pool keeps its connections"
+    db.dispose()

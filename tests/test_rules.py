@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kiosk.clock import FixedClock
-from kiosk.domain import State, queue_order
+from kiosk.domain.tickets import State, queue_order
 from kiosk.errors import (
     DepartmentClosed,
     InvalidTransition,
@@ -241,6 +241,18 @@ def test_call_next_finishes_the_one_being_served_but_not_a_called_one(service: Q
     service.start(window="6")
     assert service.call_next("6").id == second.id
     assert service.ticket(first.id).state == State.DONE
+
+
+def test_a_paused_window_calls_nobody_until_it_resumes(service: QueueService) -> None:
+    first = service.issue("pension-new").ticket
+    service.pause_window("6", True)
+    service.pause_window("7", False)  # another window's resume changes nothing at 6
+    with pytest.raises(WindowBusy, match="on a break"):
+        service.call_next("6")
+    assert service.call_next("7").id == first.id, "window 7 was never paused"
+    second = service.issue("pension-new").ticket
+    service.pause_window("6", False)
+    assert service.call_next("6").id == second.id
 
 
 def test_one_window_never_holds_two_tickets(service: QueueService) -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import signing
 from kiosk.clock import FixedClock
 from kiosk.errors import ScanRefused
+from kiosk.security import signing
 from kiosk.service import QueueService
 
 QR_ALPHANUMERIC = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.speech import Speaker, Utterance
+from kiosk.presentation.speech import Speaker, Utterance
 from tests.conftest import needs_tool
 
 needs_espeak = needs_tool("espeak-ng")

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from kiosk import pins
 from kiosk.clock import FixedClock
 from kiosk.errors import KioskError
-from kiosk.pins import PinKey, PinKeyMismatch, check_pin, hash_pin, load_pin_key
 from kiosk.runtime import open_staff
+from kiosk.security import pins
+from kiosk.security.pins import PinKey, PinKeyMismatch, check_pin, hash_pin, load_pin_key
+from kiosk.security.staff import MAX_FAILURES, SignInRefused, StaffDirectory
 from kiosk.service import QueueService
-from kiosk.staff import MAX_FAILURES, SignInRefused, StaffDirectory
 from kiosk.storage.models import Event, StaffMember
 
 PRODUCTION_N = pins.SCRYPT["n"]  # read before the tests lower it (conftest.cheap_pin_hashes)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kiosk.clock import FixedClock
+from kiosk.domain.stats import Summary
 from kiosk.service import QueueService
-from kiosk.stats import Summary
 
 
 def test_summary_nearest_rank_percentile() -> None:

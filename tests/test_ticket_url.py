@@ -10,7 +10,7 @@ import pytest
 from harness.decode import decode_job
 from kiosk.clock import FixedClock
 from kiosk.config import load_settings
-from kiosk.domain import State
+from kiosk.domain.tickets import State
 from kiosk.errors import ConfigError, InvalidTransition, ScanRefused
 from kiosk.service import QueueService
 from printer.printing import TicketPrinter

@@ -27,12 +27,12 @@ from PIL import Image
 
 from kiosk.clock import FixedClock
 from kiosk.config import Settings, load_settings
-from kiosk.i18n import translations
-from kiosk.languages import NATIVE_NAMES
+from kiosk.domain.languages import NATIVE_NAMES
 from kiosk.paths import bundled_data
+from kiosk.presentation.i18n import translations
 from kiosk.runtime import initialise, open_service
+from kiosk.security.signing import read_secret, verify
 from kiosk.service import QueueService
-from kiosk.signing import read_secret, verify
 from screens.common.blocks import big_text
 from tests.conftest import MONDAY_10, in_ci
 
@@ -103,7 +103,7 @@ class Served:
         self.url = f"http://127.0.0.1:{self.port}/"
         with (centre.tmp / "serve.log").open("wb") as log:  # the server writes to its own copy
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "kiosk", *command, "--web", "--host", "127.0.0.1",
+                [sys.executable, "-m", "cli", *command, "--web", "--host", "127.0.0.1",
                  "--port", str(self.port), "--font-size", str(FONT_SIZE)],
                 env=centre.env, stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
@@ -316,8 +316,10 @@ def test_larger_text_grows_the_browser_font_and_the_next_visitor_gets_it_back(lo
     wait_for_text(page, "English")
 
 
-def test_larger_text_leaves_enough_cells_on_a_small_screen(lobby: Served, page: Any) -> None:
-    """At 1280x900 the full 1.3x would leave 71x22 cells: the font grows as far as 24 rows allow."""
+def test_larger_text_leaves_enough_cells_on_a_small_screen(centre: Centre, lobby: Served, page: Any) -> None:
+    """At 1280x900 the full 1.3x would leave 71x22 cells: the font grows as far as 24 rows allow,
+    and every need is still a tap away without scrolling (it was 3 of 10 needs): without their
+    hints, or on pages turned by a big "more"."""
     page.goto(lobby.url)
     tap_text(page, "English")
     tap_text(page, "Larger text")
@@ -325,6 +327,67 @@ def test_larger_text_leaves_enough_cells_on_a_small_screen(lobby: Served, page: 
     assert FONT_SIZE < font_size(page) < round(FONT_SIZE * 1.3)
     cells = page.evaluate("() => [window.kiosk.session.terminal.cols, window.kiosk.session.terminal.rows]")
     assert cells[0] >= 60 and cells[1] == 24, cells
+    needs = [entry.name("en") for entry in centre.service.catalogue.menu]
+    lines = settled_screen(page, "What do you need?")
+    seen = " ".join(button_texts(lines))
+    if any("More choices (1 of" in line for line in lines):  # a page of needs, then the rest
+        tap_text(page, "More choices (1 of")
+        seen += " " + " ".join(button_texts(settled_screen(page, "More choices (2 of")))
+    assert all(name in seen for name in needs), (needs, seen)
+
+
+def test_with_larger_text_the_ticket_number_is_whole_and_its_qr_reads(
+    centre: Centre, lobby: Served, browser: Any
+) -> None:
+    """A portrait touchscreen with larger text: the number was cut to "P-00"; now it is whole, and
+    the QR on screen, where there is one, reads back as the ticket's (or the screen says it prints)."""
+    for page in touch_page(browser, 1080, 1920):
+        page.goto(lobby.url)
+        tap_text(page, "English")
+        tap_text(page, "Larger text")
+        page.wait_for_function("() => document.body.dataset.largeText === 'on'")
+        tap_text(page, "Pension")
+        tap_text(page, "Apply for a pension")
+        wait_for_text(page, "Your number")
+        (ticket,) = centre.service.day_view()
+        wait_until_big(page, ticket.code)
+        shot = centre.tmp / "ticket-large.png"
+        page.screenshot(path=shot)
+        codes = zxingcpp.read_barcodes(Image.open(shot).convert("L"))
+        if codes:
+            assert verify(read_secret(centre.settings.secret_path), codes[0].text).ticket_id == ticket.id
+        else:
+            wait_for_text(page, "The QR code is on your printed ticket.")
+
+
+def swipe(page: Any, x: float, from_y: float, to_y: float) -> None:
+    """A finger drawn up or down the touchscreen (Chromium's touch input, as a real panel sends it)."""
+    cdp = page.context.new_cdp_session(page)
+    point = {"x": x, "y": from_y}
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [point]})
+    for step in range(1, 11):
+        y = from_y + (to_y - from_y) * step / 10
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+        page.wait_for_timeout(20)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+
+
+def test_a_swipe_scrolls_a_list_that_does_not_fit(centre: Centre, lobby: Served, browser: Any) -> None:
+    """On a screen too small for every need the list scrolls: by a finger too, not only a wheel."""
+    for page in touch_page(browser, 600, 900):
+        page.goto(lobby.url)
+        tap_text(page, "English")
+        lines = settled_screen(page, "What do you need?")
+        last = f"{len(centre.service.catalogue.menu)}. "
+        assert not any(last in line for line in lines), "the screen is small enough to scroll"
+        box = page.locator("#terminal .xterm-screen").bounding_box()
+        x, row = box["x"] + box["width"] / 3, box["height"] / len(lines)
+        swipe(page, x, box["y"] + 9.5 * row, box["y"] + 1.5 * row)  # the finger up: the list follows it
+        wait_for_text(page, last)
+        assert not any("1. " in line for line in screen(page))
+        swipe(page, x, box["y"] + 1.5 * row, box["y"] + 9.5 * row)  # and down again
+        wait_for_text(page, "1. ")
 
 
 def test_a_call_appears_on_the_display_page(centre: Centre, display: Served, tv: Any) -> None:

@@ -12,10 +12,11 @@ import pytest
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from kiosk import signing
+from kiosk import __version__
 from kiosk.clock import FixedClock
+from kiosk.security import signing
+from kiosk.security.tokens import TokenDirectory
 from kiosk.service import QueueService
-from kiosk.tokens import TokenDirectory
 from tests.conftest import drop_pg_database
 from web.app import create_app
 
@@ -272,6 +273,31 @@ def test_a_database_outage_is_one_calm_line_without_its_details(
         assert answer.json() == {"error": "temporarily unavailable: please try again in a minute"}
         assert answer.headers["retry-after"] == "30"
     assert said in caplog.text
+    health = client.get("/healthz")
+    assert (health.status_code, health.headers["retry-after"]) == (503, "30")
+    assert health.json() == {"database": "unavailable", "printers": None, "version": __version__}
+
+
+def test_the_health_probe_needs_no_token_and_tells_no_internals(
+    service: QueueService, client: TestClient
+) -> None:
+    """A monitoring system asks "are you well?": the database answers, today's printing in figures
+    and the version; never a printer's address, a name or a ticket."""
+    assert client.get("/healthz").json() == {
+        "database": "ok",
+        "printers": {"printed_today": 0, "failed_today": 0, "latest": None},
+        "version": __version__,
+    }
+    first = service.issue("pension-new").ticket
+    second = service.issue("pension-new").ticket
+    service.record_notice("printed", first.id, {"printer": "tcp://10.0.0.7:9100"})
+    failed = {"printer": "tcp://10.0.0.7:9100", "reason": "offline", "message": "no answer from 10.0.0.7"}
+    service.record_notice("print_failed", second.id, failed)
+    answer = client.get("/healthz")
+    assert answer.status_code == 200
+    assert answer.json()["printers"] == {"printed_today": 1, "failed_today": 1, "latest": "failed"}
+    assert "10.0.0.7" not in answer.text and first.code not in answer.text
+    assert answer.headers["cache-control"] == "no-store"
 
 
 def test_priority_claims_through_a_token_keep_the_kiosks_repeat_rule(

@@ -12,8 +12,9 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from kiosk.clock import FixedClock
+from kiosk.domain.codes import parse_code
+from kiosk.security.tokens import TokenDirectory
 from kiosk.service import QueueService
-from kiosk.tokens import TokenDirectory
 from tests import test_web_api as api_tests
 from web.app import LOOKUP_RATE, create_app
 
@@ -42,6 +43,8 @@ def test_book_read_and_cancel_through_the_api(
     data = made.json()
     code = data.pop("code")
     assert len(code) == 6
+    number = data.pop("number_code")
+    assert parse_code(number) == code  # the same code, for a numeric keypad
     assert data == {
         "service": "pension-new",
         "department": "pensions",
@@ -59,7 +62,7 @@ def test_book_read_and_cancel_through_the_api(
     reader = bearer(tokens, "dashboard", "read")
     shown = client.get(f"/api/v1/appointments/{code.lower()[:3]} {code.lower()[3:]}", headers=reader)
     assert shown.status_code == 200
-    assert shown.json() == {"code": code, **data}  # never the name or the phone
+    assert shown.json() == {"code": code, "number_code": number, **data}  # never the name or the phone
 
     cancelled = client.delete(f"/api/v1/appointments/{code}", headers=writer)
     assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"

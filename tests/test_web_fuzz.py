@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from kiosk.security.tokens import TokenDirectory
 from kiosk.service import QueueService
-from kiosk.tokens import TokenDirectory
 from web.app import create_app
 
 ODD = [

@@ -19,8 +19,8 @@ import pytest
 import uvicorn
 
 from kiosk.errors import KioskError
+from kiosk.security.tokens import TokenDirectory
 from kiosk.service import QueueService
-from kiosk.tokens import TokenDirectory
 from tests import test_cli
 from tests.test_cli import run_json
 from tests.test_web_server import served
@@ -65,7 +65,7 @@ def server(ready: dict[str, str], tmp_path: Path) -> Iterator[tuple[int, Path, s
     log = tmp_path / "web.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "kiosk", "web", "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", "cli", "web", "--host", "127.0.0.1", "--port", str(port)],
             env=ready, stdout=out, stderr=subprocess.STDOUT, preexec_fn=at_most_256_files,
         )  # fmt: skip
     try:

@@ -1,5 +1,5 @@
 """The wheel holds only what a centre runs: built from this checkout (hatchling, offline), it carries
-the four shipped packages, the data and the installer's tools, and no test or benchmark code;
+the five shipped packages, the data and the installer's tools, and no test or benchmark code;
 installed into a fresh environment, `kiosk` works and `kiosk bench` says it runs from a checkout."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from kiosk.cli.checkout import BENCH_NEEDS_CHECKOUT
+from cli.checkout import BENCH_NEEDS_CHECKOUT
 
 ROOT = Path(__file__).resolve().parents[1]
 HARNESS_NAMES = {"loadgen", "loopback", "decode", "soak", "bench", "terminals", "harness"}
@@ -47,6 +47,7 @@ def harness_in(names: list[str]) -> list[str]:
 def test_the_wheel_holds_the_product_and_no_harness(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert {n.split("/")[0] for n in names} == {
+        "cli",
         "kiosk",
         "printer",
         "screens",
@@ -65,8 +66,8 @@ def test_the_wheel_holds_the_product_and_no_harness(wheel: Path) -> None:
     ):  # fmt: skip
         assert f"kiosk/data/{data}" in names
     # the installer's tools: `kiosk print-test` and what it prints with
-    assert "def cmd_print_test(" in zipfile.ZipFile(wheel).read("kiosk/cli/commands.py").decode()
-    assert {"printer/printing.py", "printer/transports.py", "kiosk/cli/checkout.py"} <= set(names)
+    assert "def cmd_print_test(" in zipfile.ZipFile(wheel).read("cli/commands.py").decode()
+    assert {"printer/printing.py", "printer/transports.py", "cli/checkout.py"} <= set(names)
 
 
 def test_the_harness_check_sees_what_it_must_keep_out() -> None:
@@ -74,7 +75,7 @@ def test_the_harness_check_sees_what_it_must_keep_out() -> None:
     old = ["kiosk/loadgen.py", "kiosk/cli/bench.py", "kiosk/cli/soak.py", "printer/loopback.py",
            "printer/decode.py", "screens/lobby/bench.py", "bench/terminals.py",
            "harness/__init__.py"]  # fmt: skip
-    assert harness_in([*old, "kiosk/cli/commands.py", "printer/printing.py"]) == old
+    assert harness_in([*old, "cli/commands.py", "printer/printing.py"]) == old
 
 
 @pytest.mark.slow

@@ -13,7 +13,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from anyio import to_thread
 from pydantic import BaseModel, ConfigDict
@@ -24,8 +24,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from kiosk.cli.render import stats_json
-from kiosk.domain import State
+from kiosk import __version__
+from kiosk.domain.languages import LANGUAGES
+from kiosk.domain.tickets import State
 from kiosk.errors import (
     BookingRefused,
     DepartmentClosed,
@@ -37,9 +38,10 @@ from kiosk.errors import (
     SlotUnavailable,
     StorageUnavailable,
 )
-from kiosk.languages import LANGUAGES
+from kiosk.presentation.figures import stats_json
+from kiosk.presentation.refusals import REFUSALS
+from kiosk.security.tokens import TokenDirectory, TokenInfo
 from kiosk.service import QueueService
-from kiosk.tokens import TokenDirectory, TokenInfo
 from web import appointments, phone
 from web.errors import ApiError, body_of
 from web.headers import SafeHeaders
@@ -52,6 +54,11 @@ from web.views import iso, ticket_json
 log = logging.getLogger("kiosk.web")
 KEEP_ALIVE_SECONDS = 15.0
 LOOKUP_RATE = "60/minute"  # bookings looked up or cancelled by code, per API token
+P = ParamSpec("P")
+R = TypeVar("R")
+Handler = Callable[[Request], Awaitable[Response]]
+ScopedHandler = Callable[[Request, TokenInfo], Awaitable[Response]]  # with the token it was called with
+
 STREAMS_PER_CLIENT = 32  # a family, or a centre's wifi behind one address, follows several tickets
 
 
@@ -70,7 +77,7 @@ def status_of(exc: KioskError) -> int:
     if isinstance(exc, ScanRefused):
         return 410 if exc.reason == "other_day" else 404
     if isinstance(exc, BookingRefused):
-        return 404 if exc.reason == "unknown" else 409
+        return REFUSALS[exc.reason].status
     if isinstance(exc, NotFound):
         return 404
     if isinstance(exc, InvalidTransition | DepartmentClosed | PriorityRefused | SlotUnavailable):
@@ -97,9 +104,29 @@ class Api:
         self.keep_alive = keep_alive
         self.lookups = RateLimit(LOOKUP_RATE)  # per token: a booking's code is its only secret
 
-    async def call(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    async def call(self, function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """A blocking core call, off the event loop."""
         return await to_thread.run_sync(lambda: function(*args, **kwargs))
+
+    def public(self, handler: Handler) -> Handler:
+        """An endpoint anyone may call (the ticket's token is its capability): rate-limited per
+        address."""
+
+        async def endpoint(request: Request) -> Response:
+            self.limit(request)
+            return await handler(request)
+
+        return endpoint
+
+    def scoped(self, scope: str, handler: ScopedHandler) -> Handler:
+        """An endpoint for an API token of `scope`: rate-limited per address, then the token checked
+        and handed to the handler."""
+
+        async def endpoint(request: Request) -> Response:
+            self.limit(request)
+            return await handler(request, await self.authorise(request, scope))
+
+        return endpoint
 
     @staticmethod
     def request_key(request: Request) -> str | None:
@@ -162,12 +189,10 @@ class Api:
     # Ticket-facing: the signed token is the capability --------------------------------------
 
     async def get_ticket(self, request: Request) -> Response:
-        self.limit(request)
         lang = self.lang(request)
         return JSONResponse(await self.status_json(await self.ticket_id(request), lang))
 
     async def ticket_events(self, request: Request) -> Response:
-        self.limit(request)
         lang = self.lang(request)
         ticket = await self.call(self.service.ticket_of_token, request.path_params["token"])
         client = request.client.host if request.client else "unknown"
@@ -202,22 +227,18 @@ class Api:
         return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
 
     async def on_my_way(self, request: Request) -> Response:
-        self.limit(request)
         ticket_id = await self.ticket_id(request)
         await self.call(self.service.on_my_way, ticket_id, "phone")
         return JSONResponse(await self.status_json(ticket_id, self.lang(request)))
 
     async def leave(self, request: Request) -> Response:
-        self.limit(request)
         ticket_id = await self.ticket_id(request)
         await self.call(self.service.leave, ticket_id, "phone")
         return JSONResponse(await self.status_json(ticket_id, self.lang(request)))
 
     # Integrators: bearer tokens ---------------------------------------------------------------
 
-    async def queue(self, request: Request) -> Response:
-        self.limit(request)
-        await self.authorise(request, "read")
+    async def queue(self, request: Request, token: TokenInfo) -> Response:
         lang = self.lang(request) or self.service.settings.main_language
         tickets = await self.call(self.service.day_view)
         zone = self.service.settings.zone
@@ -246,21 +267,17 @@ class Api:
             {"day": (await self.call(self.service.today)).isoformat(), "departments": departments}
         )
 
-    async def stats(self, request: Request) -> Response:
-        self.limit(request)
-        await self.authorise(request, "read")
+    async def stats(self, request: Request, token: TokenInfo) -> Response:
         text = request.query_params.get("day")
         try:
             day = date.fromisoformat(text) if text else None
         except ValueError:
             raise ApiError(400, "day must be a date like 2026-11-23") from None
         figures = await self.call(self.service.stats, day)
-        chosen = day or await self.call(self.service.today)
+        chosen = day if day is not None else await self.call(self.service.today)
         return JSONResponse({"day": chosen.isoformat(), **stats_json(figures)})
 
-    async def issue(self, request: Request) -> Response:
-        self.limit(request)
-        token = await self.authorise(request, "issue")
+    async def issue(self, request: Request, token: TokenInfo) -> Response:
         key = self.request_key(request)
         body = body_of(NewTicket, await request.body(), "ticket request")
         language = body.language or self.service.settings.main_language
@@ -281,6 +298,18 @@ class Api:
 
     async def openapi(self, request: Request) -> Response:
         return JSONResponse(openapi())
+
+    async def health(self, request: Request) -> Response:
+        """For a monitoring system: 200 while the database answers, with today's printing in
+        figures; 503 when it does not. No token, no personal data, no address or driver message."""
+        self.limit(request)
+        try:
+            printers = await self.call(self.service.print_health)
+        except StorageUnavailable:
+            log.warning("health probe: the database is unavailable")
+            body = {"database": "unavailable", "printers": None, "version": __version__}
+            return JSONResponse(body, status_code=503, headers={"Retry-After": "30"})
+        return JSONResponse({"database": "ok", "printers": printers, "version": __version__})
 
 
 def create_app(
@@ -310,13 +339,14 @@ def create_app(
 
     routes = [
         Route("/api/v1/openapi.json", api.openapi, methods=["GET"]),
-        Route("/api/v1/tickets/{token}", api.get_ticket, methods=["GET"]),
-        Route("/api/v1/tickets/{token}/events", api.ticket_events, methods=["GET"]),
-        Route("/api/v1/tickets/{token}/on-my-way", api.on_my_way, methods=["POST"]),
-        Route("/api/v1/tickets/{token}/leave", api.leave, methods=["POST"]),
-        Route("/api/v1/tickets", api.issue, methods=["POST"]),
-        Route("/api/v1/queue", api.queue, methods=["GET"]),
-        Route("/api/v1/stats", api.stats, methods=["GET"]),
+        Route("/healthz", api.health, methods=["GET"]),
+        Route("/api/v1/tickets/{token}", api.public(api.get_ticket), methods=["GET"]),
+        Route("/api/v1/tickets/{token}/events", api.public(api.ticket_events), methods=["GET"]),
+        Route("/api/v1/tickets/{token}/on-my-way", api.public(api.on_my_way), methods=["POST"]),
+        Route("/api/v1/tickets/{token}/leave", api.public(api.leave), methods=["POST"]),
+        Route("/api/v1/tickets", api.scoped("issue", api.issue), methods=["POST"]),
+        Route("/api/v1/queue", api.scoped("read", api.queue), methods=["GET"]),
+        Route("/api/v1/stats", api.scoped("read", api.stats), methods=["GET"]),
         *appointments.routes(api),
         # The visitor's ticket page: `/t/{token}` and `/T/{token}` (the QR's upper-case URL), its
         # assets under `/t/static/` (web.phone, data/web/phone/).

@@ -20,8 +20,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from kiosk.cli import render
-from kiosk.domain import BookingView
+from kiosk.domain.tickets import BookingView
+from kiosk.presentation import json_views
+from kiosk.security.tokens import TokenInfo
 from web.errors import ApiError, body_of
 from web.views import iso
 
@@ -46,7 +47,7 @@ class NewBooking(BaseModel):
 
 def booking_json(b: BookingView, zone: Any) -> dict[str, Any]:
     """A booking as `kiosk bookings --json` shows it, without its name or phone."""
-    data = render.booking_json(b, zone)
+    data = json_views.booking_json(b, zone)
     del data["name"], data["phone"]
     return data
 
@@ -68,10 +69,8 @@ class Appointments:
     def zone(self) -> Any:
         return self.api.service.settings.zone
 
-    async def slots(self, request: Request) -> Response:
+    async def slots(self, request: Request, token: TokenInfo) -> Response:
         api = self.api
-        api.limit(request)
-        await api.authorise(request, "read")
         service = request.query_params.get("service", "").strip()
         if not service:
             raise ApiError(400, "service is needed: /api/v1/appointments/slots?service=CODE&day=YYYY-MM-DD")
@@ -95,10 +94,8 @@ class Appointments:
             }
         )
 
-    async def book(self, request: Request) -> Response:
+    async def book(self, request: Request, token: TokenInfo) -> Response:
         api = self.api
-        api.limit(request)
-        token = await api.authorise(request, "issue")
         key = api.request_key(request)
         body = body_of(NewBooking, await request.body(), "booking request")
         booking = await api.call(
@@ -114,17 +111,14 @@ class Appointments:
         )
         return JSONResponse(booking_json(booking, self.zone), status_code=201)
 
-    async def get(self, request: Request) -> Response:
+    async def get(self, request: Request, token: TokenInfo) -> Response:
         api = self.api
-        api.limit(request)
-        api.limit_lookups(await api.authorise(request, "read"))
+        api.limit_lookups(token)
         booking = await api.call(api.service.booking, request.path_params["code"])
         return JSONResponse(booking_json(booking, self.zone))
 
-    async def cancel(self, request: Request) -> Response:
+    async def cancel(self, request: Request, token: TokenInfo) -> Response:
         api = self.api
-        api.limit(request)
-        token = await api.authorise(request, "issue")
         api.limit_lookups(token)
         booking = await api.call(
             api.service.cancel_booking, request.path_params["code"], source=SOURCE, token=token.name
@@ -135,8 +129,10 @@ class Appointments:
 def routes(api: Api) -> list[Route]:
     endpoints = Appointments(api)
     return [
-        Route("/api/v1/appointments/slots", endpoints.slots, methods=["GET"]),  # before {code}
-        Route("/api/v1/appointments", endpoints.book, methods=["POST"]),
-        Route("/api/v1/appointments/{code}", endpoints.get, methods=["GET"]),
-        Route("/api/v1/appointments/{code}", endpoints.cancel, methods=["DELETE"]),
+        Route(
+            "/api/v1/appointments/slots", api.scoped("read", endpoints.slots), methods=["GET"]
+        ),  # before {code}
+        Route("/api/v1/appointments", api.scoped("issue", endpoints.book), methods=["POST"]),
+        Route("/api/v1/appointments/{code}", api.scoped("read", endpoints.get), methods=["GET"]),
+        Route("/api/v1/appointments/{code}", api.scoped("issue", endpoints.cancel), methods=["DELETE"]),
     ]

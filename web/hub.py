@@ -17,9 +17,9 @@ from typing import Any
 
 from anyio import to_thread
 
-from kiosk.domain import EventView
+from kiosk.domain.events import Kind
+from kiosk.domain.tickets import EventView
 from kiosk.errors import KioskError
-from kiosk.events import Kind
 from kiosk.follow import EventFollower
 from kiosk.service import QueueService
 from web.views import ticket_json

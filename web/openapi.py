@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.languages import LANGUAGES
+from kiosk.domain.languages import LANGUAGES
 
 ERROR = {"$ref": "#/components/responses/Error"}
 TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string"},
@@ -36,6 +36,8 @@ BOOKING = {
     "description": "a booked visit; never its name or phone",
     "properties": {
         "code": {"type": "string", "example": "KMT74X", "description": "6 characters, no look-alikes"},
+        "number_code": {"type": "string", "example": "041 913 545",
+                        "description": "the code as 9 digits, for a keypad; taken wherever a code is"},
         "service": {"type": "string"},
         "department": {"type": "string"},
         "at": {"type": "string", "format": "date-time",

@@ -1,7 +1,7 @@
 """The visitor's ticket page: `/t/<token>` and `/T/<token>` (the QR's upper-case URL) answer the same
 HTML for any token (data/web/phone/index.html; its script reads the token from the address and follows
 the ticket through the JSON API), its script, style and font under `/t/static/`, and its texts in the
-seven languages as `/t/static/texts.js`, made from the gettext catalogues (kiosk.visitor_page).
+seven languages as `/t/static/texts.js`, made from the gettext catalogues (kiosk.presentation.visitor_page).
 
 Every answer forbids loading anything from elsewhere (Content-Security-Policy: this server only) and
 sends no referrer, so the ticket's address never leaves the page."""
@@ -20,7 +20,7 @@ from starlette.staticfiles import PathLike, StaticFiles
 from starlette.types import Scope
 
 from kiosk.paths import bundled_data
-from kiosk.visitor_page import all_page_texts
+from kiosk.presentation.visitor_page import all_page_texts
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (

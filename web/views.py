@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kiosk.catalogue import Catalogue
-from kiosk.domain import TicketStatus
+from kiosk.domain.catalogue import Catalogue
+from kiosk.domain.tickets import TicketStatus
 from kiosk.errors import KioskError
 
 

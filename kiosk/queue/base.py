@@ -5,23 +5,27 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date, datetime
-from typing import TYPE_CHECKING
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from kiosk import signing
-from kiosk.catalogue import Catalogue, parse_catalogue
 from kiosk.clock import Clock
 from kiosk.config import Settings
-from kiosk.domain import EventView, State, TicketView, parse_ticket_code
+from kiosk.domain.catalogue import Catalogue, Department, Service, parse_catalogue
+from kiosk.domain.events import Issued as IssuedPayload
+from kiosk.domain.events import Kind
+from kiosk.domain.tickets import EventView, Issued, State, TicketView, parse_ticket_code, rank_of, ticket_code
 from kiosk.errors import KioskError, NotFound, StorageUnavailable, quoted
 from kiosk.queue import sql
+from kiosk.security import signing
 from kiosk.storage.db import Database
+from kiosk.storage.journal import record
 from kiosk.storage.models import CatalogueVersion, Event, Ticket
 
 if TYPE_CHECKING:
+    from kiosk.domain.catalogue import Opening
     from kiosk.queue.dayplan import DayPlan
 
 TicketRef = str | int
@@ -87,13 +91,13 @@ class QueueCore:
 
     def qr_payload(self, ticket: TicketView) -> str:
         """The text of the ticket's QR: its signed token, or with `public_url` set the URL of its page
-        on the visitor's phone, which carries the token (`kiosk.signing.ticket_url`)."""
+        on the visitor's phone, which carries the token (`kiosk.security.signing.ticket_url`)."""
         token = self.ticket_token(ticket)
         public = self.settings.public_url
         return signing.ticket_url(public, token) if public else token
 
     def ticket_token(self, ticket: TicketView) -> str:
-        """The signed token naming the ticket (the QR payload of `kiosk.signing`)."""
+        """The signed token naming the ticket (the QR payload of `kiosk.security.signing`)."""
         payload = signing.Payload(
             ticket_id=ticket.id,
             day=ticket.day,
@@ -103,7 +107,83 @@ class QueueCore:
         )
         return signing.sign(self.secret, payload)
 
+    # What one part asks of another, declared here so that each part depends on this base alone
+    # (`kiosk.service.QueueService` joins the parts that define them).
+    if TYPE_CHECKING:
+
+        def roll_over(self) -> None: ...  # Housekeeping
+
+        def opening(self, department: str) -> Opening: ...  # DayPlanning
+
+        def day_plan(self) -> DayPlan: ...  # DayPlanning
+
+        def issue(self, service: str, language: str = "en", *, staff: str | None, source: str) -> Issued: ...
+
     # Rows -----------------------------------------------------------------------------------
+
+    def answered(self, kind: Kind, token: str, request_key: str) -> Event | None:
+        """The event of what a request with this token and Idempotency-Key made in the last day."""
+        since = self.now() - timedelta(days=1)
+        with self.db.read() as s:
+            for event in s.scalars(select(Event).where(Event.kind == kind, Event.at >= since)):
+                data = event.data or {}
+                if data.get("token") == token and data.get("request_key") == request_key:
+                    return event
+        return None
+
+    def _new_ticket(
+        self,
+        s: Session,
+        svc: Service,
+        dept: Department,
+        language: str,
+        priority: str | None,
+        interpreter: bool,
+        held: str | None,
+        now: datetime,
+        source: str,
+        staff: str | None,
+        booking: str | None = None,
+        booked_at: datetime | None = None,
+        token: str | None = None,
+        request_key: str | None = None,
+    ) -> Ticket:
+        """Number, insert and record (its `issued` event) a waiting ticket in the open transaction."""
+        day = self.local(now).date()
+        number = sql.next_number(s, self.db.dialect, dept.code, day)
+        ticket = Ticket(
+            day=day,
+            origin=dept.code,
+            number=number,
+            code=ticket_code(dept.prefix, number),
+            department=dept.code,
+            service=svc.code,
+            language=language,
+            priority=priority,
+            rank=rank_of(priority),
+            interpreter=interpreter,
+            holder=held,
+            state=State.WAITING,
+            issued_at=now,
+            queued_at=now,
+            booked_at=booked_at,
+        )
+        s.add(ticket)
+        s.flush()
+        payload = IssuedPayload(
+            service=svc.code,
+            language=language,
+            source=source,
+            terminal=self.settings.terminal,
+            priority=priority,
+            interpreter=interpreter,
+            booking=booking,
+            booked_at=booked_at.isoformat() if booked_at else None,
+            token=token,
+            request_key=request_key,
+        )
+        record(s, Kind.ISSUED, payload, now, ticket=ticket, staff=staff)
+        return ticket
 
     def _load(self, s: Session, ref: TicketRef, day: date | None = None, lock: bool = True) -> Ticket:
         query = select(Ticket)
@@ -131,9 +211,10 @@ class QueueCore:
     def _ahead(self, s: Session, ticket: Ticket) -> int:
         if ticket.state != State.WAITING:
             return 0
-        return int(s.scalar(sql.ahead_of(ticket, self.now())) or 0)
+        return sql.ahead_of(s, ticket, self.now())
 
-    def _view(self, t: Ticket) -> TicketView:
+    def _view(self, t: Ticket | Row[Any]) -> TicketView:
+        """A ticket (or its row, read without the ORM) as the terminals see it."""
         try:
             windows = tuple(self.catalogue.dept(t.department).windows)
         except KioskError:

@@ -4,14 +4,14 @@ windows on a break. Kept as events, so every terminal sees the same plan."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import time
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from kiosk.catalogue import Opening, opening
+from kiosk.domain.catalogue import Opening, opening
+from kiosk.domain.events import DAY_PLAN, WINDOW_PAUSES, Empty, Kind, LastTicketSet, Payload
 from kiosk.errors import InvalidTransition
-from kiosk.events import DAY_PLAN, WINDOW_PAUSES, Empty, Kind, LastTicketSet, Payload
+from kiosk.queue import sql
 from kiosk.queue.base import QueueCore
 from kiosk.storage.journal import record
 from kiosk.storage.models import Event
@@ -92,7 +92,7 @@ class DayPlanning(QueueCore):
 
     def window_paused(self, window: str) -> bool:
         with self.db.read() as s:
-            return self._paused(s, window, self.today())
+            return bool(sql.window_state(s, window, self.today()).paused)
 
     def day_board(self) -> tuple[dict[str, Opening], dict[str, bool]]:
         """The front desk's Day tab in two queries: each department's opening today (from one read
@@ -106,16 +106,6 @@ class DayPlanning(QueueCore):
         with self.db.read() as s:
             last = {str(window): kind for window, kind in s.execute(query)}
         return openings, {w: last.get(w) == Kind.WINDOW_PAUSED for w in self.catalogue.windows}
-
-    @staticmethod
-    def _paused(s: Session, window: str, day: date) -> bool:
-        query = (
-            select(Event.kind)
-            .where(Event.day == day, Event.window == window, Event.kind.in_(WINDOW_PAUSES))
-            .order_by(Event.id.desc())
-            .limit(1)
-        )
-        return s.scalar(query) == Kind.WINDOW_PAUSED
 
     def _day_event(
         self,

@@ -12,9 +12,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import Select, select, text
 
-from kiosk.domain import OPEN_STATES, State, TicketView
-from kiosk.events import Booking as BookingPayload
-from kiosk.events import Closed, DayClosed, Kind, Moved, Transferred
+from kiosk.domain.events import Booking as BookingPayload
+from kiosk.domain.events import Closed, DayClosed, Kind, Moved, Transferred
+from kiosk.domain.tickets import OPEN_STATES, BookingState, State, TicketView
 from kiosk.queue import sql
 from kiosk.queue.base import QueueCore
 from kiosk.queue.machine import move
@@ -64,7 +64,7 @@ class Housekeeping(QueueCore):
                 move(s, ticket, Kind.CLOSED, Closed(reason), now, today, window=ticket.window, staff=staff)
             missed = s.scalars(sql.locked(booked, self.db.dialect)).all()
             for booking in missed:  # nobody checked in for it
-                booking.state = "no_show"
+                booking.state = BookingState.NO_SHOW
                 at = booking.at.astimezone(self.settings.zone).isoformat(timespec="minutes")
                 payload = BookingPayload(booking.code, booking.service, at, "close")
                 record(s, Kind.BOOKING_NO_SHOW, payload, now, day, department=booking.department, staff=staff)

@@ -8,16 +8,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kiosk import signing
-from kiosk.catalogue import Department, Service
-from kiosk.domain import Issued, State, rank_of, ticket_code
+from kiosk.domain.events import Issued as IssuedPayload
+from kiosk.domain.events import Kind
+from kiosk.domain.tickets import Issued, State
 from kiosk.errors import DepartmentClosed, NotFound, PriorityRefused, PriorityRepeated, quoted
-from kiosk.events import Issued as IssuedPayload
-from kiosk.events import Kind
-from kiosk.queue import sql
-from kiosk.queue.dayplan import DayPlanning
-from kiosk.queue.housekeeping import Housekeeping
-from kiosk.storage.journal import record
+from kiosk.queue.base import QueueCore
+from kiosk.security import signing
 from kiosk.storage.models import Event, Ticket
 
 CLOSED_REASONS = {
@@ -28,7 +24,7 @@ CLOSED_REASONS = {
 }
 
 
-class Issuing(DayPlanning, Housekeeping):
+class Issuing(QueueCore):
     def issue(
         self,
         service: str,
@@ -92,16 +88,6 @@ class Issuing(DayPlanning, Housekeeping):
         minutes = self.estimate_minutes(dept.code, ahead, svc.typical_minutes)
         return Issued(ticket=view, ahead=ahead, wait_minutes=minutes, qr=self.qr_payload(view))
 
-    def answered(self, kind: Kind, token: str, request_key: str) -> Event | None:
-        """The event of what a request with this token and Idempotency-Key made in the last day."""
-        since = self.now() - timedelta(days=1)
-        with self.db.read() as s:
-            for event in s.scalars(select(Event).where(Event.kind == kind, Event.at >= since)):
-                data = event.data or {}
-                if data.get("token") == token and data.get("request_key") == request_key:
-                    return event
-        return None
-
     def reissued(self, ticket_id: int) -> Issued:
         """A ticket given before, as `issue` answered it: its place and wait as they are now."""
         with self.db.read() as s:
@@ -113,60 +99,6 @@ class Issuing(DayPlanning, Housekeeping):
             view.department, ahead, self.catalogue.service(view.service)[0].typical_minutes
         )
         return Issued(ticket=view, ahead=ahead, wait_minutes=minutes, qr=self.qr_payload(view))
-
-    def _new_ticket(
-        self,
-        s: Session,
-        svc: Service,
-        dept: Department,
-        language: str,
-        priority: str | None,
-        interpreter: bool,
-        held: str | None,
-        now: datetime,
-        source: str,
-        staff: str | None,
-        booking: str | None = None,
-        booked_at: datetime | None = None,
-        token: str | None = None,
-        request_key: str | None = None,
-    ) -> Ticket:
-        """Number, insert and record (its `issued` event) a waiting ticket in the open transaction."""
-        day = self.local(now).date()
-        number = sql.next_number(s, self.db.dialect, dept.code, day)
-        ticket = Ticket(
-            day=day,
-            origin=dept.code,
-            number=number,
-            code=ticket_code(dept.prefix, number),
-            department=dept.code,
-            service=svc.code,
-            language=language,
-            priority=priority,
-            rank=rank_of(priority),
-            interpreter=interpreter,
-            holder=held,
-            state=State.WAITING,
-            issued_at=now,
-            queued_at=now,
-            booked_at=booked_at,
-        )
-        s.add(ticket)
-        s.flush()
-        payload = IssuedPayload(
-            service=svc.code,
-            language=language,
-            source=source,
-            terminal=self.settings.terminal,
-            priority=priority,
-            interpreter=interpreter,
-            booking=booking,
-            booked_at=booked_at.isoformat() if booked_at else None,
-            token=token,
-            request_key=request_key,
-        )
-        record(s, Kind.ISSUED, payload, now, ticket=ticket, staff=staff)
-        return ticket
 
     def _check_repeat(
         self, s: Session, category: str, name: str, now: datetime, source: str, token: str | None

@@ -1,4 +1,4 @@
-"""The ticket state machine: whether an action may move a ticket (`kiosk.domain.MOVES`), and the move
+"""The ticket state machine: whether an action may move a ticket (`kiosk.domain.tickets.MOVES`), and the move
 itself, which changes the row and writes the action's event."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from kiosk.domain import MOVES, State
+from kiosk.domain.events import CALLS, Called, Kind, Payload
+from kiosk.domain.tickets import MOVES, State
 from kiosk.errors import InvalidTransition
-from kiosk.events import CALLS, Called, Kind, Payload
 from kiosk.storage.journal import record
 from kiosk.storage.models import Ticket
 

@@ -3,13 +3,24 @@ hold, return, transfer, cancel, change a priority right, and the front desk's qu
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kiosk.domain import OPEN_STATES, State, TicketView, rank_of
+from kiosk.domain.events import (
+    Called,
+    Cancelled,
+    FromSource,
+    Kind,
+    Moved,
+    Payload,
+    PriorityChanged,
+    Transferred,
+)
+from kiosk.domain.text import free_text
+from kiosk.domain.tickets import OPEN_STATES, State, TicketView, rank_of
 from kiosk.errors import (
     InvalidTransition,
     KioskError,
@@ -19,21 +30,19 @@ from kiosk.errors import (
     WrongWindow,
     quoted,
 )
-from kiosk.events import Called, Cancelled, FromSource, Kind, Moved, Payload, PriorityChanged, Transferred
 from kiosk.queue import sql
-from kiosk.queue.base import TicketRef
-from kiosk.queue.imports import BookingImport
+from kiosk.queue.base import QueueCore, TicketRef
 from kiosk.queue.machine import check, move
 from kiosk.storage.journal import record
 from kiosk.storage.models import Ticket
-from kiosk.text import free_text
 
 
-class Moves(BookingImport):
+class Moves(QueueCore):
     def call_next(self, window: str, staff: str | None = None) -> TicketView:
         """Call the next ticket for `window`: priority rights first, then booked visitors whose slot
         has begun, then first come, first served (`kiosk.queue.sql.queue_order`); while walk-ins wait
-        past the SLA, a booked visitor is not called twice in a row here (`_walk_ins_first`).
+        past the SLA, a booked visitor is not called twice in a row here (`sql.guard_on`): all in the
+        one statement that claims it (`sql.claim_next`).
 
         A ticket still being served at the window is finished first; one still only called is not
         (the window must start it, mark a no-show or hold it), so nobody is silently dropped.
@@ -42,28 +51,36 @@ class Moves(BookingImport):
         self.roll_over()
         now = self.now()
         day = self.local(now).date()
+        late = [now - timedelta(seconds=self.sla_seconds(d)) for d in departments]
         with self.db.write() as s:
-            if self._paused(s, window, day):
-                raise WindowBusy(f"window {window} is on a break: resume it first")
-            current = self._at_window(s, window, day)
-            if current is not None:
-                if current.state != State.SERVING:
-                    raise WindowBusy(
-                        f"window {window} has called {current.code} already: start it, mark a "
-                        "no-show, hold it or return it to the queue first"
-                    )
-                move(s, current, Kind.FINISHED, Moved(), now, day, window=window, staff=staff)
-                s.flush()
-            walk_ins_first = self._walk_ins_first(s, window, departments, day, now)
-            try:
-                ticket = sql.claim_next(s, self.db.dialect, departments, day, window, now, walk_ins_first)
-            except IntegrityError:
-                raise WindowBusy(f"window {window} called another ticket at the same moment") from None
+            ticket = self._claim_next(s, departments, day, window, now, late)
+            if ticket is None:  # why: a break, a ticket still at the window, or nobody waiting
+                state = sql.window_state(s, window, day)
+                if state.paused:
+                    raise WindowBusy(f"window {window} is on a break: resume it first")
+                current = self._at_window(s, window, day) if state.current is not None else None
+                if current is not None:
+                    if current.state != State.SERVING:
+                        raise WindowBusy(
+                            f"window {window} has called {current.code} already: start it, mark a "
+                            "no-show, hold it or return it to the queue first"
+                        )
+                    move(s, current, Kind.FINISHED, Moved(), now, day, window=window, staff=staff)
+                    s.flush()
+                    ticket = self._claim_next(s, departments, day, window, now, late)
             if ticket is None:
                 raise QueueEmpty(f"nobody is waiting for window {window}")
             payload = Called(ticket.code, language=ticket.language)
             record(s, Kind.CALLED, payload, now, ticket=ticket, window=window, staff=staff)
             return self._view(ticket)
+
+    def _claim_next(
+        self, s: Session, departments: list[str], day: date, window: str, now: datetime, late: list[datetime]
+    ) -> Ticket | None:
+        try:
+            return sql.claim_next(s, self.db.dialect, departments, day, window, now, late)
+        except IntegrityError:
+            raise WindowBusy(f"window {window} called another ticket at the same moment") from None
 
     def call(
         self, ref: TicketRef, window: str, staff: str | None = None, override: str | None = None

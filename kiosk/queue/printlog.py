@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from kiosk.events import PRINT_OUTCOMES, Kind, read_payload
+from kiosk.domain.events import PRINT_OUTCOMES, Kind, read_payload
 from kiosk.queue.base import QueueCore
 from kiosk.storage.journal import record
 from kiosk.storage.models import Event, Ticket
@@ -24,7 +24,7 @@ class PrintLog(QueueCore):
         window: str | None = None,
     ) -> None:
         """An event that changes no ticket state: printing results, reprints and the like. `data` must
-        be the kind's payload (`kiosk.events`); a wrong shape is refused before anything is written."""
+        be the kind's payload (`kiosk.domain.events`); a wrong shape is refused before anything is written."""
         payload = read_payload(kind, data)
         now = self.now()
         with self.db.write() as s:

@@ -1,23 +1,27 @@
 """Read models: tickets and the queue as views, the event log for followers and the audit, and the
-day's statistics computed from the events (`kiosk.stats`)."""
+day's statistics computed from the events (`kiosk.domain.stats`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kiosk import signing
-from kiosk.domain import EventView, State, TicketStatus, TicketView, minutes_until
+from kiosk.domain.events import CALLS, Kind
+from kiosk.domain.tickets import BookingState, EventView, State, TicketStatus, TicketView, minutes_until
 from kiosk.errors import KioskError, ScanRefused
-from kiosk.events import CALLS, Kind
 from kiosk.queue import sql
 from kiosk.queue.base import QueueCore, TicketRef, event_view
 from kiosk.queue.machine import FINAL_STATES
-from kiosk.stats import BookingCounts, DayStats, HourStats, TicketTimes, day_stats, hourly, ticket_times
+from kiosk.security import signing
 from kiosk.storage.models import Booking, Event, Ticket
+
+if TYPE_CHECKING:  # the statistics are imported when asked for: a ticket issued never needs them
+    from kiosk.domain.hourly import HourStats
+    from kiosk.domain.stats import BookingCounts, DayStats, TicketTimes
 
 # The events a ticket's status on the phone is read from (`Reads.ticket_statuses`).
 FOLLOWED_KINDS = (Kind.CALLED, Kind.RECALLED, Kind.ON_MY_WAY, Kind.TRANSFERRED)
@@ -44,12 +48,14 @@ class Reads(QueueCore):
             return self._view(ticket) if ticket else None
 
     def day_view(self, day: date | None = None, department: str | None = None) -> list[TicketView]:
-        query = select(Ticket).where(Ticket.day == (day or self.today()))
+        """The day's tickets, read as plain rows (no ORM objects: the desk opens on 5,000 of them)."""
+        table = Ticket.__table__
+        query = select(table).where(table.c.day == (day or self.today()))
         if department:
             self.catalogue.dept(department)  # unknown names are refused, not shown as an empty day
-            query = query.where(Ticket.department == department)
+            query = query.where(table.c.department == department)
         with self.db.read() as s:
-            return [self._view(t) for t in s.scalars(query.order_by(Ticket.id))]
+            return [self._view(t) for t in s.execute(query.order_by(table.c.id))]
 
     def waiting(self, department: str, limit: int = 10) -> tuple[int, list[TicketView]]:
         """How many wait for a department, and the next few in calling order."""
@@ -190,6 +196,27 @@ class Reads(QueueCore):
                     notes[int(ticket_id)] = str(note)
         return notes
 
+    def print_health(self) -> dict[str, int | str | None]:
+        """Today's printing in figures, for a health probe: tickets printed, prints failed, and how
+        the latest print went ("ok", "failed", or None before the first). No printer address."""
+        kinds = (Kind.PRINTED, Kind.PRINT_FAILED)
+        today = self.today()
+        counts = select(Event.kind, func.count()).where(Event.day == today, Event.kind.in_(kinds))
+        latest = (
+            select(Event.kind)
+            .where(Event.day == today, Event.kind.in_(kinds))
+            .order_by(Event.id.desc())
+            .limit(1)
+        )
+        with self.db.read() as s:
+            count = {str(kind): int(n) for kind, n in s.execute(counts.group_by(Event.kind))}
+            last = s.scalar(latest)
+        return {
+            "printed_today": count.get(Kind.PRINTED, 0),
+            "failed_today": count.get(Kind.PRINT_FAILED, 0),
+            "latest": None if last is None else ("ok" if last == Kind.PRINTED else "failed"),
+        }
+
     def last_event_id(self) -> int:
         with self.db.read() as s:
             return int(s.scalar(select(func.max(Event.id))) or 0)
@@ -230,6 +257,8 @@ class Reads(QueueCore):
         departments = [d.code for d in self.catalogue.department]
         targets = {code: self.sla_seconds(code) for code in departments}
         default = self.settings.sla_minutes * 60
+        from kiosk.domain.stats import day_stats
+
         return day_stats(
             events,
             departments,
@@ -243,23 +272,33 @@ class Reads(QueueCore):
         """The day's bookings per department: made (not cancelled), checked in, no-shows."""
         query = (
             select(Booking.department, Booking.state, func.count())
-            .where(Booking.day == (day or self.today()), Booking.state != "cancelled")
+            .where(Booking.day == (day or self.today()), Booking.state != BookingState.CANCELLED)
             .group_by(Booking.department, Booking.state)
         )
         found: dict[str, dict[str, int]] = {}
         with self.db.read() as s:
             for department, state, n in s.execute(query):
                 found.setdefault(str(department), {})[str(state)] = int(n)
+        from kiosk.domain.stats import BookingCounts
+
         return {
-            code: BookingCounts(sum(states.values()), states.get("checked_in", 0), states.get("no_show", 0))
+            code: BookingCounts(
+                sum(states.values()),
+                states.get(BookingState.CHECKED_IN, 0),
+                states.get(BookingState.NO_SHOW, 0),
+            )
             for code, states in found.items()
         }
 
     def hourly(self, day: date | None = None) -> list[HourStats]:
         """Per local hour of the day: arrivals, and waits keyed by the hour of the call that ended them."""
+        from kiosk.domain.hourly import hourly
+
         return hourly(self.ticket_events(day), self.settings.zone)
 
     def ticket_times(self, day: date | None = None) -> dict[int, TicketTimes]:
         """Each ticket's waits, services and moments on `day`, by ticket id, as the statistics count them."""
+        from kiosk.domain.stats import ticket_times
+
         day = day or self.today()
         return ticket_times(self.ticket_events(day), self._until(day))

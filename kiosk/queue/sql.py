@@ -5,27 +5,39 @@ and the queue's calling order in SQL."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
+from importlib import import_module
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, case, func, select, text, tuple_, union, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import (
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    tuple_,
+    union,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
-from kiosk.domain import State
-from kiosk.events import Kind
+from kiosk.domain.events import WINDOW_PAUSES, Kind
+from kiosk.domain.tickets import State
 from kiosk.storage.models import OPEN_AT_WINDOW, OPEN_BOOKINGS, OPEN_TICKETS, Booking, Counter, Event, Ticket
 
 T = TypeVar("T")
 
 
-def queue_order(now: datetime, walk_ins_first: bool = False) -> tuple[Any, ...]:
-    """The queue's calling order in SQL (`kiosk.domain.queue_order` is the same rule on views):
+def queue_order(now: datetime | Any) -> tuple[Any, ...]:
+    """The queue's calling order in SQL (`kiosk.domain.tickets.queue_order` is the same rule on views):
     priority rights first; then booked visitors whose slot has begun, by slot time; then everyone
-    else by place in the line; then id. `walk_ins_first` (the starvation guard of
-    `kiosk.queue.bookings`): after the priority rights, those who did not book go first, in line."""
-    if walk_ins_first:
-        group = case((Ticket.rank == 0, 0), (Ticket.booked_at.is_(None), 1), else_=2)
-        return group, Ticket.queued_at, Ticket.queued_at, Ticket.id
+    else by place in the line; then id. (A window's call also heeds the starvation guard:
+    `next_waiting`.)"""
     due = and_(Ticket.rank != 0, Ticket.booked_at.is_not(None), Ticket.booked_at <= now)
     group = case((Ticket.rank == 0, 0), (due, 1), else_=2)
     first = case((due, Ticket.booked_at), else_=Ticket.queued_at)
@@ -39,13 +51,96 @@ def locked(query: Select[T], dialect: str) -> Select[T]:
 
 def next_number(s: Session, dialect: str, department: str, day: date) -> int:
     """One upsert on the (department, day) counter row, inside the ticket's own transaction."""
-    module = postgresql if dialect == "postgresql" else sqlite
+    values = {"p_department": department, "p_day": day}
+    return int(s.execute(_next_number(dialect), values).scalar_one())
+
+
+@cache
+def _next_number(dialect: str) -> Any:
+    """`next_number`'s upsert, built once (building it took longer than running it); the dialect's
+    module is imported when first used (a short command's start)."""
+    module = import_module(f"sqlalchemy.dialects.{dialect}")
     table = Counter.__table__
-    stmt = module.insert(table).values(department=department, day=day, last=1)
-    stmt = stmt.on_conflict_do_update(
+    stmt = module.insert(table).values(department=bindparam("p_department"), day=bindparam("p_day"), last=1)
+    return stmt.on_conflict_do_update(
         index_elements=[table.c.department, table.c.day], set_={"last": table.c.last + 1}
     ).returning(table.c.last)
-    return int(s.execute(stmt).scalar_one())
+
+
+def next_waiting(
+    departments: list[str],
+    day: Any,
+    now: Any,
+    guard: Any,
+    lock: bool = False,
+) -> Select[tuple[int]]:
+    """The id of the first waiting ticket by the whole calling rule, as one statement that sorts
+    nothing: priority rights; then booked visitors whose slot has begun, by slot time; then the
+    line. While `guard` holds (the starvation guard, `guard_on`), walk-ins come right after the
+    priority rights. For each department, the first ticket of each group is one step down an index
+    (`ix_tickets_queue`, `ix_tickets_booked`); the first of those few is the next ticket. The
+    parameters may be bound parameters; `lock`: PostgreSQL's row lock, skipping a ticket another
+    window is claiming."""
+    due = and_(Ticket.booked_at.is_not(None), Ticket.booked_at <= now)
+    line = (Ticket.queued_at, Ticket.id)
+    # (a kind of candidate, its condition, its order): priority rights, booked visitors whose slot
+    # has begun, the line (walk-ins and those booked for later), and walk-ins alone (for the guard)
+    kinds: list[tuple[int, Any, tuple[Any, ...]]] = [
+        (0, Ticket.rank == 0, line),
+        (1, and_(Ticket.rank == 1, due), (Ticket.booked_at, *line)),
+        (2, and_(Ticket.rank == 1, or_(Ticket.booked_at.is_(None), Ticket.booked_at > now)), line),
+        (3, and_(Ticket.rank == 1, Ticket.booked_at.is_(None)), line),
+    ]
+    firsts = []
+    for department in departments:
+        for kind, condition, order in kinds:
+            first = (
+                select(literal(kind).label("kind"), order[0].label("key"), *(c.label(c.key) for c in line))
+                .where(Ticket.day == day, Ticket.department == department, Ticket.state == State.WAITING)
+                .where(condition)
+                .order_by(*order)
+                .limit(1)
+            )
+            if lock:
+                first = first.with_for_update(skip_locked=True)
+            one = first.subquery()
+            firsts.append(select(one.c.kind, one.c.key, one.c.queued_at, one.c.id))
+    every = union_all(*firsts).subquery()
+    # the groups in calling order; with the guard on, a late walk-in is waiting, so the walk-ins'
+    # group is never empty then, and how booked visitors would follow it does not matter
+    plain = case({0: 0, 1: 1, 2: 2, 3: 2}, value=every.c.kind)
+    guarded = case({0: 0, 3: 1}, value=every.c.kind, else_=3)
+    group = case((guard, guarded), else_=plain)
+    return select(every.c.id).order_by(group, every.c.key, every.c.queued_at, every.c.id).limit(1)
+
+
+def guard_on(departments: list[str], day: Any, window: Any, late: list[Any]) -> Any:
+    """The starvation guard: the window's last call today went to a booked visitor and a walk-in of
+    one of `departments` has waited since before that department's moment in `late` (its SLA ago).
+    While it holds, at most every second call of a window goes to a booked visitor."""
+    last_call_booked = (
+        select(Ticket.booked_at.is_not(None))
+        .join(Event, Event.ticket_id == Ticket.id)
+        .where(Event.day == day, Event.window == window, Event.kind == Kind.CALLED)
+        .order_by(Event.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    waited_too_long = or_(
+        *(
+            select(Ticket.id)
+            .where(
+                Ticket.day == day,
+                Ticket.department == department,
+                Ticket.state == State.WAITING,
+                Ticket.booked_at.is_(None),
+                Ticket.queued_at < moment,
+            )
+            .exists()
+            for department, moment in zip(departments, late, strict=True)
+        )
+    )
+    return and_(last_call_booked == True, waited_too_long)  # noqa: E712
 
 
 def claim_next(
@@ -55,28 +150,70 @@ def claim_next(
     day: date,
     window: str,
     now: datetime,
-    walk_ins_first: bool = False,
+    late: list[datetime],
 ) -> Ticket | None:
-    """Pick and claim the first waiting ticket in one statement (one round trip): on PostgreSQL a
-    ticket another window is claiming is skipped, on SQLite the write lock taken at BEGIN serialises us.
-    Raises IntegrityError when the window called another ticket at the same moment."""
-    pick = (
-        select(Ticket.id)
-        .where(Ticket.day == day, Ticket.department.in_(departments))
-        .where(Ticket.state == State.WAITING)
-        .order_by(*queue_order(now, walk_ins_first))
-        .limit(1)
-    )
-    if dialect == "postgresql":
-        pick = pick.with_for_update(skip_locked=True)
-    claim = (
+    """Pick and claim the next ticket for `window` by the whole rule in one statement (one round
+    trip): None when the window is paused, still has a ticket called or served, or nobody waits
+    (`window_state` tells which). `late`: for each department, the moment its SLA ago (the guard).
+    On PostgreSQL a ticket another window is claiming is skipped; on SQLite the write lock taken at
+    BEGIN serialises us. Raises IntegrityError when the window called another ticket at the same
+    moment."""
+    claim = _claim(len(departments), dialect == "postgresql")
+    options = {"synchronize_session": False, "populate_existing": True}
+    values = {"p_day": day, "p_now": now, "p_window": window}
+    values.update({f"p_department_{n}": department for n, department in enumerate(departments)})
+    values.update({f"p_late_{n}": moment for n, moment in enumerate(late)})
+    return s.scalars(claim, values, execution_options=options).first()
+
+
+@cache
+def _claim(count: int, lock: bool) -> Any:
+    """The claim for a window of `count` departments, built once (building it took longer than
+    running it): the departments, the day, the moment and the window are its parameters."""
+    day: Any = bindparam("p_day")
+    now: Any = bindparam("p_now")
+    window: Any = bindparam("p_window")
+    departments: list[Any] = [bindparam(f"p_department_{n}") for n in range(count)]
+    late: list[Any] = [bindparam(f"p_late_{n}") for n in range(count)]
+    pick = next_waiting(departments, day, now, guard_on(departments, day, window, late), lock)
+    return (
         update(Ticket)
         .where(Ticket.id == pick.scalar_subquery(), Ticket.state == State.WAITING)
+        .where(~_paused(day, window), ~_current(day, window).exists())
         .values(state=State.CALLED, window=window, called_at=now)
         .returning(Ticket)
     )
-    options = {"synchronize_session": False, "populate_existing": True}
-    return s.scalars(claim, execution_options=options).first()
+
+
+def window_state(s: Session, window: str, day: date) -> Any:
+    """Why a window's claim found nothing, in one query: `paused` (its last pause or resume was a
+    pause) and `current` (the id of the ticket called to or served at it, or None)."""
+    return s.execute(_window_state(), {"p_day": day, "p_window": window}).one()
+
+
+@cache
+def _window_state() -> Any:
+    day: Any = bindparam("p_day")
+    window: Any = bindparam("p_window")
+    return select(
+        _paused(day, window).label("paused"), _current(day, window).scalar_subquery().label("current")
+    )
+
+
+def _paused(day: Any, window: Any) -> Any:
+    last = (
+        select(Event.kind)
+        .where(Event.day == day, Event.window == window, Event.kind.in_(sorted(WINDOW_PAUSES)))
+        .order_by(Event.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return func.coalesce(last, "") == Kind.WINDOW_PAUSED
+
+
+def _current(day: Any, window: Any) -> Select[Any]:
+    """The ticket called to or served at `window` (the partial index's own literal condition)."""
+    return select(Ticket.id).where(Ticket.day == day, Ticket.window == window, text(OPEN_AT_WINDOW)).limit(1)
 
 
 def at_window(s: Session, dialect: str, window: str, day: date) -> Ticket | None:
@@ -109,14 +246,33 @@ def on_my_way_since_call(s: Session, ticket_id: int) -> bool:
     return bool(s.scalar(query))
 
 
-def ahead_of(ticket: Ticket, now: datetime) -> Select[int]:
+def ahead_of(s: Session, ticket: Ticket, now: datetime) -> int:
     """How many wait before `ticket` in its department, in the calling order at `now`."""
     due = ticket.booked_at is not None and ticket.booked_at <= now and ticket.rank != 0
-    group = 0 if ticket.rank == 0 else (1 if due else 2)
-    first = ticket.booked_at if due else ticket.queued_at
+    values = {
+        "p_day": ticket.day,
+        "p_department": ticket.department,
+        "p_now": now,
+        "p_group": 0 if ticket.rank == 0 else (1 if due else 2),
+        "p_first": ticket.booked_at if due else ticket.queued_at,
+        "p_queued": ticket.queued_at,
+        "p_id": ticket.id,
+    }
+    return int(s.scalar(_ahead_of(), values) or 0)
+
+
+@cache
+def _ahead_of() -> Any:
+    """`ahead_of`'s count, built once: the ticket's place in the order is its parameters."""
+    place = tuple_(
+        bindparam("p_group"),
+        bindparam("p_first", type_=Ticket.queued_at.type),
+        bindparam("p_queued", type_=Ticket.queued_at.type),
+        bindparam("p_id"),
+    )
     return select(func.count()).where(
-        Ticket.day == ticket.day,
-        Ticket.department == ticket.department,
+        Ticket.day == bindparam("p_day"),
+        Ticket.department == bindparam("p_department"),
         Ticket.state == State.WAITING,
-        tuple_(*queue_order(now)) < tuple_(group, first, ticket.queued_at, ticket.id),
+        tuple_(*queue_order(bindparam("p_now", type_=Ticket.queued_at.type))) < place,
     )

@@ -178,7 +178,19 @@ class Database:
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
     def dispose(self) -> None:
+        """Close the pooled connections. A connection another thread still has checked out (a
+        terminal's or a web server's worker, mid-query when it closes) would go back to the pool
+        just disposed and stay there open until the garbage collector found it: it is closed when
+        it comes back instead. (Listened for on the old pool after it is replaced: the new pool
+        copies the listeners its old one has when it is made.)"""
+        old = self.engine.pool
         self.engine.dispose()
+        event.listen(old, "checkin", _close_on_return)
+
+
+def _close_on_return(dbapi_connection: Any, record: Any) -> None:
+    if dbapi_connection is not None:
+        record.invalidate()
 
 
 def damaged_file(path: object, reason: str) -> StorageUnavailable:

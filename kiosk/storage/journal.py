@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import cast
 
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
-from kiosk.events import Kind, Payload, check_payload
+from kiosk.domain.events import Kind, Payload, check_payload
 from kiosk.storage.models import Event, Ticket
+
+EVENTS = cast(Table, Event.__table__)
 
 
 def record(
@@ -21,15 +25,17 @@ def record(
     department: str | None = None,
     window: str | None = None,
     staff: str | None = None,
-) -> Event:
-    """Add one event to the session. With a `ticket` (flushed, so it has an id) the row takes the
-    ticket's day, department and state after the change; else `day` is required."""
+) -> None:
+    """Write one event in the session's transaction, at once: a plain INSERT, not an object the
+    unit of work flushes later (that cost a call-next a fifth of its time). With a `ticket`
+    (flushed, so it has an id) the row takes the ticket's day, department and state after the
+    change; else `day` is required."""
     check_payload(kind, payload)
     if ticket is not None:
         day, department = ticket.day, ticket.department
     if day is None:
         raise ValueError(f"a {kind} event needs a day or a ticket")
-    row = Event(
+    row = dict(
         at=at,
         day=day,
         kind=kind.value,
@@ -40,5 +46,4 @@ def record(
         state=ticket.state if ticket is not None else None,
         data=payload.to_data(),
     )
-    s.add(row)
-    return row
+    s.execute(EVENTS.insert(), row)

@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from kiosk.storage.db import Database
-from kiosk.storage.models import Base
+from kiosk.storage.models import schema
 
 
 def alembic_config() -> Config:
@@ -38,4 +38,4 @@ def schema_differences(db: Database) -> list[Any]:
     """What differs between the live schema and the models; empty when they agree."""
     with db.connection() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
-        return list(compare_metadata(context, Base.metadata))
+        return list(compare_metadata(context, schema()))

@@ -15,6 +15,7 @@ from sqlalchemy import (
     MetaData,
     SmallInteger,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -22,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from kiosk.domain import AT_WINDOW, OPEN_STATES
+from kiosk.domain.tickets import AT_WINDOW, OPEN_STATES
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -93,17 +94,8 @@ class Ticket(Base):
     __table_args__ = (
         UniqueConstraint("day", "origin", "number"),
         Index("ix_tickets_queue", "day", "department", "state", "rank", "queued_at", "id"),
+        Index("ix_tickets_booked", "day", "department", "state", "booked_at"),  # call-next's booked visitors
         Index("ix_tickets_day_code", "day", "code"),
-        # A window never holds two tickets at once, whatever two terminals do at the same moment.
-        Index(
-            "uq_tickets_one_per_window",
-            "day",
-            "window",
-            unique=True,
-            sqlite_where=text(OPEN_AT_WINDOW),
-            postgresql_where=text(OPEN_AT_WINDOW),
-        ),
-        Index("ix_tickets_open", "day", sqlite_where=text(OPEN_TICKETS), postgresql_where=text(OPEN_TICKETS)),
     )
 
 
@@ -136,6 +128,7 @@ class Event(Base):
     __table_args__ = (
         Index("ix_events_ticket_id", "ticket_id"),
         Index("ix_events_day_kind", "day", "kind"),
+        Index("ix_events_window", "day", "window", "kind", "id"),  # a window's last call and pause
     )
 
 
@@ -214,21 +207,30 @@ class Booking(Base):
 
     __table_args__ = (
         Index("ix_bookings_day", "day", "department"),
-        Index(
-            "uq_bookings_seat",
-            "service",
-            "at",
-            "seat",
-            unique=True,
-            sqlite_where=text(SEATED_BOOKINGS),
-            postgresql_where=text(SEATED_BOOKINGS),
-        ),
-        Index(
-            "uq_bookings_open_code",
-            "code",
-            unique=True,
-            sqlite_where=text(OPEN_BOOKINGS),
-            postgresql_where=text(OPEN_BOOKINGS),
-        ),
         Index("ix_bookings_code", "code"),
     )
+
+
+def _partial(name: str, table: Table, columns: list[str], where: str, unique: bool = False) -> None:
+    Index(
+        name,
+        *(table.c[column] for column in columns),
+        unique=unique,
+        sqlite_where=text(where),
+        postgresql_where=text(where),
+    )
+
+
+def schema() -> MetaData:
+    """Every table with every index, the partial ones included. Those are attached here, not in the
+    classes: naming `postgresql_where` makes SQLAlchemy import the PostgreSQL dialect and its drivers
+    (a fifth of `kiosk issue`'s start on SQLite), and only the migrations and the schema check need
+    them; the queries never do."""
+    tickets, bookings = Base.metadata.tables["tickets"], Base.metadata.tables["bookings"]
+    if "uq_tickets_one_per_window" not in {index.name for index in tickets.indexes}:
+        # A window never holds two tickets at once, whatever two terminals do at the same moment.
+        _partial("uq_tickets_one_per_window", tickets, ["day", "window"], OPEN_AT_WINDOW, unique=True)
+        _partial("ix_tickets_open", tickets, ["day"], OPEN_TICKETS)
+        _partial("uq_bookings_seat", bookings, ["service", "at", "seat"], SEATED_BOOKINGS, unique=True)
+        _partial("uq_bookings_open_code", bookings, ["code"], OPEN_BOOKINGS, unique=True)
+    return Base.metadata

@@ -12,15 +12,15 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Button, Label, TabbedContent, TabPane
 
-from kiosk import exit_pin
-from kiosk.actions import DESK
 from kiosk.clock import Clock
 from kiosk.config import Settings
-from kiosk.domain import TicketView
-from kiosk.events import DAY_CHANGES, Kind, WrongTry, payload_of
-from kiosk.i18n import N_
+from kiosk.domain.events import DAY_CHANGES, Kind, WrongTry, payload_of
+from kiosk.domain.tickets import TicketView
+from kiosk.presentation.i18n import N_
+from kiosk.queue.actions import DESK
+from kiosk.security import exit_pin
+from kiosk.security.staff import Member
 from kiosk.service import QueueService
-from kiosk.staff import Member
 from printer.printing import TicketPrinter
 from screens.admin.bookings import BookingsPane
 from screens.admin.dialogs import (
@@ -37,14 +37,23 @@ from screens.admin.queue import QueueTable
 from screens.admin.stats import StatsPane
 from screens.common.live import ConnectionChanged, EventsArrived, LiveApp, while_running
 from screens.common.signin import SignInScreen
-from screens.common.terminal import COMMON_CSS, TerminalPart, open_terminal_service
+from screens.common.terminal import STAFF_CSS, TerminalPart, open_terminal_service
+from screens.common.transfer import Transfer, TransferScreen
 from screens.common.words import DATABASE_AWAY
-from screens.counter.transfer import Transfer, TransferScreen
 
 # Wrong tries at a kiosk that the desk is told of once they repeat.
 ALARMS = {
     Kind.EXIT_PIN_REFUSED: N_("{count} wrong PINs in a row at the kiosk {terminal}"),
     Kind.CHECKIN_CODE_REFUSED: N_("{count} wrong check-in codes in a short time at the kiosk {terminal}"),
+}
+
+
+PANES: dict[str, tuple[str, Callable[[], Pane]]] = {  # the tabs besides the queue: title, contents
+    "tab-bookings": (N_("Bookings"), BookingsPane),
+    "tab-stats": (N_("Statistics"), StatsPane),
+    "tab-staff": (N_("Staff"), StaffPane),
+    "tab-day": (N_("Day"), DayPane),
+    "tab-audit": (N_("Audit"), AuditPane),
 }
 
 
@@ -66,16 +75,10 @@ class AdminScreen(TerminalPart["AdminApp"], Screen[None]):
                         yield Button(
                             f"{(a.desk_key or '').upper()} {self.gettext(a.label)}", id=f"act-{a.name}"
                         )
-            with TabPane(self.gettext("Bookings"), id="tab-bookings"):
-                yield BookingsPane()
-            with TabPane(self.gettext("Statistics"), id="tab-stats"):
-                yield StatsPane()
-            with TabPane(self.gettext("Staff"), id="tab-staff"):
-                yield StaffPane()
-            with TabPane(self.gettext("Day"), id="tab-day"):
-                yield DayPane()
-            with TabPane(self.gettext("Audit"), id="tab-audit"):
-                yield AuditPane()
+            # The other tabs get their widgets when first chosen (`PANES`): the desk opens on the
+            # queue, and nothing else (a chart among them) is built before the day is on screen.
+            for ident, (title, _) in PANES.items():
+                yield TabPane(self.gettext(title), id=ident)
         yield Label("", id="admin-status", markup=False)
 
     def on_mount(self) -> None:
@@ -84,20 +87,24 @@ class AdminScreen(TerminalPart["AdminApp"], Screen[None]):
         self.set_interval(15, self.tick_bookings)
 
     def tick_bookings(self) -> None:
-        bookings = self.query_one(BookingsPane)
-        if bookings.opened:
-            bookings.tick()
+        for bookings in self.query(BookingsPane):
+            if bookings.opened:
+                bookings.tick()
 
     def action_act(self, name: str) -> None:
         self.terminal.act(name)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        for pane in event.pane.query(Pane):
-            pane.open()
+        panes = event.pane.query(Pane)
+        if panes:
+            for pane in panes:
+                pane.open()
+        elif event.pane.id in PANES:  # chosen the first time: built now, and it opens when mounted
+            event.pane.mount(PANES[event.pane.id][1]())
 
 
 class AdminApp(LiveApp):
-    CSS_PATH = [COMMON_CSS, "admin.tcss"]  # noqa: RUF012
+    CSS_PATH = [*STAFF_CSS, "admin.tcss"]  # noqa: RUF012
     ENABLE_COMMAND_PALETTE = False
     TITLE = "Front desk"
     BINDINGS = [Binding("ctrl+q", "quit", show=False)]  # noqa: RUF012
@@ -140,12 +147,12 @@ class AdminApp(LiveApp):
         if self.desk is None or not self.desk.query(QueueTable):
             return  # not signed in, or the desk is still being drawn (it loads the day itself)
         self.queue.changed(message.events)
-        bookings = self.desk.query_one(BookingsPane)
-        if bookings.opened:
-            bookings.changed(message.events)
-        audit = self.desk.query_one(AuditPane)
-        if audit.opened:
-            audit.add(message.events)
+        for bookings in self.desk.query(BookingsPane):  # (none yet in the desk's first moment)
+            if bookings.opened:
+                bookings.changed(message.events)
+        for audit in self.desk.query(AuditPane):
+            if audit.opened:
+                audit.add(message.events)
         for e in message.events:
             alarm = payload_of(e) if e.kind in ALARMS else None
             if isinstance(alarm, WrongTry) and alarm.wrong_in_a_row >= exit_pin.FREE_TRIES:
@@ -156,9 +163,9 @@ class AdminApp(LiveApp):
                     severity="warning",
                     markup=False,
                 )
-        day = self.desk.query_one(DayPane)
-        if day.opened and any(e.kind in DAY_CHANGES for e in message.events):
-            day.load()  # another desk or a counter changed the day
+        for day in self.desk.query(DayPane):
+            if day.opened and any(e.kind in DAY_CHANGES for e in message.events):
+                day.load()  # another desk or a counter changed the day
 
     @while_running
     def on_connection_changed(self, message: ConnectionChanged) -> None:
@@ -167,28 +174,41 @@ class AdminApp(LiveApp):
     # Actions on tickets ----------------------------------------------------------------------------
 
     def act(self, name: str) -> None:
-        """A desk action of `kiosk.actions.DESK`: its dialog, then the change in a worker."""
+        """A desk action of `kiosk.queue.actions.DESK`: its dialog, then the change in a worker."""
         catalogue = self.service.catalogue
         self.chosen = self.queue.selected() if self.desk is not None else None
         ticket = self.chosen
         if name in ("issue", "quick"):
             dialog = IssueDialog(self.lang, catalogue, list(self.settings.languages))
             self.push_screen(dialog, self._issue if name == "issue" else self._quick)
-        elif ticket is None:
+            return
+        if ticket is None:
             self.say(self.gettext("Choose a ticket in the table first"))
-        elif name == "transfer":
-            self.push_screen(TransferScreen(ticket), self._transfer)
-        elif name == "priority":
-            self.push_screen(
-                PriorityDialog(self.lang, catalogue, ticket.code, ticket.priority), self._priority
-            )
-        elif name == "cancel":
+            return
+        self.on_ticket[name](ticket)
+
+    @property
+    def on_ticket(self) -> dict[str, Callable[[TicketView], object]]:
+        """What each desk action of `kiosk.queue.actions.DESK` on a chosen ticket does first: its
+        dialog (the change follows in a worker when it is answered), or the reprint at once."""
+        catalogue = self.service.catalogue
+
+        def cancel(ticket: TicketView) -> None:
             title = self.gettext("Cancel {number}").format(number=ticket.code)
             self.push_screen(ReasonDialog(self.lang, title, self.gettext("Cancel the ticket")), self._cancel)
-        elif name == "send":
-            self.push_screen(SendDialog(self.lang, ticket.code, catalogue.windows), self._send)
-        elif name == "reprint":
+
+        def reprint(ticket: TicketView) -> None:
             self.change(lambda: self.printer.reprint(ticket, staff=self.who).result(timeout=30).status)
+
+        return {
+            "transfer": lambda t: self.push_screen(TransferScreen(t), self._transfer),
+            "priority": lambda t: self.push_screen(
+                PriorityDialog(self.lang, catalogue, t.code, t.priority), self._priority
+            ),
+            "cancel": cancel,
+            "send": lambda t: self.push_screen(SendDialog(self.lang, t.code, catalogue.windows), self._send),
+            "reprint": reprint,
+        }
 
     def _transfer(self, choice: Transfer | None) -> None:
         ticket = self.chosen

@@ -9,32 +9,30 @@ end of its day), cancelled, or upcoming."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select
+from textual.containers import Horizontal
+from textual.widgets import Button, Label
 
-from kiosk.catalogue import Catalogue
-from kiosk.domain import BookingView, SlotView
-from kiosk.errors import BookingRefused, KioskError, SlotUnavailable
-from kiosk.events import BOOKINGS, payload_of
-from kiosk.i18n import N_, translations
-from kiosk.languages import NATIVE_NAMES
-from screens.admin.dialogs import Dialog
+from kiosk.domain.events import BOOKINGS, payload_of
+from kiosk.domain.tickets import BookingState, BookingView, booking_late
+from kiosk.presentation.i18n import N_, translations
+from screens.admin.booking_dialogs import (
+    BookChoice,
+    CodeScreen,
+    ConfirmDialog,
+    SlotDialog,
+    booking_problem,
+    spaced,
+)
 from screens.admin.panes import Pane
-from screens.common.plain import PlainTable, plain
-from screens.common.widgets import BigText
-from screens.common.words import problem_text
+from screens.common.plain import PlainTable
 
 if TYPE_CHECKING:
-    from kiosk.domain import EventView
-    from screens.admin.app import AdminApp
+    from kiosk.domain.tickets import EventView
 
 COLUMNS = [
     ("at", N_("Time")),
@@ -51,220 +49,18 @@ NOT_COME = N_("did not come")
 CANCELLED = "cancelled"  # translated with the context "booking"
 CHECKED_IN = N_("checked in: {number}")
 
-# A refused booking action in the staff's words, by the error's reason.
-SLOT_REASONS = {
-    "no_appointments": N_("This service takes no appointments"),
-    "not_a_slot": N_("No slot starts at that time"),
-    "closed": N_("The department does not work that day"),
-    "past": N_("That slot has begun already"),
-    "too_far": N_("Bookings are not taken that far ahead"),
-    "full": N_("That slot is full: choose another"),
-}
-BOOKING_REASONS = {
-    "unknown": N_("No booking with that code"),
-    "used": N_("That booking was checked in already"),
-    "cancelled": N_("That booking was cancelled"),
-    "no_show": N_("That booking's day is over"),
-    "too_early": N_("Too early to check in"),
-    "too_late": N_("Too late to check in"),
-}
-
-
-def booking_problem(exc: KioskError, gettext: Callable[[str], str]) -> str:
-    """A refused booking, move or cancellation in the staff's language."""
-    if isinstance(exc, SlotUnavailable) and exc.reason in SLOT_REASONS:
-        return gettext(SLOT_REASONS[exc.reason])
-    if isinstance(exc, BookingRefused) and exc.reason in BOOKING_REASONS:
-        return gettext(BOOKING_REASONS[exc.reason])
-    return problem_text(exc, gettext)
-
 
 def state_word(booking: BookingView, now: datetime, grace_minutes: int) -> str:
     """The untranslated word for a booking's state at `now` (`CHECKED_IN` takes the number)."""
-    if booking.state == "checked_in":
+    if booking.state is BookingState.CHECKED_IN:
         return CHECKED_IN
-    if booking.state == "cancelled":
+    if booking.state is BookingState.CANCELLED:
         return CANCELLED
-    if booking.state == "no_show":
+    if booking.state is BookingState.NO_SHOW:
         return NOT_COME
-    if now > booking.at + timedelta(minutes=grace_minutes):
+    if booking_late(booking.at, now, grace_minutes):
         return LATE
     return UPCOMING
-
-
-def spaced(code: str) -> str:
-    """A code as it is read out: 'KMT74X' -> 'KMT 74X'."""
-    return f"{code[:3]} {code[3:]}"
-
-
-@dataclass(frozen=True)
-class BookChoice:
-    service: str
-    at: datetime
-    language: str
-    name: str | None
-    phone: str | None
-
-
-class SlotDialog(Dialog[BookChoice]):
-    """A free slot found: the service (fixed when moving), the day, the slot with its free places;
-    when booking also the language and an optional name and phone."""
-
-    def __init__(
-        self,
-        lang: str,
-        title: str,
-        confirm: str,
-        catalogue: Catalogue,
-        days: list[date],
-        day: date,
-        languages: list[str] | None = None,
-        service: str | None = None,
-        language: str = "",
-    ) -> None:
-        super().__init__(lang, title, confirm)
-        self.catalogue = catalogue
-        self.days = days
-        self.day = day if day in days else days[0]
-        self.languages = languages
-        self.language = language if languages and language in languages else (languages or [""])[0]
-        self.fixed_service = service
-        self.slots: list[SlotView] = []
-
-    def fields(self) -> ComposeResult:
-        if self.fixed_service is None:
-            services = [
-                (plain(f"{d.name(self.lang)}: {s.name(self.lang)}"), s.code)
-                for d in self.catalogue.department
-                for s in d.service
-                if s.appointments is not None
-            ]
-            yield Select(services, prompt=self.gettext("Service"), id="book-service")
-        days = [(f"{d:%d.%m.%Y}", d.isoformat()) for d in self.days]
-        with Horizontal(classes="dialog-row"):
-            yield Select(days, value=self.day.isoformat(), allow_blank=False, id="book-day")
-            yield Select([], prompt=self.gettext("Time"), id="book-slot")
-        if self.languages is not None:
-            with Horizontal(classes="dialog-row"):
-                yield Input(placeholder=self.gettext("Name (optional)"), id="book-name", max_length=80)
-                yield Input(
-                    placeholder=self.gettext("Phone (optional)"), id="book-phone", max_length=32,
-                    restrict=r"[0-9+() -]*",
-                )  # fmt: skip
-            yield Select(
-                [(NATIVE_NAMES[c], c) for c in self.languages], value=self.language,
-                allow_blank=False, id="book-language",
-            )  # fmt: skip
-        yield Label("", id="dialog-error", classes="error", markup=False)
-
-    def on_mount(self) -> None:
-        self.find_slots()
-
-    @property
-    def service(self) -> str | None:
-        if self.fixed_service is not None:
-            return self.fixed_service
-        value = self.query_one("#book-service", Select).value
-        return None if value is Select.NULL else str(value)
-
-    @on(Select.Changed, "#book-service")
-    @on(Select.Changed, "#book-day")
-    def find_slots(self) -> None:
-        """The free slots of the chosen service and day, read off the UI thread."""
-        service = self.service
-        day = date.fromisoformat(str(self.query_one("#book-day", Select).value))
-        if service is None:
-            self.show_slots([])
-            return
-        app: AdminApp = self.app  # type: ignore[assignment]
-        app.run_db(
-            lambda: app.service.free_slots(service, day),
-            self.show_slots,
-            on_failed=lambda exc: self.error(booking_problem(exc, self.gettext)),
-            group="book-slots",
-            exclusive=True,
-        )
-
-    def show_slots(self, slots: list[SlotView]) -> None:
-        self.slots = [s for s in slots if s.free > 0]
-        zone = self.app.settings.zone  # type: ignore[attr-defined]
-        free = self.gettext("{count} free")
-        options = [
-            (f"{s.at.astimezone(zone):%H:%M} · {free.format(count=s.free)}", s.at.isoformat())
-            for s in self.slots
-        ]
-        select = self.query_one("#book-slot", Select)
-        select.set_options(options)
-        if self.service is not None and not options:
-            self.error(self.gettext("No free slots that day"))
-        else:
-            self.error("")
-
-    def error(self, text: str) -> None:
-        self.query_one("#dialog-error", Label).update(text)
-
-    def result(self) -> BookChoice | None:
-        service = self.service
-        if service is None:
-            self.error(self.gettext("Choose a service"))
-            return None
-        slot = self.query_one("#book-slot", Select).value
-        if slot is Select.NULL:
-            self.error(self.gettext("Choose a time"))
-            return None
-        at = datetime.fromisoformat(str(slot))
-        if self.languages is None:
-            return BookChoice(service, at, "", None, None)
-        return BookChoice(
-            service,
-            at,
-            str(self.query_one("#book-language", Select).value),
-            self.query_one("#book-name", Input).value.strip() or None,
-            self.query_one("#book-phone", Input).value.strip() or None,
-        )
-
-
-class ConfirmDialog(Dialog[bool]):
-    """A yes-or-no question: the title says what will be done, the lines below to what."""
-
-    def __init__(self, lang: str, title: str, confirm: str, lines: list[str]) -> None:
-        super().__init__(lang, title, confirm)
-        self.lines = lines
-
-    def fields(self) -> ComposeResult:
-        for line in self.lines:
-            yield Label(line, markup=False)
-
-    def result(self) -> bool:
-        return True
-
-
-class CodeScreen(ModalScreen[None]):
-    """The new booking's code, large and spaced, to read out on the phone; with its slot. Escape
-    closes it."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", show=False)]
-
-    def __init__(self, lang: str, booking: BookingView, lines: list[str]) -> None:
-        super().__init__()
-        self.lang = lang
-        self.booking = booking
-        self.lines = lines
-
-    def compose(self) -> ComposeResult:
-        gettext = translations(self.lang).gettext
-        with Vertical(classes="dialog"):
-            yield Label(gettext("Booked: the code is"), classes="dialog-title")
-            yield BigText(self.booking.code, rows=4, id="booked-code")
-            yield Label(spaced(self.booking.code), id="booked-code-text", markup=False)
-            for line in self.lines:
-                yield Label(line, markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(gettext("Close"), id="cancel", variant="primary")
-
-    @on(Button.Pressed, "#cancel")
-    def action_close(self) -> None:
-        self.dismiss(None)
 
 
 class BookingsPane(Pane):
@@ -355,7 +151,7 @@ class BookingsPane(Pane):
     def tick(self) -> None:
         """Upcoming bookings become late as the clock goes on."""
         for booking in self.shown.values():
-            if booking.state == "booked":
+            if booking.state is BookingState.BOOKED:
                 self.table.update_cell(str(booking.id), "state", self.state_text(booking))
 
     def cells(self, booking: BookingView) -> list[str]:

@@ -15,10 +15,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
-from kiosk.catalogue import Catalogue, Department
-from kiosk.i18n import translations
-from kiosk.languages import NATIVE_NAMES
+from kiosk.domain.catalogue import Catalogue, Department
+from kiosk.domain.languages import NATIVE_NAMES
+from kiosk.presentation.i18n import translations
 from screens.common.plain import plain
+from screens.common.terminal import TerminalApp, TerminalPart
 
 R = TypeVar("R")
 
@@ -55,10 +56,11 @@ class StaffEntry:
     pin: str
 
 
-class Dialog(ModalScreen[R | None], Generic[R]):
+class Dialog(TerminalPart[TerminalApp], ModalScreen[R | None], Generic[R]):
     """A titled dialog with Cancel and a confirming button; subclasses add fields and `result()`,
     which gives the typed answer (dismissed with it), or None while a field needs fixing. Escape
-    cancels, as the Cancel button does."""
+    cancels, as the Cancel button does. Its words are in `lang`, given when it is made (its title
+    is translated before it is shown); `self.terminal` is the running terminal, typed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False)]
 

@@ -9,17 +9,17 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Label
+from textual.widgets import Button, Label, TabbedContent, TabPane
 
-from kiosk.domain import EventView
-from kiosk.i18n import N_
-from kiosk.staff import Member
+from kiosk.domain.tickets import EventView
+from kiosk.presentation.i18n import N_
+from kiosk.security.staff import Member
 from screens.admin.dialogs import LastTicket, LastTicketDialog, ReasonDialog, StaffDialog, StaffEntry
 from screens.common.plain import PlainTable
 from screens.common.terminal import TerminalPart
 
 if TYPE_CHECKING:
-    from kiosk.catalogue import Opening
+    from kiosk.domain.catalogue import Opening
     from screens.admin.app import AdminApp  # noqa: F401 (the typed base below)
 
 
@@ -28,6 +28,13 @@ class Pane(TerminalPart["AdminApp"], Vertical):
     desk opens on the queue, which then has the machine to itself), and again on `load()`."""
 
     opened = False
+
+    def on_mount(self) -> None:
+        """Mounted after its tab was chosen (the tabs are mounted lazily): it opens at once."""
+        tab = next((a for a in self.ancestors if isinstance(a, TabPane)), None)
+        tabs = next((a for a in self.ancestors if isinstance(a, TabbedContent)), None)
+        if tab is not None and tabs is not None and tabs.active == tab.id:
+            self.open()
 
     def open(self) -> None:
         if not self.opened:

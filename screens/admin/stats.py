@@ -1,9 +1,9 @@
 """The front desk's statistics tab: the day per department, booked visits apart from walk-ins, a
-per-hour chart, and the day's export to CSV. The figures come from `kiosk.stats`, as `kiosk stats`."""
+per-hour chart, and the day's export to CSV. The figures come from `kiosk.domain.stats`, as `kiosk stats`."""
 
 from __future__ import annotations
 
-from rich.measure import Measurement
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -12,54 +12,39 @@ from textual.containers import Horizontal, ScrollableContainer
 from textual.widgets import Button, Label, Static
 from textual_plotext import PlotextPlot
 
+from kiosk.domain.hourly import HourStats
+from kiosk.domain.stats import DayStats, DepartmentStats
 from kiosk.errors import KioskError
-from kiosk.i18n import N_
-from kiosk.stats import DayStats, DepartmentStats, HourStats
+from kiosk.presentation.figures import DESK_BOOKED, DESK_DAY, Figure
 from screens.admin.panes import Pane
-
-STATS_HEADERS = [
-    N_("Department"), N_("Waiting now"), N_("Longest wait"), N_("Served"), N_("Mean wait"), N_("p90 wait"),
-    N_("Mean service"), N_("p90 service"), N_("No-shows"), N_("Over SLA"),
-]  # fmt: skip
-BOOKED_HEADERS = [
-    N_("Department"), N_("Bookings"), N_("Checked in"), N_("No-shows"), N_("No-show rate"),
-    N_("Walk-in mean wait"), N_("Booked mean wait"), N_("Booked p90 wait"), N_("Seen within 5 min"),
-]  # fmt: skip
+from screens.common.theme import colour
 
 
-def _minutes(seconds: float | None) -> str:
-    return "" if seconds is None else f"{seconds / 60:.0f}"
+def longest_word(text: str) -> int:
+    """The cells the widest word of `text` takes: a column never narrower (no word cut)."""
+    return max((cell_len(word) for word in text.split()), default=1)
 
 
-def _share(value: float | None) -> str:
-    return "" if value is None else f"{value:.0%}"
+RULES = 3  # a column's padding each side and its rule
+
+# The chart's colours, fixed rather than taken from plotext's running sequence (which depends on
+# whether the plot was drawn before its data came): bars in blue, the waits in gold and cyan, each
+# readable on the black screen.
+BARS = (0, 130, 200)
+LINES = [(255, 215, 0), (70, 240, 240)]
 
 
-def _day_row(row: DepartmentStats) -> list[str]:
-    return [
-        str(row.waiting_now),
-        _minutes(row.longest_wait_now),
-        str(row.served),
-        _minutes(row.wait.mean),
-        _minutes(row.wait.p90),
-        _minutes(row.service.mean),
-        _minutes(row.service.p90),
-        _share(row.no_show_rate),
-        _share(row.over_sla_share),
-    ]
-
-
-def _booked_row(row: DepartmentStats) -> list[str]:
-    return [
-        str(row.bookings.booked),
-        str(row.bookings.checked_in),
-        str(row.bookings.no_shows),
-        _share(row.bookings.no_show_rate),
-        _minutes(row.walk_in_wait.mean),
-        _minutes(row.booked_wait.mean),
-        _minutes(row.booked_wait.p90),
-        _share(row.booked_in_time_share),
-    ]
+def column_widths(columns: list[list[str]], room: int) -> list[int]:
+    """Each column's width (its texts, header first) in `room` cells: at least its longest word,
+    then as much of its longest text as the room leaves, the first column (the names) first."""
+    widths = [max(map(longest_word, column)) for column in columns]
+    spare = room - sum(widths)
+    for n, column in enumerate(columns):
+        grow = min(spare, max(map(cell_len, column)) - widths[n])
+        if grow > 0:
+            widths[n] += grow
+            spare -= grow
+    return widths
 
 
 class StatsPane(Pane):
@@ -90,8 +75,21 @@ class StatsPane(Pane):
 
     def show(self, stats: DayStats, hourly: list[HourStats]) -> None:
         self.shown = stats
+        self.show_tables()
+        self.chart(hourly)
+
+    def on_resize(self) -> None:
+        if self.shown is not None:  # the columns planned again for the new width, once laid out
+            self.call_after_refresh(self.show_tables)
+
+    def show_tables(self) -> None:
+        stats = self.shown
+        assert stats is not None
+        if not self.size.width:  # not laid out yet: when it is
+            self.call_after_refresh(self.show_tables)
+            return
         every = [*stats.departments, stats.total]
-        self.fill("#stats-table", STATS_HEADERS, [(row, _day_row(row)) for row in every])
+        self.fill("#stats-table", DESK_DAY, every)
         # departments that take appointments, or had booked visitors today (the catalogue may have
         # changed since they booked)
         bookable = {d.code for d in self.terminal.service.catalogue.department if d.takes_appointments}
@@ -104,27 +102,38 @@ class StatsPane(Pane):
         self.query_one("#stats-booked-title").display = shown
         self.query_one("#stats-booked").display = shown
         if shown:
-            self.fill(
-                "#stats-booked", BOOKED_HEADERS, [(row, _booked_row(row)) for row in [*booked, stats.total]]
-            )
-        self.chart(hourly)
+            self.fill("#stats-booked", DESK_BOOKED, [*booked, stats.total])
 
-    def fill(self, selector: str, headers: list[str], rows: list[tuple[DepartmentStats, list[str]]]) -> None:
-        """A table of whole names and figures (nothing shortened), one row per department and "All"."""
+    def fill(self, selector: str, shown: list[Figure], rows: list[DepartmentStats]) -> None:
+        """A table of whole names and figures (no word cut), one row per department and "All", its
+        columns planned for the view's width (`column_widths`): headers and names wrap at their
+        spaces, so at 120x40 every column shows in every language; a narrower view scrolls sideways
+        and keeps the department and the first figures (waiting now, the longest wait) in view."""
         catalogue = self.terminal.service.catalogue
-        table = Table(expand=True, header_style="bold #ffd700")
-        table.add_column(self.gettext(headers[0]), no_wrap=True)
-        for header in headers[1:]:
-            table.add_column(self.gettext(header), justify="right", no_wrap=True)
-        for row, cells in rows:
-            whole = row.department == "all"
-            name = self.gettext("All") if whole else catalogue.dept(row.department).name(self.terminal.lang)
-            table.add_row(Text(name), *cells, style="bold" if whole else None)  # a name is text
-        shown = self.query_one(selector, Static)
-        shown.update(table)
-        console = self.app.console
-        # as wide as the table's longest cells need at least, and the width of the view where it is wider
-        shown.styles.min_width = Measurement.get(console, console.options.update_width(1000), table).maximum
+        lang = self.terminal.lang
+        names = [
+            self.gettext("All") if row.department == "all" else catalogue.dept(row.department).name(lang)
+            for row in rows
+        ]
+        texts = [self.gettext("Department"), *(self.gettext(str(f.label)) for f in shown)]
+        cells = [[f.cell(row) for f in shown] for row in rows]
+        columns = [[texts[0], *names]] + [[text, *(c[n] for c in cells)] for n, text in enumerate(texts[1:])]
+        view = self.query_one("#stats-scroll")  # as wide as the pane, its scrollbar's gutter kept
+        width = self.size.width - view.styles.scrollbar_size_vertical
+        room = width - RULES * len(columns) - 1
+        widths = column_widths(columns, room)
+        table = Table(header_style=f"bold {colour('gold')}")
+        table.add_column(texts[0], width=widths[0])
+        for text, column_width in zip(texts[1:], widths[1:], strict=True):
+            table.add_column(text, justify="right", width=column_width)
+        for name, row, row_cells in zip(names, rows, cells, strict=True):
+            table.add_row(Text(name), *row_cells, style="bold" if row.department == "all" else None)  # text
+        target = self.query_one(selector, Static)
+        target.update(table)
+        total = sum(widths) + RULES * len(widths) + 1
+        # Wider than the view: it scrolls sideways. Textual shows the horizontal scrollbar only for
+        # content wider than the whole view, its vertical scrollbar included, so never narrower.
+        target.styles.min_width = total if total <= width else max(total, self.size.width + 1)
 
     def chart(self, hourly: list[HourStats]) -> None:
         """Arrivals as bars and the mean wait as a line; with booked visitors, walk-in and booked
@@ -134,7 +143,7 @@ class StatsPane(Pane):
         plt.clear_data()
         hours = [row.hour for row in hourly]
         if hours:
-            plt.bar(hours, [row.arrivals for row in hourly], label=self.gettext("Arrivals"))
+            plt.bar(hours, [row.arrivals for row in hourly], label=self.gettext("Arrivals"), color=BARS)
             if any(row.booked_waits for row in hourly):
                 lines = [
                     (self.gettext("Walk-in mean wait, min"), [(r.hour, r.walk_in_wait_mean) for r in hourly]),
@@ -142,10 +151,10 @@ class StatsPane(Pane):
                 ]
             else:
                 lines = [(self.gettext("Mean wait, min"), [(r.hour, r.wait_mean) for r in hourly])]
-            for label, points in lines:
+            for (label, points), color in zip(lines, LINES, strict=False):
                 known = [(hour, mean / 60) for hour, mean in points if mean is not None]
                 if known:
-                    plt.plot([h for h, _ in known], [m for _, m in known], label=label)
+                    plt.plot([h for h, _ in known], [m for _, m in known], label=label, color=color)
         plt.title(self.gettext("Per hour: arrivals and mean wait"))
         plot.refresh()
 
@@ -157,7 +166,7 @@ class StatsPane(Pane):
         self.terminal.run_db(self.write_export, self.say, group="export", exclusive=True)
 
     def write_export(self) -> str:
-        from kiosk.export import export_day
+        from kiosk.presentation.export import export_day
 
         try:
             tickets, summary = export_day(

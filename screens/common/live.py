@@ -14,7 +14,7 @@ from typing import Any
 from textual import work
 from textual.message import Message
 
-from kiosk.domain import EventView
+from kiosk.domain.tickets import EventView
 from kiosk.errors import KioskError
 from kiosk.follow import EventFollower
 from screens.common.terminal import TerminalApp

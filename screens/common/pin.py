@@ -15,10 +15,11 @@ class PinScreen(ModalScreen[str | None]):
     DEFAULT_CSS = """
     PinScreen { align: center middle; }
     PinScreen > Vertical {
-        width: 50; max-width: 100%; height: auto; border: thick #ffffff; background: #000000; padding: 1 2;
+        width: 50; max-width: 100%; height: auto; padding: 1 2;
+        border: thick $kiosk-white; background: $kiosk-black;
     }
     PinScreen Label { width: 100%; content-align: center middle; }
-    PinScreen #pin-error { color: #ffd700; }
+    PinScreen #pin-error { color: $kiosk-gold; }
     PinScreen Grid { grid-size: 3; grid-gutter: 0 1; height: auto; }
     PinScreen Grid Button { width: 100%; min-width: 6; height: 3; }
     """

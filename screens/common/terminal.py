@@ -18,21 +18,23 @@ from textual.message_pump import MessagePump
 from kiosk.clock import Clock, SystemClock
 from kiosk.config import Settings
 from kiosk.errors import KioskError, StorageUnavailable
-from kiosk.i18n import N_, translations
+from kiosk.presentation.i18n import N_, translations
 from kiosk.runtime import open_service, open_staff
+from kiosk.security.staff import Member, StaffDirectory
 from kiosk.service import QueueService
-from kiosk.staff import Member, StaffDirectory
+from screens.common.theme import THEME
 from screens.common.words import problem_text
 
 if TYPE_CHECKING:
-    from kiosk.speech import Speaker
+    from kiosk.presentation.speech import Speaker
     from printer.printing import TicketPrinter
 
 log = logging.getLogger(__name__)
 
 HOUSEKEEPING_SECONDS = 30.0
 STOPPED = N_("This terminal stopped on an error and starts again. We are sorry for the wait.")
-COMMON_CSS = "../common/common.tcss"
+BASE_CSS = "../common/base.tcss"  # every terminal's stylesheets start with it
+STAFF_CSS = ["../common/base.tcss", "../common/common.tcss"]  # the counter's and the desk's
 
 T = TypeVar("T")
 A = TypeVar("A", bound="TerminalApp")
@@ -63,6 +65,8 @@ class TerminalApp(App[None]):
         speaker: Speaker | None = None,
     ) -> None:
         super().__init__()
+        self.register_theme(THEME)
+        self.theme = THEME.name
         self.settings = settings
         self.service = service
         self.lang: str = lang or settings.main_language
@@ -162,6 +166,7 @@ class TerminalApp(App[None]):
             self.printer.close()
         if self.speaker is not None:
             self.speaker.close()
+        self.service.db.dispose()  # its pooled connections closed; the engine opens new ones if used
 
 
 class TerminalPart(Generic[A]):
@@ -183,5 +188,12 @@ def open_terminal_service(
     settings: Settings, service: QueueService | None = None, clock: Clock | None = None
 ) -> QueueService:
     """The factories' one way to the service: the one given (tests, benchmarks), else the settings'
-    database on `clock` (the system clock by default)."""
-    return service or open_service(settings, clock or SystemClock())
+    database on `clock` (the system clock by default). Its catalogue is read now, before the event
+    loop runs, so no screen reaches the database for it on the UI thread; a database that cannot be
+    read yet leaves it to the first read off the UI thread (each terminal's start reads there)."""
+    service = service or open_service(settings, clock or SystemClock())
+    try:
+        service.catalogue  # noqa: B018 (read for its effect: the catalogue loaded)
+    except KioskError as exc:
+        log.warning("the catalogue is read later: %s", exc)
+    return service

@@ -17,6 +17,11 @@ def big_text(text: str, rows: int) -> tuple[str, ...]:
     return blocks.big_text(text, rows)
 
 
+def number_width(text: str, rows: int) -> int:
+    """Cells `text` takes across, drawn `rows` tall."""
+    return max(len(line) for line in big_text(text, rows))
+
+
 class BigText(Static):
     """Text drawn `rows` lines tall with half blocks (readable across a hall)."""
 
@@ -37,7 +42,7 @@ class BigText(Static):
 class QrCode(Static):
     """A QR code a phone can read off the screen (dark modules on a light ground)."""
 
-    DEFAULT_CSS = "QrCode { width: auto; height: auto; color: #ffffff; background: #000000; }"
+    DEFAULT_CSS = "QrCode { width: auto; height: auto; color: $kiosk-white; background: $kiosk-black; }"
 
     def __init__(self, payload: str, **kwargs: object) -> None:
         from screens.common.blocks import qr_text

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import tzinfo
 
-from kiosk.domain import State, TicketView
+from kiosk.domain.tickets import State, TicketView
 from kiosk.errors import StorageUnavailable
-from kiosk.i18n import N_
-from kiosk.staff import SignInRefused
+from kiosk.presentation.i18n import N_
+from kiosk.security.staff import SignInRefused
 
 STATE_WORDS = {
     State.WAITING: N_("waiting"),

@@ -8,17 +8,17 @@ from textual.binding import Binding
 
 from kiosk.clock import Clock
 from kiosk.config import Settings
+from kiosk.security.staff import Member
 from kiosk.service import QueueService
-from kiosk.staff import Member
 from screens.common.live import ConnectionChanged, EventsArrived, LiveApp, while_running
 from screens.common.signin import SignInScreen
-from screens.common.terminal import COMMON_CSS, open_terminal_service
+from screens.common.terminal import STAFF_CSS, open_terminal_service
 from screens.common.words import DATABASE_AWAY
 from screens.counter.window import CounterScreen
 
 
 class CounterApp(LiveApp):
-    CSS_PATH = [COMMON_CSS, "counter.tcss"]  # noqa: RUF012
+    CSS_PATH = [*STAFF_CSS, "counter.tcss"]  # noqa: RUF012
     ENABLE_COMMAND_PALETTE = False
     TITLE = "Counter"
     BINDINGS = [Binding("ctrl+q", "quit", show=False)]  # noqa: RUF012

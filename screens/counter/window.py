@@ -17,18 +17,18 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
-from kiosk.actions import BY_NAME, COUNTER, WINDOW_MOVES, move
-from kiosk.domain import State, TicketView, parse_ticket_code, queue_order
+from kiosk.domain.languages import NATIVE_NAMES
+from kiosk.domain.tickets import State, TicketView, parse_ticket_code, queue_order
 from kiosk.errors import KioskError, ScanRefused, WrongWindow
-from kiosk.i18n import N_
-from kiosk.languages import NATIVE_NAMES
+from kiosk.presentation.i18n import N_
+from kiosk.queue.actions import BY_NAME, COUNTER, WINDOW_MOVES, move
 from screens.common.terminal import TerminalPart
 from screens.common.widgets import BigText
 from screens.common.words import STATE_WORDS, booked_text
 
 if TYPE_CHECKING:
+    from screens.common.transfer import Transfer
     from screens.counter.app import CounterApp  # noqa: F401 (the typed base below)
-    from screens.counter.transfer import Transfer
 
 SHOWN = 6  # tickets of the line listed at least (as many as fit); "+N more" says how many else wait
 
@@ -47,7 +47,7 @@ class WindowView:
     rows: int = SHOWN  # of the line, listed by number
 
 
-# The counter's own keys besides the ticket actions of `kiosk.actions`.
+# The counter's own keys besides the ticket actions of `kiosk.queue.actions`.
 WINDOW_KEYS = [("pause", "f9", N_("Break")), ("sign_out", "f10", N_("Sign out"))]
 KEYS = [(a.name, a.counter_key or "", a.label) for a in COUNTER] + WINDOW_KEYS
 
@@ -95,22 +95,26 @@ class CounterScreen(TerminalPart["CounterApp"], Screen[None]):
         self.action_act(event.button.id.removeprefix("act-"))
 
     def action_act(self, name: str) -> None:
+        """A counter action by its name: the moves of the ticket at this window run from the action
+        table (`kiosk.queue.actions.WINDOW_MOVES`); the others are this screen's own."""
+        own: dict[str, Callable[[], None]] = {
+            "call": lambda: self.run(self.next_called),
+            "transfer": self.ask_transfer,
+            "pause": lambda: self.run(self.toggle_pause),
+            "sign_out": self.terminal.sign_out,
+        }
+        if name in own:
+            own[name]()
+            return
+        action = BY_NAME[name]
+        assert action in WINDOW_MOVES
         counter = self.terminal
-        service, window, staff = counter.service, counter.window, counter.who
-        if name == "transfer":
-            self.ask_transfer()
-        elif name == "sign_out":
-            counter.sign_out()
-        elif name == "pause":
-            self.run(self.toggle_pause)
-        elif name == "call":
-            self.run(
-                lambda: self.gettext("Called {number}").format(number=service.call_next(window, staff).code)
-            )
-        else:
-            action = BY_NAME[name]
-            assert action in WINDOW_MOVES
-            self.run(lambda: self.moved(move(service, action, None, window, staff)))
+        self.run(lambda: self.moved(move(counter.service, action, None, counter.window, counter.who)))
+
+    def next_called(self) -> str:
+        counter = self.terminal
+        called = counter.service.call_next(counter.window, counter.who)
+        return self.gettext("Called {number}").format(number=called.code)
 
     def run(self, action: Callable[[], str]) -> None:
         """An action in a worker: the line it returns is shown, then the picture is read again."""
@@ -132,7 +136,7 @@ class CounterScreen(TerminalPart["CounterApp"], Screen[None]):
         return self.gettext("Back from the break")
 
     def ask_transfer(self) -> None:
-        from screens.counter.transfer import TransferScreen
+        from screens.common.transfer import TransferScreen
 
         if self.counter_ticket is None:
             self.say(self.gettext("No ticket at this window to transfer"), True)

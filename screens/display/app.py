@@ -17,19 +17,20 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Label, Static
 
-from kiosk.announce import announce
 from kiosk.clock import Clock
 from kiosk.config import Settings
-from kiosk.domain import EventView
+from kiosk.domain.events import CALLS, WAITING_CHANGES, Called, Kind, payload_of
+from kiosk.domain.tickets import EventView
 from kiosk.errors import KioskError
-from kiosk.events import CALLS, WAITING_CHANGES, Called, Kind, payload_of
-from kiosk.i18n import translations
+from kiosk.presentation.announce import announce
+from kiosk.presentation.i18n import translations
+from kiosk.presentation.speech import Speaker
 from kiosk.service import QueueService
-from kiosk.speech import Speaker
 from screens.common.live import ConnectionChanged, EventsArrived, LiveApp, while_running
-from screens.common.terminal import open_terminal_service
+from screens.common.terminal import BASE_CSS, open_terminal_service
 from screens.common.widgets import BigText, big_text
 
 SCAN_SECONDS = 8.0
@@ -69,6 +70,15 @@ class HallText(BigText):
                 return "\n\n".join("\n".join(row.ljust(width) for row in picture) for picture in pictures)
         return Text(self.text, style="bold")
 
+    def fitting(self, text: str, most: int) -> int:
+        """The most rows, up to `most`, at which `text` fits this widget's width on one line (`most`
+        before it is laid out; the least rows where nothing fits)."""
+        room = self.content_size.width
+        if not room:
+            return most
+        fits = (r for r in range(most, self.LEAST - 1, -1) if self._wrapped(r, room) == [text])
+        return next(fits, self.LEAST)
+
     def _wrapped(self, rows: int, room: int) -> list[str]:
         """The words in lines no wider than `room` when drawn `rows` tall; [] when a word is wider."""
         lines: list[str] = []
@@ -82,8 +92,16 @@ class HallText(BigText):
                 return []
         return lines
 
+    class Resized(Message):
+        """A hall text was laid out at a new size (and drawn again for it)."""
+
+        def __init__(self, text: HallText) -> None:
+            super().__init__()
+            self.text = text
+
     def on_resize(self, event: events.Resize) -> None:
         self.update(self.drawn())
+        self.post_message(self.Resized(self))
 
 
 HISTORY = 10  # numbers the display keeps: the one called now and the latest calls
@@ -99,7 +117,7 @@ class Call:
 
 
 class DisplayApp(LiveApp):
-    CSS_PATH = "display.tcss"
+    CSS_PATH = [BASE_CSS, "display.tcss"]  # noqa: RUF012
     ENABLE_COMMAND_PALETTE = False
     ALLOW_SELECT = False
     TITLE = "Lobby display"
@@ -131,7 +149,8 @@ class DisplayApp(LiveApp):
             with Vertical(id="now"):
                 yield Label(self.gettext("Now called"), id="now-title")
                 yield HallText("", rows=9, id="now-number")
-                yield HallText("", rows=6, id="now-window")
+                yield Label(self.gettext("Window"), id="window-title")
+                yield HallText("", rows=9, id="now-window")  # as large as the number
             with Vertical(id="side"):
                 yield Label(self.gettext("Latest calls"), classes="title")
                 yield Static("", id="history", markup=False)
@@ -162,6 +181,17 @@ class DisplayApp(LiveApp):
     def on_resize(self, event: events.Resize) -> None:
         """A portrait display (cells are about twice as tall as wide) shows the call above the list."""
         self.query("#main").set_class(event.size.height * 2 > event.size.width, "-portrait")
+
+    def on_hall_text_resized(self, message: HallText.Resized) -> None:
+        """The called number has a new width: it and its window drawn again, of one height."""
+        if message.text.id == "now-number" and self.calls and self.query("#now-window"):
+            self.show_calls()  # (not while the display is closing: its widgets are being removed)
+
+    def call_rows(self) -> int:
+        """How tall the called number and its window are drawn: both alike, 9 rows where the
+        screen has room for two such lines under the titles (8 at 80x24), never under 5."""
+        fixed = 8  # the top and bottom lines, the padding, both titles and the margins
+        return max(HallText.LEAST, min(9, (self.size.height - fixed) // 2))
 
     def load_state(self) -> None:
         """The current picture (also for a display started mid-day), then follow from here."""
@@ -239,12 +269,15 @@ class DisplayApp(LiveApp):
     def show_calls(self) -> None:
         number = self.query_one("#now-number", HallText)
         window = self.query_one("#now-window", HallText)
+        self.query_one("#window-title").display = bool(self.calls)
         if not self.calls:
             number.show(self.gettext("Welcome"), rows=5, height=11)
             window.show("")
         else:
-            number.show(self.calls[0].code, rows=9)
-            window.show(self.gettext("Window {window}").format(window=self.calls[0].window), rows=6)
+            call = self.calls[0]
+            rows = number.fitting(call.code, self.call_rows())  # the window as large as the number
+            number.show(call.code, rows=rows)
+            window.show(call.window, rows=rows)
         template = self.gettext("Window {window}")
         again = self.gettext("(called again)")
         lines = [

@@ -11,36 +11,33 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.events import Event, InputEvent, Key
 
-from kiosk.catalogue import Opening
-from kiosk.checkin_guard import CheckInGuard
 from kiosk.clock import Clock
 from kiosk.config import Settings
-from kiosk.domain import Issued
+from kiosk.domain.catalogue import Opening
+from kiosk.domain.tickets import Issued
 from kiosk.errors import (
-    BookingRefused,
     DepartmentClosed,
     KioskError,
     PriorityRepeated,
     StorageUnavailable,
 )
-from kiosk.exit_pin import ExitAnswer, ExitGuard
-from kiosk.i18n import translations
+from kiosk.presentation.i18n import translations
 from kiosk.service import QueueService
-from screens.common.terminal import TerminalApp, open_terminal_service
+from screens.common.terminal import BASE_CSS, TerminalApp, open_terminal_service
 from screens.common.webzoom import show_large_text
-from screens.common.words import problem_text
-from screens.lobby.base import Line
+from screens.lobby.base import Line, Spoken
 from screens.lobby.checkin import CheckInScreen
-from screens.lobby.dialogs import Dialog, IdleScreen, NoticeScreen, OfferScreen
+from screens.lobby.checkins import CheckIns
+from screens.lobby.dialogs import Dialog, NoticeScreen, OfferScreen
+from screens.lobby.exit_pin import ExitPin
 from screens.lobby.guide import Guide
+from screens.lobby.idle import IdleClock
 from screens.lobby.language import LanguageScreen
 from screens.lobby.messages import PrintDone
 from screens.lobby.need import NeedScreen, ServiceScreen
@@ -48,31 +45,14 @@ from screens.lobby.scan import ScanReader
 from screens.lobby.ticket import TicketScreen
 
 if TYPE_CHECKING:  # imported when the app is built: the first frame does not wait for them
-    from kiosk.speech import Speaker
+    from kiosk.presentation.speech import Speaker
     from printer.printing import PrintResult, TicketPrinter
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Refusal:
-    """A check-in refused: why, the service a walk-in ticket may be taken for instead (or ""), and
-    the booking's language (None for an unknown code)."""
-
-    refused: BookingRefused
-    walk_in: str
-    language: str | None
-
-
-@dataclass(frozen=True)
-class Waiting:
-    """Codes are not looked at for `seconds` more: too many wrong ones were typed at this kiosk."""
-
-    seconds: int
-
-
 class LobbyApp(TerminalApp, inherit_bindings=False):
-    CSS_PATH = "lobby.tcss"
+    CSS_PATH = [BASE_CSS, "lobby.tcss"]  # noqa: RUF012
     ENABLE_COMMAND_PALETTE = False
     ALLOW_SELECT = False
     TITLE = "Lobby kiosk"
@@ -110,19 +90,18 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
         self.last_input = monotonic()
         self.reset_at: float | None = None
         self.guide = Guide(self)
+        self.checkins = CheckIns(self)
+        self.idle = IdleClock(self)
+        self.exit_pin = ExitPin(self)
         self.scan = ScanReader()
         self.lang_chosen = False  # the visitor chose a language (a slip scanned on the first screen: not)
-
-    @property
-    def width(self) -> int:
-        return self.size.width
 
     def get_default_screen(self) -> LanguageScreen:
         return LanguageScreen()
 
     def on_mount(self) -> None:
-        self.set_interval(self.tick_seconds, self.tick)
-        self.call_after_refresh(self.ready_printer)  # after the first frame: it waits for nothing
+        self.set_interval(self.tick_seconds, self.idle.tick)
+        self.call_after_refresh(self.draw_ahead)  # after the first frame: it waits for nothing
         self.run_db(self.read_openings, self._openings_read, on_failed=self.logged, group="openings")
 
     def _openings_read(self, openings: dict[str, Opening]) -> None:
@@ -135,6 +114,11 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
             if self.printer is None:
                 self.printer = self.make_printer()
             return self.printer
+
+    def draw_ahead(self) -> None:
+        """The print queue made, and the parts of a ticket that never change drawn on it before the
+        first visitor's (`TicketPrinter.draw_ahead`)."""
+        self.ready_printer().draw_ahead().add_done_callback(_log_failure)
 
     def say(self, text: str, problem: bool = False) -> None:
         """A line for the visitor: a notice to close with OK (spoken when it comes on top, with
@@ -206,7 +190,8 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
             self.guide.stop()
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.screen.spoken_once = False  # type: ignore[attr-defined]  # heard again when it is back
+        if isinstance(self.screen, Spoken):
+            self.screen.spoken_once = False  # heard again when it is back
 
     def choose_service(self, service_code: str) -> None:
         """A service tapped or taken: issued at once; in guided mode, after the visitor confirms."""
@@ -278,97 +263,6 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
 
     # A booked visit ----------------------------------------------------------------------------
 
-    def check_in(self, code: str) -> None:
-        """The booking `code` checks in: its ticket, in the visitor's language, printed as a walk-in's
-        is; a refusal is told (`check_in_refused`)."""
-        if self.issuing:
-            return
-        self.issuing = True
-        lang, large = (self.lang if self.lang_chosen else None), self.large
-        self.run_db(
-            lambda: self._check_in(code, lang, large),
-            self.checked_in,
-            on_failed=lambda exc: self.issue_failed(exc, ""),
-            group="issue",
-            exclusive=True,
-        )
-
-    def _check_in(
-        self, code: str, lang: str | None, large: bool
-    ) -> tuple[Issued, Future[PrintResult]] | Refusal | Waiting:
-        guard = CheckInGuard(self.service, self.settings.terminal)
-        wait = guard.wait_left()
-        if wait:
-            return Waiting(wait)
-        try:
-            issued = self.service.check_in(code, source="kiosk", language=lang)
-        except BookingRefused as refused:
-            if refused.reason == "unknown":
-                guard.wrong_code()
-            booking = None if refused.reason == "unknown" else self.service.booking(code)
-            # Too early or too late: a walk-in ticket for the booked service may be taken instead.
-            walk_in = booking.service if booking is not None and refused.walk_in else ""
-            return Refusal(refused, walk_in, booking.language if booking is not None else None)
-        return issued, self.ready_printer().submit(issued, render_here=True, large=large)
-
-    def checked_in(self, saved: tuple[Issued, Future[PrintResult]] | Refusal | Waiting) -> None:
-        if isinstance(saved, Waiting):
-            self.issuing = False
-            text = self.gettext(
-                "Too many wrong codes were typed here. Please try again in {seconds} seconds, or ask "
-                "at the front desk."
-            )
-            self.say(text.format(seconds=saved.seconds), True)
-            return
-        if not self.lang_chosen:  # scanned on the first screen: the booking's language from now on
-            language = saved.language if isinstance(saved, Refusal) else saved[0].ticket.language
-            if language is not None:
-                self.lang, self.lang_chosen = language, True
-        if isinstance(saved, Refusal):
-            self.issuing = False
-            self.check_in_refused(saved.refused, saved.walk_in)
-            return
-        self.ticket_issued(saved)
-
-    def check_in_refused(self, refused: BookingRefused, service_code: str) -> None:
-        """Why the code does not check in, in the visitor's language: too early or too late offer a
-        walk-in ticket for the booked service; the others send the visitor to the front desk."""
-        log.info("check-in refused: %s", refused)
-        zone = self.settings.zone
-        at = f"{refused.at.astimezone(zone):%H:%M}" if refused.at else ""
-        if refused.walk_in:
-            if refused.reason == "too_early":
-                assert refused.come_back_at is not None
-                back = refused.come_back_at.astimezone(zone)
-                today = self.service.local().date()
-                when = f"{back:%H:%M}" if back.date() == today else f"{back:%d.%m.%Y %H:%M}"
-                text = self.gettext(
-                    "Your appointment is at {time}. You can check in from {come_back}: please come "
-                    "back then. Or take a walk-in ticket now."
-                ).format(time=at, come_back=when)
-            else:
-                text = self.gettext(
-                    "Your appointment was at {time}, and the time to check in for it has passed. "
-                    "You can take a walk-in ticket now."
-                ).format(time=at)
-            self.offer_ticket(text, self.gettext("Take a walk-in ticket"), service_code)
-            return
-        if refused.reason == "used" and refused.number:
-            text = self.gettext(
-                "This code has been used already, for ticket {number}. Please ask at the front desk."
-            ).format(number=refused.number)
-        elif refused.reason == "used":
-            text = self.gettext("This code has been used already. Please ask at the front desk.")
-        elif refused.reason == "cancelled":
-            text = self.gettext("This appointment was cancelled. Please ask at the front desk.")
-        elif refused.reason == "no_show":
-            text = self.gettext("This appointment was for another day. Please ask at the front desk.")
-        else:
-            text = self.gettext(
-                "We cannot find this code. Please check it and try again, or ask at the front desk."
-            )
-        self.say(text, True)
-
     def offer_normal_ticket(self, service_code: str) -> None:
         """A priority right claimed again at this kiosk too soon: the front desk gives it (after a
         look at the document); a normal ticket can be taken here at once."""
@@ -390,61 +284,6 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
         self.push_screen(OfferScreen(text, offer, self.gettext("Back"), self.lang), chosen)
 
     # Time -------------------------------------------------------------------------------------
-
-    def schedule_reset(self, failed: bool) -> None:
-        """A guided visitor has the longer time: the ticket is read to the end first."""
-        longer = failed or self.guide.on
-        seconds = self.settings.ticket_failed_seconds if longer else self.settings.ticket_seconds
-        self.reset_at = self.monotonic() + seconds
-
-    def tick(self) -> None:
-        """Each second: the ticket screen's own reset, or the inactivity warning and reset."""
-        if not self.screen_stack:  # the app is shutting down; a last timer tick can still land here
-            return
-        now = self.monotonic()
-        screen = self.screen
-        guide = self.guide
-        if guide.on and not self.speaker.idle:  # a guided visitor listening is not away
-            self.last_input = now
-        guide.holding(now)
-        typed = self.scan.paused(now)
-        if typed is not None and self.reads_scans():
-            self.scanned(typed, submit=False)
-        if isinstance(screen, TicketScreen):
-            if self.reset_at is not None and now >= self.reset_at:
-                self.start_over()
-            return
-        if isinstance(screen, IdleScreen):
-            left = int(screen.deadline - now + 0.999)
-            if left <= 0:
-                if guide.on or self.settings.speech:
-                    guide.say(
-                        [(self.gettext("Time is up. The kiosk has gone back to the start."), self.lang)]
-                    )
-                self.start_over()
-            else:
-                screen.count(left)
-            return
-        if isinstance(screen, LanguageScreen) or len(self.screen_stack) <= 1:
-            if guide.on and now - self.last_input >= self.settings.idle_seconds:
-                guide.stop()  # the guided visitor has gone: the hint is said again
-            guide.hint(now)
-            return
-        if now - self.last_input >= self.settings.idle_seconds:
-            self.warn_idle(now)
-
-    def warn_idle(self, now: float) -> None:
-        t = translations(self.lang)
-        seconds = self.settings.idle_warning_seconds
-        warning = IdleScreen(
-            t.gettext("Are you still there?"),
-            t.gettext("The screen goes back to the start in {seconds} s."),
-            t.gettext("Continue"),
-            seconds,
-            now + seconds,
-            self.lang,
-        )
-        self.push_screen(warning, callback=lambda _: setattr(self, "last_input", self.monotonic()))
 
     # Voice, size and the staff's way out -------------------------------------------------------
 
@@ -478,6 +317,12 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
         elif event.button.id == "interpreter":  # its new state, heard
             self.guide.focus_moved()
 
+    def larger_text(self) -> str:
+        """The switch's name: in a browser the font grows ("Larger text"); a terminal's font is the
+        terminal's own, so there it makes every word bold, gives names a line of space, fewer and
+        wider buttons and a bigger ticket number, and says so ("Clearer text")."""
+        return self.gettext("Larger text") if self.is_web else self.gettext("Clearer text")
+
     def set_large(self, on: bool, redraw: bool = True) -> None:
         """Larger text on or off: the visitor screen is drawn again for it (plan.py), and in a
         browser the font itself grows (`show_large_text`)."""
@@ -507,50 +352,13 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
                 self.start_over(keep_guide=True)
 
     def action_staff(self) -> None:
-        self.ask_staff_pin()
+        self.exit_pin.ask()
 
-    @cached_property
-    def exit_guard(self) -> ExitGuard:
-        return ExitGuard(self.staff, self.settings.terminal)
 
-    def ask_staff_pin(self, error: str = "") -> None:
-        from screens.common.pin import PinScreen  # not needed for the first frame
-
-        t = translations(self.settings.main_language)
-        self.push_screen(
-            PinScreen(
-                t.gettext("Administrator PIN to close the kiosk"), t.gettext("Cancel"), t.gettext("OK"), error
-            ),
-            callback=self._check_exit_pin,
-        )
-
-    def _check_exit_pin(self, pin: str | None) -> None:
-        """Any active administrator's PIN closes the kiosk. Wrong PINs slow down this terminal only
-        (`kiosk.exit_pin`); nobody's sign-in lockout is touched."""
-        if pin:
-            self.run_db(
-                lambda: self.exit_guard.try_pin(pin),
-                self._exit_answer,
-                on_failed=self._exit_refused,
-                group="pin",
-            )
-
-    def _exit_refused(self, exc: KioskError) -> None:
-        log.warning("exit PIN not checked: %s", exc)
-        self.ask_staff_pin(problem_text(exc, translations(self.settings.main_language).gettext))
-
-    def _exit_answer(self, answer: ExitAnswer) -> None:
-        t = translations(self.settings.main_language)
-        if answer.member is not None:
-            self.exit()
-            return
-        if not answer.checked:
-            message = t.gettext("Please wait {seconds} s before the next try.")
-        elif answer.wait_seconds:
-            message = t.gettext("Wrong PIN. The next try in {seconds} s.")
-        else:
-            message = t.gettext("Wrong PIN")
-        self.ask_staff_pin(message.format(seconds=answer.wait_seconds))
+def _log_failure(drawn: Future[int]) -> None:
+    """Drawing ahead failed (a font gone, say): each ticket is then drawn whole; logged, not shown."""
+    if drawn.exception() is not None:
+        log.error("could not draw the fixed parts of the tickets ahead", exc_info=drawn.exception())
 
 
 def create_app(
@@ -563,7 +371,7 @@ def create_app(
     tick_seconds: float = 1.0,
 ) -> LobbyApp:
     """The lobby kiosk over an initialised database (`kiosk init`)."""
-    from kiosk.speech import Speaker
+    from kiosk.presentation.speech import Speaker
 
     service = open_terminal_service(settings, service, clock)
 

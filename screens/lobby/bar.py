@@ -1,4 +1,5 @@
-"""The bar under the visitor's choices: back, priority and interpreter, read aloud, larger text.
+"""The bar under the visitor's choices: back, priority and interpreter, read aloud, larger text
+(clearer text in a terminal).
 A switch that is on shows it: a check mark and the selected style (class `-on`), not only words.
 Its buttons are laid out in as many rows as their texts need (`screens.lobby.plan`)."""
 
@@ -43,7 +44,7 @@ class ActionBar(TerminalPart["LobbyApp"], Grid):
             else:
                 found["interpreter"] = (gettext("I need a sign-language interpreter"), False)
         found["read-aloud"] = (gettext("Read aloud"), False)
-        found["larger"] = ((ON if lobby.large else "") + gettext("Larger text"), lobby.large)
+        found["larger"] = ((ON if lobby.large else "") + lobby.larger_text(), lobby.large)
         return found
 
     def compose(self) -> ComposeResult:

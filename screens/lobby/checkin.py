@@ -1,12 +1,19 @@
 """Check-in for a booked visit: the visitor types the booking code on a large keypad of the code's
-22 characters (`kiosk.queue.bookings.ALPHABET`), sees it in its six places, and checks in with OK.
+22 characters (`kiosk.domain.codes.ALPHABET`), sees it in its six places, and checks in with OK.
+
+A numeric keypad types the booking's number code instead (9 digits, `kiosk.domain.codes`): digits
+typed with no letter before them may grow to nine, shown in nine places. Spoken guidance says so
+when the screen opens: a blind visitor checks in with the 9 digits and Enter. With guidance on, the
+minus key deletes the last character, and each typed letter is said as the visitor's readers name it
+(uk "ер" for P, as the hall's calls say it).
 
 The kiosk's barcode scanner is a keyboard: a scanned booking slip types its code (the slip's QR holds
 the bare code, `printer.slip`) and then Enter, which checks in at once. A physical keyboard types the
 same way, case-blind, Cyrillic look-alikes read as their Latin letter. On this screen digits type
 (the spoken guidance's digit keys pick choices elsewhere); Backspace deletes the last character and,
-with nothing typed, goes back like the minus key. Enter checks in after typed characters, and presses
-the focused key after a move of the focus (a guided visitor walking the keypad with Tab or zero)."""
+with nothing typed, goes back like the minus key. Enter checks in after typed characters or a whole
+code, and otherwise presses the focused key after a move of the focus (a visitor walking the keypad
+with Tab)."""
 
 from __future__ import annotations
 
@@ -20,7 +27,9 @@ from textual.events import Click, DescendantFocus
 from textual.events import Key as KeyEvent
 from textual.widgets import Button, Label, Static
 
-from kiosk.queue.bookings import ALPHABET, CODE_LENGTH, code_character
+from kiosk.domain.codes import ALPHABET, CODE_LENGTH, NUMBER_LENGTH, code_character, parse_code
+from kiosk.domain.tickets import spoken_prefix
+from kiosk.presentation.i18n import N_
 from screens.lobby.bar import ActionBar
 from screens.lobby.base import Line, VisitorScreen
 from screens.lobby.plan import Grid as Plan
@@ -33,6 +42,10 @@ EMPTY = "·"
 
 LETTERS = "".join(c for c in ALPHABET if c.isalpha())
 DIGITS = "".join(c for c in ALPHABET if c.isdigit())
+KEYPAD = N_(
+    "On the keypad, type the 9 digits of the number code from your booking, then press Enter. "
+    "The minus key deletes the last digit. The star key says this again."
+)
 
 
 def key_rows(columns: int) -> int:
@@ -104,7 +117,7 @@ class CheckInScreen(VisitorScreen):
             yield Label(heading, id="heading", markup=False)
             yield Label(self.instruction(), id="subheading")
             with Horizontal(id="places"):
-                for index in range(CODE_LENGTH):
+                for index in range(NUMBER_LENGTH):  # the last three for a number code only
                     yield Static(EMPTY, classes="place", id=f"place-{index}")
             keys = Grid(id="keys")
             keys.set_styles(f"grid-size: {columns}; grid-rows: {' '.join([str(key_height)] * rows)};")
@@ -127,15 +140,34 @@ class CheckInScreen(VisitorScreen):
         if self.submit_at_once:
             self.call_after_refresh(self.submit)
 
+    def numeric(self) -> bool:
+        """Whether the typed characters are a number code: digits only, and a digit no code has or
+        more digits than a code."""
+        code = self.code
+        return code.isdigit() and (len(code) > CODE_LENGTH or any(c not in ALPHABET for c in code))
+
+    def room(self, code: str) -> int:
+        """How many characters `code` may grow to: a code's six, or nine while it is all digits."""
+        return NUMBER_LENGTH if code.isdigit() else CODE_LENGTH
+
+    def complete(self) -> bool:
+        return len(self.code) == (NUMBER_LENGTH if self.numeric() else CODE_LENGTH) and (
+            parse_code(self.code) is not None
+        )
+
     def show_code(self) -> None:
+        places = NUMBER_LENGTH if self.numeric() else CODE_LENGTH
         for index, place in enumerate(self.query(".place").results(Static)):
+            place.display = index < places
             place.update(self.code[index] if index < len(self.code) else EMPTY)
             place.set_class(index == len(self.code), "-next")
 
     # Typing ----------------------------------------------------------------------------------------
 
     def type_character(self, character: str) -> None:
-        if len(self.code) >= CODE_LENGTH:
+        if self.numeric() and not character.isdigit() and not self.sent:  # a number code has no letters
+            return
+        if len(self.code) >= self.room(self.code + character) or (self.sent and self.complete()):
             if not self.sent:
                 return
             self.code = ""  # another slip scanned, or a new code typed, after a refusal
@@ -144,10 +176,14 @@ class CheckInScreen(VisitorScreen):
         self.show_code()
         guide = self.terminal.guide
         if guide.on:
-            if len(self.code) == CODE_LENGTH:
+            if self.complete() and (self.numeric() or not self.code.isdigit()):
                 self.terminal.guide.say(self.line(self.typed(), self.gettext("Press Enter to check in.")))
             else:
-                guide.say([(character, self.terminal.lang)])
+                guide.say([(self.said(character), self.terminal.lang)])
+
+    def said(self, character: str) -> str:
+        """A typed character as the visitor's readers name it (a digit as itself)."""
+        return spoken_prefix(character, self.terminal.lang)
 
     def delete(self) -> None:
         self.code, self.sent = self.code[:-1], False
@@ -158,25 +194,35 @@ class CheckInScreen(VisitorScreen):
         self.show_code()
 
     def typed(self) -> str:
-        return self.gettext("Your code: {code}").format(code=" ".join(self.code)) if self.code else ""
+        said = " ".join(self.said(c) for c in self.code)
+        return self.gettext("Your code: {code}").format(code=said) if self.code else ""
 
     def on_key(self, event: KeyEvent) -> None:
-        """Characters of the code type; Backspace deletes; everything else is the app's (the guide's
-        star and zero keys, and Backspace or minus to go back when nothing is typed)."""
+        """Characters of the code type (every digit, while it may be a number code); Backspace
+        deletes (and minus, with guidance on); everything else is the app's (the guide's star key,
+        its zero after letters, and Backspace or minus to go back when nothing is typed)."""
         if event.key == "backspace" and self.code:
             self.keyboard = True
             self.delete()
             event.stop()
             return
-        if event.key in ("minus", "subtract") and self.code:  # a dash within a code: ignored
-            event.stop()
+        if event.key in ("minus", "subtract") and self.code:
+            if self.terminal.guide.on:  # the keypad's delete key
+                self.keyboard = True
+                self.delete()
+                self.terminal.guide.say(self.line(self.typed() or self.gettext("Deleted.")))
+            event.stop()  # otherwise a dash within a typed code: ignored
             return
-        character = code_character(event.character or "") if event.is_printable else None
+        typed = (event.character or "") if event.is_printable else ""
+        if len(typed) == 1 and typed in "0123456789" and (not self.code or self.code.isdigit()):
+            character: str | None = typed  # a number code may begin, or go on
+        else:
+            character = code_character(typed)
         if character is not None:
             self.keyboard = True
             self.type_character(character)
             event.stop()
-        elif event.character and event.character in "12358":  # digits no code has: typed nothing
+        elif len(typed) == 1 and typed in "0123456789":  # a digit no code has, after letters
             event.stop()
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
@@ -184,7 +230,13 @@ class CheckInScreen(VisitorScreen):
 
     def action_enter(self) -> None:
         focused = self.focused
-        if not self.keyboard and isinstance(focused, Button):
+        if (
+            self.complete()
+            and not self.sent
+            and (self.keyboard or focused is None or focused.has_class("key"))
+        ):
+            self.submit()  # a whole code: Enter checks in, even with a character key focused
+        elif not self.keyboard and isinstance(focused, Button):
             focused.press()
         else:
             self.submit()
@@ -210,12 +262,20 @@ class CheckInScreen(VisitorScreen):
 
     def submit(self) -> None:
         self.keyboard = False
-        if len(self.code) < CODE_LENGTH:
-            self.terminal.say(self.gettext("Please type all 6 characters of your code."))
+        code = parse_code(self.code) if self.complete() else None
+        if code is None:
+            if self.numeric():
+                self.terminal.say(self.gettext("Please type all 9 digits of your number code."))
+            else:
+                self.terminal.say(self.gettext("Please type all 6 characters of your code."))
             return
         self.sent = True
-        self.terminal.check_in(self.code)
+        self.terminal.checkins.start(code)
 
     def speech(self) -> list[Line]:
         """The heading, what to do, and the code typed so far."""
         return self.line(self.gettext("I have an appointment"), self.instruction(), self.typed())
+
+    def intro(self) -> list[Line]:
+        """Guided: the heading, how to type the number code on the keypad, and what is typed."""
+        return self.line(self.gettext("I have an appointment"), self.gettext(KEYPAD), self.typed())

@@ -13,7 +13,7 @@ from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
-from kiosk.i18n import translations
+from kiosk.presentation.i18n import translations
 from screens.common.terminal import TerminalPart
 from screens.lobby.base import Line, Spoken, sentences
 from screens.lobby.plan import DIALOG_FRAME, dialog_width, smallest_grid

@@ -30,8 +30,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button
 
-from kiosk.i18n import N_, translations
-from kiosk.languages import NATIVE_NAMES
+from kiosk.domain.languages import NATIVE_NAMES
+from kiosk.presentation.i18n import N_, translations
 from screens.common.widgets import Choice
 from screens.lobby.base import Line, Spoken, sentences
 
@@ -49,7 +49,7 @@ APPOINTMENT_KEYS = frozenset({"full_stop", "decimal", "comma", "separator"})
 ENTER_KEYS = frozenset({"enter", "ctrl+j"})
 DIGITS = "123456789"
 
-HINT = N_("For spoken guidance, press the star key on the keypad, or touch and hold the screen.")
+HINT = N_("For speech, press star or hold the screen.")
 PRESS = N_("For {language}, press {number}, then Enter.")
 KEYS = N_(
     "Press a number, then Enter. Zero moves to the next button. The minus key goes back. "
@@ -61,6 +61,12 @@ APPOINTMENT_KEY = N_("Press the dot key, then Enter.")
 def numbered(number: int, name: str) -> str:
     """A choice's name with its key (only 1-9 have a key of their own)."""
     return f"{number}. {name}" if 1 <= number <= len(DIGITS) else name
+
+
+def likely_first(main: str, languages: Sequence[str]) -> list[str]:
+    """The languages in the order the first screen speaks them: the centre's main language, whose
+    visitors come most, then the others as the screen lists them (all seven take about 20 s)."""
+    return [main, *(lang for lang in languages if lang != main)] if main in languages else list(languages)
 
 
 def language_line(lang: str, number: int) -> Line:
@@ -105,10 +111,11 @@ class Guide:
                 return []
             lines = [(screen.title_text, self.app.settings.main_language)]
         if intro and self.on:
+            from screens.lobby.checkin import CheckInScreen
             from screens.lobby.language import LanguageScreen
 
-            if isinstance(screen, LanguageScreen):
-                pass  # each language's line says its key
+            if isinstance(screen, LanguageScreen | CheckInScreen):
+                pass  # each language's line says its key; the check-in says how to type the code
             elif numbered_choices(screen):
                 lines.append((self.gettext(KEYS), self.app.lang))
             elif screen.focused is not None:
@@ -133,7 +140,7 @@ class Guide:
                 return sentences(self.gettext("Priority: {category}").format(category=category)), lang
             return sentences(self.gettext("I have a priority right"), not_chosen), lang
         if widget_id == "larger":
-            return sentences(self.gettext("Larger text"), chosen if app.large else not_chosen), lang
+            return sentences(app.larger_text(), chosen if app.large else not_chosen), lang
         if isinstance(widget, Choice):
             state = ""
             if widget_id.startswith("priority-"):
@@ -152,7 +159,9 @@ class Guide:
         if self.on or not every or now - max(self.app.last_input, self.last_hint) < every:
             return
         self.last_hint = now
-        self.say([(translations(lang).gettext(HINT), lang) for lang in self.app.settings.languages], False)
+        settings = self.app.settings
+        languages = likely_first(settings.main_language, settings.languages)
+        self.say([(translations(lang).gettext(HINT), lang) for lang in languages], False)
 
     def touch_down(self, button: int) -> None:
         """A touch on the first screen: held `guide_hold_seconds` (`holding`), or reported as a right
@@ -247,9 +256,11 @@ class Guide:
         if len(key) == 1 and key in DIGITS:
             self.pick(screen, int(key))
             return True
-        if key in APPOINTMENT_KEYS and screen.query("#appointment"):
-            self.take(screen, screen.query_one("#appointment", Choice))
-            return True
+        if key in APPOINTMENT_KEYS:
+            from screens.lobby.need import NeedScreen
+
+            if isinstance(screen, NeedScreen):
+                return screen.turn_to("appointment", lambda choice: self.take(screen, choice))
         if key in ENTER_KEYS:
             if self.picked is not None:  # a closed choice: why, again
                 self.say([self.describe(self.picked)])
@@ -261,7 +272,15 @@ class Guide:
         return False
 
     def pick(self, screen: Screen[object], number: int) -> None:
+        from screens.lobby.need import MenuScreen
+
         choices = numbered_choices(screen)
+        shown = screen
+        if isinstance(screen, MenuScreen):  # its choices may come in pages: the key finds its page
+            ident = screen.key_choice(number)
+            if ident is not None and screen.turn_to(ident, lambda choice: self.take(shown, choice)):
+                return
+            choices = []
         if number > len(choices):
             if self.on:
                 self.say(
@@ -284,7 +303,8 @@ class Guide:
 
 
 def numbered_choices(screen: Screen[object]) -> list[Choice]:
-    return list(screen.query(Choice).results(Choice))
+    """The screen's choices in their keys' order (a page's "more" is reached by the next key)."""
+    return [c for c in screen.query(Choice).results(Choice) if c.id != "more"]
 
 
 def screen_shown(screen: Spoken) -> None:

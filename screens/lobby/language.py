@@ -1,6 +1,6 @@
-"""The first screen: each language by its own name; the heading cycles through the seven. Read
-aloud is here too (in the first language; it reads each heading in its own voice), and the staff's
-way out."""
+"""The first screen: each language by its own name; the heading cycles through the seven, from
+the centre's main language (the screen opens all in it, its buttons too). Read aloud is here too (it
+says each language's key in its own voice, the main language first), and the staff's way out."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.events import MouseDown
 from textual.widgets import Button, Label
 
-from kiosk.i18n import N_, translations
-from kiosk.languages import NATIVE_NAMES
+from kiosk.domain.languages import NATIVE_NAMES
+from kiosk.presentation.i18n import N_, translations
 from screens.common.widgets import Choice
-from screens.lobby.base import Line, VisitorScreen, sentences
-from screens.lobby.guide import language_line, numbered
+from screens.lobby.base import Line, VisitorScreen
+from screens.lobby.guide import language_line, likely_first, numbered
 from screens.lobby.plan import best_grid, wrapped
 
 HEADING = N_("Choose your language")
@@ -36,7 +36,8 @@ class LanguageScreen(VisitorScreen):
         plan = best_grid(names, width - 8, room, (2, 3, 1, 4), gutter=1 if roomy else 0)
         with Vertical(id="language"):
             yield Label(settings.centre_name, id="centre", markup=False)
-            heading = Label(translations(languages[0]).gettext(HEADING), id="heading")
+            main = settings.main_language  # the screen opens in one language: the centre's
+            heading = Label(translations(main).gettext(HEADING), id="heading")
             heading.styles.height = (
                 top - (wrapped(settings.centre_name, width - 2) or 1) + (2 if roomy else 0)
             )
@@ -48,7 +49,7 @@ class LanguageScreen(VisitorScreen):
                 for name, lang in zip(names, languages, strict=True):
                     yield Choice(name, id=f"lang-{lang}", classes="language")
             with Horizontal(id="staff-bar"):
-                yield Button(translations(languages[0]).gettext("Read aloud"), id="read-aloud")
+                yield Button(translations(main).gettext("Read aloud"), id="read-aloud")
                 yield Button(translations(settings.main_language).gettext("Staff"), id="staff")
 
     def on_resize(self) -> None:
@@ -60,7 +61,8 @@ class LanguageScreen(VisitorScreen):
         self.set_interval(3.0, self._next_heading)
 
     def _next_heading(self) -> None:
-        languages = self.terminal.settings.languages
+        settings = self.terminal.settings
+        languages = likely_first(settings.main_language, [str(lang) for lang in settings.languages])
         self._turn = (self._turn + 1) % len(languages)
         self.query_one("#heading", Label).update(translations(languages[self._turn]).gettext(HEADING))
 
@@ -79,12 +81,14 @@ class LanguageScreen(VisitorScreen):
 
     @on(Button.Pressed, "#staff")
     def _staff(self) -> None:
-        self.terminal.ask_staff_pin()
+        self.terminal.exit_pin.ask()
 
     def speech(self) -> list[Line]:
-        """Each language's heading and key, in its own voice."""
-        lines: list[Line] = []
-        for number, lang in enumerate(self.terminal.settings.languages, 1):
-            text, _ = language_line(lang, number)
-            lines.append((sentences(translations(lang).gettext(HEADING), text), lang))
-        return lines
+        """Each language's key, in its own voice ("Українська: натисніть 2, потім Enter."): the
+        centre's main language first, then the others (`likely_first`)."""
+        settings = self.terminal.settings
+        languages = [str(lang) for lang in settings.languages]
+        return [
+            language_line(lang, languages.index(lang) + 1)
+            for lang in likely_first(settings.main_language, languages)
+        ]

@@ -4,14 +4,14 @@ chosen; it cannot be chosen."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.widgets import Button, Label
 
-from kiosk.catalogue import MenuEntry, Opening
+from kiosk.domain.catalogue import MenuEntry, Opening
 from screens.common.widgets import Choice
 from screens.lobby.bar import ActionBar
 from screens.lobby.base import Line, VisitorScreen, sentences
@@ -30,6 +30,9 @@ class MenuScreen(VisitorScreen):
     a resize."""
 
     closing = False  # whether a choice with a note is closed (a service), or only says so (a need)
+    page = 0  # larger text on a small screen: the page of choices shown (`Arrangement.pages`)
+    # A choice asked for by its key, on a page being turned to: its id, and what is done with it.
+    then: tuple[str, Callable[[Choice], None]] | None = None
 
     def headings(self) -> list[str]:
         return []
@@ -37,6 +40,10 @@ class MenuScreen(VisitorScreen):
     def items(self) -> list[tuple[str, str, str, str]]:
         """Each choice: id, name, hint and note."""
         return []
+
+    def more_label(self, page: int, pages: int) -> str:
+        """The choice that ends a page: what it does, and where the visitor is."""
+        return self.gettext("More choices ({page} of {pages})").format(page=page, pages=pages)
 
     def plan(self, bar: ActionBar) -> Arrangement:
         large = self.terminal.large
@@ -48,6 +55,8 @@ class MenuScreen(VisitorScreen):
             [Choice.label_for(name, "", note, large).plain for _, name, _, note in items],
             [text for text, _ in bar.labels().values()],
             large,
+            Choice.label_for(self.more_label(9, 9), large=large).plain,
+            self.page,
         )
 
     def compose_choices(self, bar: ActionBar, classes: str) -> Iterable[Choice | Grid | VerticalScroll]:
@@ -59,8 +68,9 @@ class MenuScreen(VisitorScreen):
         if plan.bar:
             bar.set_styles(plan.bar.css() + f"height: {plan.bar.total};")
         self.set_class(plan.roomy, "-roomy")
+        items = self.items()
         with scroll, grid:
-            for ident, name, hint, note in self.items():
+            for ident, name, hint, note in (items[i] for i in plan.shown(len(items))):
                 closed = " -closed" if note and self.closing else ""  # a tap says why, chooses nothing
                 yield Choice(  # a hint with no room on screen is still read aloud
                     name,
@@ -71,7 +81,34 @@ class MenuScreen(VisitorScreen):
                     id=ident,
                     classes=classes + closed,
                 )
+            if plan.pages:
+                label = self.more_label(plan.page + 1, len(plan.pages))
+                yield Choice(label, large=self.terminal.large, id="more", classes="more")
         yield bar
+
+    @on(Button.Pressed, "#more")
+    def _more(self) -> None:
+        """The next page of choices (after the last, the first)."""
+        self.page = (self.arranged.page + 1) % len(self.arranged.pages)
+        self.redraw_later()
+
+    def turn_to(self, ident: str, then: Callable[[Choice], None]) -> bool:
+        """Choice `ident` asked for by its key: `then` given it, after turning to its page if it is
+        on another; False when there is no such choice."""
+        index = next((n for n, item in enumerate(self.items()) if item[0] == ident), None)
+        if index is None:
+            return False
+        if index in self.arranged.shown(len(self.items())):
+            then(self.query_one(f"#{ident}", Choice))
+            return True
+        self.page, self.then = self.arranged.page_of(index), (ident, then)
+        self.redraw_later()
+        return True
+
+    def key_choice(self, number: int) -> str | None:
+        """The id of the choice with key `number` (1-9), on whichever page it is."""
+        items = self.items()
+        return items[number - 1][0] if 1 <= number <= min(len(items), 9) else None
 
     def on_resize(self) -> None:
         arranged = getattr(self, "arranged", None)
@@ -100,6 +137,10 @@ class MenuScreen(VisitorScreen):
     async def redraw(self) -> None:
         await self.recompose()
         self.redrawn()
+        then, self.then = self.then, None
+        if then is not None:
+            ident, callback = then
+            callback(self.query_one(f"#{ident}", Choice))
 
     def redrawn(self) -> None:
         """After the screen was drawn again with new openings."""

@@ -81,13 +81,50 @@ def smallest_grid(labels: Sequence[str], width: int, columns: Sequence[int]) -> 
 class Arrangement:
     """A visitor screen's plan: its choices' grid, its bar's grid, whether the hints are shown,
     whether the headings get a row of space around them, and whether the choices must scroll
-    (only when even the smallest plan does not fit)."""
+    (only when even the smallest plan does not fit). With larger text on a screen too small for
+    every choice, the choices come in pages instead (`pages`: where each starts), each page ending
+    in a big "more" choice; `choices` is then the grid of page `page`."""
 
     choices: Grid
     bar: Grid | None
     hints: bool
     roomy: bool
     scroll: bool
+    pages: tuple[int, ...] = ()
+    page: int = 0
+
+    def shown(self, count: int) -> range:
+        """The indices of the `count` choices on this page (all of them without pages)."""
+        if not self.pages:
+            return range(count)
+        end = self.pages[self.page + 1] if self.page + 1 < len(self.pages) else count
+        return range(self.pages[self.page], end)
+
+    def page_of(self, index: int) -> int:
+        """The page that shows choice `index`."""
+        return max((n for n, start in enumerate(self.pages) if start <= index), default=0)
+
+
+PAGE_COLUMNS = (1, 2, 3)  # larger text: a page's columns, the fewest that hold the most choices
+
+
+def paged(labels: Sequence[str], more: str, width: int, room: int, gutter: int) -> tuple[int, ...]:
+    """Where each page starts: as many of `labels` a page as fit `room` rows with the `more`
+    choice after them; () when not even one fits."""
+
+    def fits(page: Sequence[str]) -> bool:
+        plans = (grid([*page, more], width, n, gutter) for n in PAGE_COLUMNS)
+        return any(g is not None and g.total <= room for g in plans)
+
+    starts: list[int] = []
+    start = 0
+    while start < len(labels):
+        sizes = [k for k in range(1, len(labels) - start + 1) if fits(labels[start : start + k])]
+        if not sizes:
+            return ()
+        starts.append(start)
+        start += max(sizes)
+    return tuple(starts)
 
 
 def arrange(
@@ -97,10 +134,14 @@ def arrange(
     without_hints: Sequence[str],
     bar: Sequence[str],
     large: bool,
+    more: str = "",
+    page: int = 0,
 ) -> Arrangement:
     """The plan for a screen of `size` cells: headings across the top, a grid of choices (their
-    labels with and without hints), a bar at the bottom. Large text keeps the hints and takes
-    fewer, wider columns; otherwise the hints go only when nothing else fits."""
+    labels with and without hints), a bar at the bottom. Large text takes fewer, wider columns and
+    keeps the hints where they fit; where even its plan without hints does not fit, the choices
+    come in pages, each ending in the `more` choice. Otherwise the hints go only when nothing else
+    fits, and the choices scroll only when nothing fits at all."""
     width, height = size
     bar_plan = smallest_grid(bar, width - 2, range(len(bar), 0, -1)) if bar else None
     roomy = height >= 30
@@ -108,19 +149,26 @@ def arrange(
     room = height - top - (bar_plan.total if bar_plan else 0)
     inner = width - 4
     gutter = 1 if roomy else 0
-    options = [(True, n) for n in (1, 2)] if large else [(h, n) for h in (True, False) for n in (1, 2, 3, 4)]
-    for hints, columns in options:
+    columns = PAGE_COLUMNS if large else (1, 2, 3, 4)
+    options = [(h, n) for h in (True, False) for n in columns]
+    for hints, n in options:
         labels = with_hints if hints else without_hints
-        plan = grid(labels, inner, columns, gutter)
+        plan = grid(labels, inner, n, gutter)
         if plan is not None and plan.total <= room:
             return Arrangement(plan, bar_plan, hints, roomy, False)
-    hints = large
-    labels = with_hints if hints else without_hints
-    for columns in (1, 2, 3, 4) if large else (4, 3, 2, 1):
-        plan = grid(labels, inner - 2, columns, gutter)  # a scrollbar takes two columns
+    pages = paged(without_hints, more, inner, room, gutter) if large and more else ()
+    if pages:
+        page = min(page, len(pages) - 1)
+        end = pages[page + 1] if page + 1 < len(pages) else len(without_hints)
+        labels = [*without_hints[pages[page] : end], more]
+        fitting = [g for n in PAGE_COLUMNS if (g := grid(labels, inner, n, gutter)) and g.total <= room]
+        return Arrangement(fitting[0], bar_plan, False, roomy, False, pages, page)
+    labels = with_hints if large else without_hints
+    for n in (1, 2, 3, 4) if large else (4, 3, 2, 1):
+        plan = grid(labels, inner - 2, n, gutter)  # a scrollbar takes two columns
         if plan is not None:
-            return Arrangement(plan, bar_plan, hints, roomy, True)
-    return Arrangement(Grid(1, (3,) * len(labels), gutter), bar_plan, hints, roomy, True)
+            return Arrangement(plan, bar_plan, large, roomy, True)
+    return Arrangement(Grid(1, (3,) * len(labels), gutter), bar_plan, large, roomy, True)
 
 
 def dialog_width(size: tuple[int, int], large: bool) -> int:

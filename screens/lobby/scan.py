@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kiosk.queue.bookings import CODE_LENGTH, code_character
+from kiosk.domain.codes import CODE_LENGTH, code_character
 
 SCAN_GAP = 0.1  # seconds at most between a scanner's keys; a person's are slower
 TYPED_PAUSE = 1.5  # letters typed (a keyboard), then nothing for this long: check-in opens with them

@@ -11,19 +11,14 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Label
 
-from kiosk.domain import Issued
-from kiosk.ticket import ticket_content
-from screens.common.widgets import LEGIBLE_ROWS, BigText, QrCode, big_text
+from kiosk.domain.tickets import Issued
+from kiosk.presentation.ticket import ticket_content
+from screens.common.widgets import LEGIBLE_ROWS, BigText, QrCode, number_width
 from screens.lobby.base import Line, VisitorScreen
 from screens.lobby.plan import smallest_grid
 
 if TYPE_CHECKING:
     from printer.printing import PrintResult
-
-
-def number_width(code: str, rows: int) -> int:
-    """Cells the ticket number takes across, drawn `rows` tall."""
-    return max(len(line) for line in big_text(code, rows))
 
 
 class TicketScreen(VisitorScreen):
@@ -115,7 +110,7 @@ class TicketScreen(VisitorScreen):
             )
             status.set_classes("problem")
             self.query_one("#qr-note").display = False  # there is no printed ticket
-        self.terminal.schedule_reset(failed=not result.ok)
+        self.terminal.idle.schedule_reset(failed=not result.ok)
         self.terminal.speak(self.speech())
 
     @on(Button.Pressed, "#done")

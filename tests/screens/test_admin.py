@@ -219,6 +219,7 @@ async def test_stats_export_staff_and_day(centre: Centre, tmp_path: Path) -> Non
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot)
         await tap(pilot, "#--content-tab-tab-stats")  # the tabs, as a person switches them
+        await until(pilot, lambda: bool(app.screen.query(StatsPane)))  # built when first chosen
         pane = app.screen.query_one(StatsPane)
         await until(pilot, lambda: pane.shown is not None, seconds=5)
         assert pane.shown is not None
@@ -284,6 +285,7 @@ async def test_statistics_show_booked_visits_apart(centre: Centre) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot)
         await tap(pilot, "#--content-tab-tab-stats")
+        await until(pilot, lambda: bool(app.screen.query(StatsPane)))  # built when first chosen
         pane = app.screen.query_one(StatsPane)
         await until(pilot, lambda: pane.shown is not None, seconds=5)
         rich_table = app.screen.query_one("#stats-booked", Static).content
@@ -334,18 +336,18 @@ async def test_the_day_last_ticket_time_and_windows(centre: Centre) -> None:
 
         await last_ticket("11:00", confirm="enter")
         await until(pilot, lambda: service.opening("pensions").cutoff == time(11, 0), seconds=3)
-        row = day.get_row("pensions")
-        assert str(row[2]) == "11:00 (usually 19:30)"
+        # the table is drawn again when the write's answer is back on the UI thread: a moment later
+        await until(pilot, lambda: str(day.get_row("pensions")[2]) == "11:00 (usually 19:30)", seconds=3)
 
         await last_ticket("")  # empty: the usual time again
         await until(pilot, lambda: service.opening("pensions").cutoff == time(19, 30), seconds=3)
-        assert str(day.get_row("pensions")[2]) == "19:30"
+        await until(pilot, lambda: str(day.get_row("pensions")[2]) == "19:30", seconds=3)
 
         windows = app.screen.query_one("#window-table", DataTable)
         windows.move_cursor(row=windows.get_row_index("6"))
         await tap(pilot, "#window-toggle")
         await until(pilot, lambda: service.window_paused("6"), seconds=3)
-        assert str(windows.get_row("6")[2]) == "paused"
+        await until(pilot, lambda: str(windows.get_row("6")[2]) == "paused", seconds=3)
         kiosk_cli(centre, "window", "7", "--pause")  # a counter pauses itself, in another process
         await until(pilot, lambda: str(windows.get_row("7")[2]) == "paused", seconds=3)
     moves = [(e.kind, e.staff) for e in service.audit() if e.kind in ("last_ticket_set", "window_paused")]

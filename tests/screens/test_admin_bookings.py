@@ -11,7 +11,8 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label, Select, Static, TabbedContent
 
 from screens.admin.app import AdminApp, AdminScreen
-from screens.admin.bookings import BookingsPane, CodeScreen, ConfirmDialog, SlotDialog
+from screens.admin.booking_dialogs import CodeScreen, ConfirmDialog, SlotDialog
+from screens.admin.bookings import BookingsPane
 from screens.counter.window import CounterScreen
 from tests.conftest import KYIV
 from tests.screens.conftest import Centre, tap
@@ -32,6 +33,7 @@ async def bookings_tab(pilot: Pilot[None]) -> BookingsPane:
     screen = pilot.app.screen
     assert isinstance(screen, AdminScreen)
     screen.query_one(TabbedContent).active = "tab-bookings"
+    await until(pilot, lambda: bool(screen.query(BookingsPane)))  # a tab is built when first chosen
     pane = screen.query_one(BookingsPane)
     await until(pilot, lambda: pane.opened and pane.table.region.area > 0)
     await pilot.app.workers.wait_for_complete()

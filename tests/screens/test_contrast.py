@@ -59,7 +59,7 @@ async def _walk_lobby(pilot: Pilot[None], centre: Centre) -> list[Pair]:
     assert isinstance(app, LobbyApp)
     await shown(pilot, LanguageScreen, "#lang-en")
     pairs = await screen_pairs(pilot)
-    app.ask_staff_pin("Wrong PIN")
+    app.exit_pin.ask("Wrong PIN")
     pairs += await _dialog(pilot, type(app.screen), "#pin-input")  # the PIN keypad, with its error line
     await tap(pilot, "#lang-en")
     await shown(pilot, NeedScreen, ".menu")
@@ -73,7 +73,7 @@ async def _walk_lobby(pilot: Pilot[None], centre: Centre) -> list[Pair]:
     await tap(pilot, "#larger")  # large text: the chosen states and the big names
     await shown(pilot, NeedScreen, ".menu")
     pairs += await screen_pairs(pilot)
-    app.warn_idle(centre.ticks.now)
+    app.idle.warn_idle(centre.ticks.now)
     pairs += await _dialog(pilot, IdleScreen, "#continue")
     app.say("This service has just closed for today. Please ask at the front desk.")
     pairs += await _dialog(pilot, NoticeScreen, "#ok")

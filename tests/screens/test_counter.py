@@ -6,8 +6,8 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Label, Select, Static
 
-from kiosk import signing
-from kiosk.i18n import translations
+from kiosk.presentation.i18n import translations
+from kiosk.security import signing
 from screens.common.signin import SignInScreen
 from screens.counter.app import CounterApp, create_app
 from screens.counter.window import CounterScreen

@@ -72,31 +72,38 @@ def test_two_counter_processes_never_share_a_ticket(pg_url: str, tmp_path: Path)
     clock = FixedClock(MONDAY_10)
     initialise(settings, clock)
     service = open_service(settings, clock)
-    open_staff(service).add("Ivan", "staff", "5555")
-    ids = [service.issue("pension-new").ticket.id for _ in range(TICKETS)]
+    try:
+        open_staff(service).add("Ivan", "staff", "5555")
+        ids = [service.issue("pension-new").ticket.id for _ in range(TICKETS)]
 
-    context = multiprocessing.get_context("spawn")
-    barrier = context.Barrier(2)
-    results = context.Queue()
-    values = settings.model_dump(mode="json")
-    workers = [
-        context.Process(target=counter_process, args=(values, w, barrier, results)) for w in ("6", "7")
-    ]
-    for worker in workers:
-        worker.start()
-    served = dict(results.get(timeout=240) for _ in workers)
-    for worker in workers:
-        worker.join(timeout=60)
-        assert worker.exitcode == 0
+        context = multiprocessing.get_context("spawn")
+        barrier = context.Barrier(2)
+        results = context.Queue()
+        values = settings.model_dump(mode="json")
+        workers = [
+            context.Process(target=counter_process, args=(values, w, barrier, results)) for w in ("6", "7")
+        ]
+        for worker in workers:
+            worker.start()
+        served = dict(results.get(timeout=240) for _ in workers)
+        for worker in workers:
+            worker.join(timeout=60)
+            assert worker.exitcode == 0
 
-    assert served["6"] + served["7"] == TICKETS and served["6"] > 0 and served["7"] > 0
-    with service.db.read() as s:
-        calls = dict(
-            s.execute(
-                select(Event.ticket_id, func.count()).where(Event.kind == "called").group_by(Event.ticket_id)
-            ).all()
-        )
-        windows = dict(s.execute(select(Event.ticket_id, Event.window).where(Event.kind == "finished")).all())
-    assert calls == {i: 1 for i in ids}, "every ticket called exactly once"
-    assert set(windows) == set(ids) and set(windows.values()) == {"6", "7"}
-    assert all(service.ticket(i).state == "done" for i in ids)
+        assert served["6"] + served["7"] == TICKETS and served["6"] > 0 and served["7"] > 0
+        with service.db.read() as s:
+            calls = dict(
+                s.execute(
+                    select(Event.ticket_id, func.count())
+                    .where(Event.kind == "called")
+                    .group_by(Event.ticket_id)
+                ).all()
+            )
+            windows = dict(
+                s.execute(select(Event.ticket_id, Event.window).where(Event.kind == "finished")).all()
+            )
+        assert calls == {i: 1 for i in ids}, "every ticket called exactly once"
+        assert set(windows) == set(ids) and set(windows.values()) == {"6", "7"}
+        assert all(service.ticket(i).state == "done" for i in ids)
+    finally:
+        service.db.dispose()  # else its pooled connections are collected open (a ResourceWarning)

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from textual.widgets import Label, Static
 
-from kiosk.i18n import translations
-from kiosk.speech import CHIME, Utterance
+from kiosk.presentation.i18n import translations
+from kiosk.presentation.speech import CHIME, Utterance
 from screens.common.widgets import BigText
-from screens.display.app import SCAN_SECONDS, Call, DisplayApp, create_app
+from screens.display.app import SCAN_SECONDS, Call, DisplayApp, HallText, create_app
 from tests.conftest import MONDAY_10, needs_tool
 from tests.screens.conftest import Centre
 from tests.screens.fit import assert_fits
@@ -42,9 +42,7 @@ def kiosk_cli(centre: Centre, *args: str) -> None:
     env.update(
         KIOSK_CONFIG=str(config), KIOSK_NOW=MONDAY_10.isoformat(), KIOSK_STAFF="Ivan", KIOSK_PIN="5555"
     )
-    subprocess.run(
-        [sys.executable, "-m", "kiosk", *args], env=env, check=True, capture_output=True, timeout=60
-    )
+    subprocess.run([sys.executable, "-m", "cli", *args], env=env, check=True, capture_output=True, timeout=60)
 
 
 def now_number(app: DisplayApp) -> str:
@@ -197,3 +195,23 @@ async def test_latest_calls_list_each_number_once_at_its_latest_window(centre: C
             f"{first.code} → Window 9 (called again)",
             f"{second.code} → Window 7",
         ]
+
+
+async def test_the_window_is_drawn_as_large_as_the_number_at_every_size(centre: Centre) -> None:
+    """Read across a hall: the window's number in big letters of the called number's height (at
+    80x24 it was one line of plain text under the big number)."""
+    service = centre.service
+    service.issue("pension-new")
+    service.call_next("6")
+    app = display(centre)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: now_number(app) == "P-001")
+        for size in [(80, 24), (100, 30), (120, 40), (60, 100)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause(0.3)
+            number, window = app.query_one("#now-number", HallText), app.query_one("#now-window", HallText)
+            number_rows = str(number.content).splitlines()
+            window_rows = str(window.content).splitlines()
+            assert window.text == "6" and len(window_rows) == len(number_rows) >= HallText.LEAST, size
+            assert window.region.height == number.region.height, size
+            assert app.screen.region.contains_region(window.region), size

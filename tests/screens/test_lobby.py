@@ -15,9 +15,9 @@ from textual.widgets import Button, Label
 
 from harness.decode import decode_job
 from harness.loopback import LoopbackPrinter
-from kiosk.i18n import translations
+from kiosk.presentation.i18n import translations
 from kiosk.runtime import open_staff
-from kiosk.staff import SignInRefused
+from kiosk.security.staff import SignInRefused
 from screens.lobby.dialogs import IdleScreen, NoticeScreen, OfferScreen
 from screens.lobby.language import LanguageScreen
 from screens.lobby.need import NeedScreen, ServiceScreen
@@ -64,9 +64,12 @@ async def choose_service(
         await tap(pilot, "#priority")
         await until(pilot, lambda: pilot.app.screen.query("#priority-none"))
         await tap(pilot, f"#priority-{priority}")
-        await shown(pilot, NeedScreen, f"#menu-{menu}")
+        await shown(pilot, NeedScreen, "#priority.-on")  # the bar shows the right: laid out anew
+        await pilot.pause()
     if interpreter:
         await tap(pilot, "#interpreter")
+        await shown(pilot, NeedScreen, "#interpreter.-on")
+        await pilot.pause()
     await tap(pilot, f"#menu-{menu}")
     await shown(pilot, ServiceScreen, f"#service-{service}")
 

@@ -12,12 +12,14 @@ from textual.pilot import Pilot
 from textual.widgets import Label
 
 from harness.decode import decode_job
-from kiosk.checkin_guard import CheckInGuard
-from kiosk.domain import BookingView
-from kiosk.i18n import translations
+from kiosk.bookings.checkin_guard import CheckInGuard
+from kiosk.domain.codes import number_code
+from kiosk.domain.languages import LANGUAGES
+from kiosk.domain.tickets import BookingView
+from kiosk.presentation.i18n import translations
 from printer.layout import band, marks
 from printer.printing import TicketPrinter
-from screens.lobby.checkin import CheckInScreen
+from screens.lobby.checkin import KEYPAD, CheckInScreen
 from screens.lobby.dialogs import NoticeScreen, OfferScreen
 from screens.lobby.language import LanguageScreen
 from screens.lobby.need import NeedScreen
@@ -221,10 +223,13 @@ async def test_digits_type_and_backspace_deletes_then_goes_back(centre: Centre) 
         screen = await to_checkin(pilot, "en")
         await pilot.press("asterisk")  # spoken guidance on: its digit keys pick nothing here
         assert pilot.app.guide.on  # type: ignore[attr-defined]
-        await pilot.press("3", "4", "1", "k")
-        assert screen.code == "34K"  # 1 is in no code
+        await pilot.press("3", "4", "k", "1")
+        assert screen.code == "34K"  # 1 is in no code: after a letter it types nothing
         await pilot.press("backspace", "backspace", "backspace")
         assert screen.code == "" and pilot.app.screen is screen
+        await pilot.press("1", "0", "k")  # digits no code has begin a number code, which has no letters
+        assert screen.code == "10" and screen.numeric()
+        await pilot.press("backspace", "backspace")
         await pilot.press("backspace")
         await until(pilot, lambda: isinstance(pilot.app.screen, NeedScreen))
 
@@ -258,7 +263,7 @@ async def test_a_guided_visitor_checks_in_with_the_keypad_and_hears_it_all(centr
         said = await press(pilot, app, heard, "enter")
         assert isinstance(app.screen, CheckInScreen)
         intro = " ".join(u.text for u in said)
-        assert intro.startswith("I have an appointment. Type the 6 characters"), intro
+        assert intro.startswith("I have an appointment. On the keypad, type the 9 digits"), intro
         said = await press(pilot, app, heard, *booking.code[:5])  # digits type here, letters too
         assert said[-1].text == booking.code[4]
         said = await press(pilot, app, heard, booking.code[5])
@@ -424,3 +429,65 @@ async def test_a_slip_scanned_too_early_on_the_first_screen_is_answered_in_the_b
         await until(pilot, lambda: isinstance(app.screen, OfferScreen) and app.screen is not offer)
         assert [type(screen) for screen in app.screen_stack][-2:] == [CheckInScreen, OfferScreen]
     assert centre.service.day_view() == []
+
+
+@needs_tool("espeak-ng")
+async def test_a_blind_visitor_checks_in_with_the_number_code_in_fifteen_key_presses(centre: Centre) -> None:
+    """From the first screen to the ticket on the numeric keypad alone: the star key, the language's
+    digit and Enter, the dot key and Enter, the booking's 9-digit number code and Enter. The
+    keypad's use is heard when the check-in opens (it took about 80 presses by stepping to letters)."""
+    booking = book(centre, lang="uk")
+    centre.clock.set(SLOT)
+    app = centre.lobby()
+    heard = listening(app)
+    uk = translations("uk").gettext
+    digits = number_code(booking.code).replace(" ", "")
+    presses = ["asterisk", str(LANGUAGES.index("uk") + 1), "enter", "full_stop", "enter", *digits, "enter"]
+    async with app.run_test(size=SIZE) as pilot:
+        await shown(pilot, LanguageScreen, "#lang-uk")
+        said = await press(pilot, app, heard, *presses[:3])
+        assert isinstance(app.screen, NeedScreen)
+        said = await press(pilot, app, heard, *presses[3:5])
+        assert isinstance(app.screen, CheckInScreen)
+        assert uk(KEYPAD) in " ".join(u.text for u in said), said
+        said = await press(pilot, app, heard, *presses[5:9])
+        assert [u.text for u in said][-1] == digits[3]  # each digit heard as it is typed
+        screen = app.screen
+        assert sum(p.display for p in screen.query(".place")) == 9  # nine places for a number code
+        said = await press(pilot, app, heard, *presses[9:14])
+        assert said[-1].text.endswith(uk("Press Enter to check in.")), said
+        await press(pilot, app, heard, presses[14])
+        ticket = await ticket_of(pilot)
+    assert len(presses) == 15
+    assert ticket.issued.ticket.booked_at == booking.at
+    assert centre.service.booking(booking.code).state == "checked_in"
+
+
+@needs_tool("espeak-ng")
+async def test_typed_letters_are_named_as_the_visitors_readers_name_them_and_enter_checks_in(
+    centre: Centre,
+) -> None:
+    """A letter is heard by the visitor's own name for it (Ukrainian "ер" for P, as the hall's
+    calls say it, not English "pee"); minus deletes; Enter on a whole code checks in, also with a
+    key of the keypad focused (it typed that key again, silently)."""
+    rows = "service,at,language,name,phone,code\nhousing-subsidy,2026-11-23T10:30,uk,,,PHK47N\n"
+    centre.service.import_bookings(rows, "outside.csv")
+    centre.clock.set(SLOT)
+    app = centre.lobby()
+    heard = listening(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await guided_to_the_needs(pilot, app, heard, str(LANGUAGES.index("uk") + 1))
+        await press(pilot, app, heard, "full_stop", "enter")
+        assert isinstance(app.screen, CheckInScreen)
+        said = await press(pilot, app, heard, "p")
+        assert said[-1].text == "ер"
+        said = await press(pilot, app, heard, "h", "x")
+        assert said[-1].text == "ха"
+        said = await press(pilot, app, heard, "minus")
+        assert app.screen.code == "PH" and "ер ен" in said[-1].text
+        said = await press(pilot, app, heard, "k", "4", "7", "n")
+        assert "ер ен ка 4 7 ен" in said[-1].text
+        await press(pilot, app, heard, "tab")  # the focus on a key of the keypad
+        await press(pilot, app, heard, "enter")
+        await ticket_of(pilot)
+    assert centre.service.booking("PHK47N").state == "checked_in"

@@ -110,7 +110,8 @@ async def test_all_terminals_ride_out_a_30_second_network_cut(pg_url: str, tmp_p
             assert all(app.is_running for app in apps)
     finally:
         proxy.cut()
-    codes = [
-        t.code for t in open_service(settings.model_copy(update={"database_url": pg_url}), clock).day_view()
-    ]
+        service.db.dispose()
+    direct = open_service(settings.model_copy(update={"database_url": pg_url}), clock)
+    codes = [t.code for t in direct.day_view()]
+    direct.db.dispose()
     assert codes == ["P-001", "P-002"], "nothing half-saved during the cut; one ticket after it"

@@ -9,17 +9,21 @@ screen is listed in one failure."""
 
 from __future__ import annotations
 
+import dataclasses
+import io
 from datetime import date, datetime, timedelta
 
 import pytest
+from rich.console import Console
 from textual.pilot import Pilot
 from textual.screen import ModalScreen, Screen
-from textual.widgets import TabbedContent
+from textual.widgets import Static, TabbedContent
 
-from kiosk.domain import BookingView
-from kiosk.i18n import translations
+from kiosk.domain.tickets import BookingView
+from kiosk.presentation.figures import DESK_BOOKED, DESK_DAY
+from kiosk.presentation.i18n import translations
 from screens.admin.app import AdminApp, AdminScreen
-from screens.admin.bookings import CodeScreen, ConfirmDialog, SlotDialog
+from screens.admin.booking_dialogs import CodeScreen, ConfirmDialog, SlotDialog
 from screens.admin.dialogs import (
     IssueDialog,
     LastTicketDialog,
@@ -32,7 +36,7 @@ from screens.admin.panes import Pane
 from screens.admin.queue import QueueTable
 from screens.admin.stats import StatsPane
 from screens.common.signin import SignInScreen
-from screens.counter.transfer import TransferScreen
+from screens.common.transfer import TransferScreen
 from screens.counter.window import CounterScreen
 from tests.screens.conftest import Centre
 from tests.screens.fit import misfits
@@ -161,6 +165,8 @@ async def show_tab(pilot: Pilot[None], screen: AdminScreen, tab: str) -> None:
     """`tab` shown, with its data read."""
     screen.query_one(TabbedContent).active = f"tab-{tab}"
     await until(pilot, lambda: screen.query_one(f"#tab-{tab}").region.area > 0)
+    if tab != "queue":  # a tab is built when first chosen
+        await until(pilot, lambda: bool(screen.query_one(f"#tab-{tab}").query(Pane)))
     pane = screen.query_one(f"#tab-{tab}").query(Pane).first() if tab != "queue" else None
     if pane is not None:
         await until(pilot, lambda: pane.opened)
@@ -198,6 +204,7 @@ async def test_front_desk_dialogs_fit(centre: Centre, size: tuple[int, int]) -> 
     can have. A dialog covers what is under it, so they are opened over the light sign-in screen."""
     ticket = centre.service.issue("pension-recalc", priority="aged-80").ticket
     booking = booked_day(centre)[0]
+    widest = dataclasses.replace(booking, code="WMWMWM")  # codes are drawn at random: the widest
     catalogue = centre.service.catalogue
     days = [MONDAY + timedelta(days=n) for n in range(61)]
     problems = Problems()
@@ -248,7 +255,31 @@ async def test_front_desk_dialogs_fit(centre: Centre, size: tuple[int, int]) -> 
                     t.gettext("Cancel the booking"),
                     ["23.11.2026 10:30 · Disability and care allowance"],
                 ),
-                CodeScreen(lang, booking, ["23.11.2026 10:30 · Disability and care allowance"]),
+                CodeScreen(lang, widest, ["23.11.2026 10:30 · Disability and care allowance"]),
             ):
                 await dialog(pilot, screen, problems, f"desk {type(screen).__name__} {lang}")
     problems.assert_none()
+
+
+async def test_the_statistics_show_every_column_whole_at_120x40_in_every_language(centre: Centre) -> None:
+    """Service time, no-shows and the share over the target were past the right edge at 120x40:
+    headers and names now wrap at their spaces, and no word is cut."""
+    booked_day(centre)
+    busy_day(centre)
+    app = admin(centre)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await admin_sign_in(pilot)
+        for lang in LANGS:
+            screen = await desk(pilot, lang)
+            await show_tab(pilot, screen, "stats")
+            view = screen.query_one("#stats-scroll")
+            assert view.max_scroll_x == 0, f"the statistics scroll sideways in {lang}"
+            for selector, figures in (("#stats-table", DESK_DAY), ("#stats-booked", DESK_BOOKED)):
+                table = screen.query_one(selector, Static)
+                console = Console(width=table.size.width, record=True, file=io.StringIO())
+                console.print(table.content)
+                drawn = console.export_text()
+                assert "…" not in drawn, f"a word cut in {lang}:\n{drawn}"
+                headers = ["Department", *(str(f.label) for f in figures)]
+                words = " ".join(translations(lang).gettext(h) for h in headers).split()
+                assert all(word in drawn for word in words), f"a header missing in {lang}:\n{drawn}"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from kiosk.domain import State
+from kiosk.domain.tickets import State
 from kiosk.errors import StorageUnavailable
 from screens.common.terminal import HOUSEKEEPING_SECONDS, TerminalApp
 from tests.screens.conftest import Centre

@@ -133,6 +133,7 @@ def test_front_desk_bookings(snap_compare: Snap, centre: Centre, lang: str, size
     async def steps(pilot: Pilot[None]) -> None:
         await admin_sign_in(pilot)
         await tap(pilot, "#--content-tab-tab-bookings")
+        await until(pilot, lambda: bool(pilot.app.screen.query(BookingsPane)))  # built when first chosen
         pane = pilot.app.screen.query_one(BookingsPane)
         await until(pilot, lambda: pane.table.row_count == 4)
         await pilot.pause(0.2)
@@ -148,6 +149,7 @@ def test_front_desk_statistics(snap_compare: Snap, centre: Centre, lang: str) ->
     async def steps(pilot: Pilot[None]) -> None:
         await admin_sign_in(pilot)
         await tap(pilot, "#--content-tab-tab-stats")
+        await until(pilot, lambda: bool(pilot.app.screen.query(StatsPane)))
         pane = pilot.app.screen.query_one(StatsPane)
         await until(pilot, lambda: pane.shown is not None)
         await pilot.wait_for_scheduled_animations()

@@ -5,6 +5,8 @@
 // 3. the app's "larger text" switch (screens/common/webzoom.py) arrives as an open_url message to a
 //    kiosk: address, and grows the terminal's font (or brings it back); no page is ever opened for it.
 //    The font grows by LARGE_SCALE, less where the screen would have too few cells left.
+// 4. a finger's swipe scrolls what scrolls: xterm.js gives a touch drag nothing, so each cell row the
+//    finger moves becomes one turn of the mouse wheel where it is, which the app scrolls by.
 // window.kiosk.session is textual-serve's terminal session (its xterm.js terminal is .terminal).
 (function () {
   "use strict";
@@ -50,6 +52,40 @@
     document.body.dataset.largeText = on ? "on" : "off";
   }
 
+  function swipeScrolls(element) {
+    let lastY = null;
+    element.style.touchAction = "none"; // the page itself neither pans nor zooms under the finger
+    element.addEventListener(
+      "touchstart",
+      (event) => {
+        lastY = event.touches.length === 1 ? event.touches[0].clientY : null;
+      },
+      { passive: true },
+    );
+    element.addEventListener(
+      "touchmove",
+      (event) => {
+        const session = kiosk.session;
+        if (lastY === null || event.touches.length !== 1 || !session) return;
+        const touch = event.touches[0];
+        const row = element.getBoundingClientRect().height / session.terminal.rows;
+        const steps = Math.trunc((lastY - touch.clientY) / row); // a finger moving up: further down
+        if (steps === 0) return;
+        lastY -= steps * row;
+        const target = element.querySelector(".xterm") || element;
+        for (let i = 0; i < Math.abs(steps); i++) {
+          const wheel = { deltaY: Math.sign(steps) * row, deltaMode: 0, clientX: touch.clientX, clientY: touch.clientY };
+          target.dispatchEvent(new WheelEvent("wheel", { ...wheel, bubbles: true, cancelable: true }));
+        }
+        event.preventDefault();
+      },
+      { passive: false },
+    );
+    element.addEventListener("touchend", () => {
+      lastY = null;
+    });
+  }
+
   const openWindow = window.open.bind(window);
   window.open = function (url, target, features) {
     const address = String(url);
@@ -67,6 +103,7 @@
     const asked = Number.parseInt(new URLSearchParams(window.location.search).get("fontsize") || "", 10);
     kiosk.baseSize = asked > 0 ? asked : Number.parseInt(element.dataset.kioskFontSize, 10) || 22;
     element.dataset.fontSize = String(kiosk.baseSize);
+    swipeScrolls(element);
     document.body.dataset.fontSize = String(kiosk.baseSize);
     document.body.dataset.largeText = "off";
     try {

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from alembic import context
 
-from kiosk.storage.models import Base
+from kiosk.storage.models import schema
 
 connection = context.config.attributes["connection"]
 context.configure(
     connection=connection,
-    target_metadata=Base.metadata,
+    target_metadata=schema(),
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
 )

@@ -1,0 +1,7 @@
+"""`python -m cli` runs the command line, like the `kiosk` script."""
+
+import sys
+
+from cli import main
+
+sys.exit(main())

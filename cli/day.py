@@ -1,0 +1,123 @@
+"""The day's commands of the `kiosk` CLI: the queue, the statistics and the export, closing the day,
+and a department's or a window's state today."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+from cli import render
+from cli.commands import Context, _day, _time
+from kiosk.errors import KioskError, clipped
+from kiosk.presentation import json_views
+
+
+def cmd_queue(ctx: Context) -> None:
+    day = _day(ctx.args.day)
+    tickets = ctx.service.day_view(day, ctx.args.department)
+    zone = ctx.settings.zone
+    if ctx.json:
+        render.emit_json([json_views.ticket_json(t, zone) for t in tickets])
+        return
+    rows = [
+        [
+            t.code,
+            t.department,
+            t.service,
+            t.state.value,
+            t.window or "",
+            t.priority or "",
+            t.language,
+            f"{t.issued_at.astimezone(zone):%H:%M}",
+        ]
+        for t in tickets
+    ]
+    print(
+        render.table(
+            ["number", "department", "service", "state", "window", "priority", "lang", "issued"],
+            rows,
+        )
+    )
+
+
+def cmd_stats(ctx: Context) -> None:
+    from kiosk.presentation import figures  # one definition for the CSV, the JSON and the tables
+
+    stats = ctx.service.stats(_day(ctx.args.day))
+    if ctx.json:
+        render.emit_json(figures.stats_json(stats))
+    elif ctx.args.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(figures.STATS_COLUMNS)
+        writer.writerows(figures.stats_rows(stats))
+    else:  # the front desk's tables, in English
+        every = [*stats.departments, stats.total]
+        for shown in (figures.DESK_DAY, figures.DESK_BOOKED):
+            headers = ["department", *(str(f.label) for f in shown)]
+            print(render.table(headers, [[d.department, *(f.cell(d) for f in shown)] for d in every]))
+            print()
+        own = [
+            f"{code} {seconds // 60} min"
+            for code, seconds in stats.sla_by_department.items()
+            if seconds != stats.sla_seconds
+        ]
+        print(f"(minutes; SLA target {stats.sla_seconds // 60} min{''.join(f'; {o}' for o in own)})")
+
+
+def cmd_export(ctx: Context) -> None:
+    from kiosk.presentation.export import export_day
+
+    folder = Path(ctx.args.dir) if ctx.args.dir else ctx.settings.data_dir / "exports"
+    day = _day(ctx.args.day) or ctx.service.today()
+    try:
+        tickets, summary = export_day(ctx.service, day, folder)
+    except OSError as exc:
+        raise KioskError(
+            f"cannot write the export to {clipped(str(folder))}: {exc.strerror or exc}"
+        ) from None
+    if ctx.json:
+        render.emit_json({"day": day.isoformat(), "tickets": str(tickets), "summary": str(summary)})
+    else:
+        print(tickets)
+        print(summary)
+
+
+def cmd_close_day(ctx: Context) -> None:
+    closed = ctx.service.close_day(_day(ctx.args.day), ctx.args.reason, staff=ctx.args.staff)
+    ctx.service.purge_notes()
+    if ctx.json:
+        render.emit_json({"closed": closed})
+    else:
+        print(f"closed {closed} open ticket(s)")
+
+
+def cmd_department(ctx: Context) -> None:
+    a, service = ctx.args, ctx.service
+    if a.close or a.reopen:
+        service.set_department_open(a.department, bool(a.reopen), staff=a.staff)
+    else:
+        service.set_last_ticket(a.department, None if a.usual_last_ticket else _time(a.last_ticket), a.staff)
+    opening = service.opening(a.department)
+    closed = a.department in service.closed_today()
+    if ctx.json:
+        render.emit_json(
+            {
+                "department": a.department,
+                "closed_today": closed,
+                "last_ticket": f"{opening.cutoff:%H:%M}",
+                "open_now": opening.open,
+            }
+        )
+    else:
+        state = "closed for today" if closed else f"open today, last ticket {opening.cutoff:%H:%M}"
+        print(f"{a.department}: {state}")
+
+
+def cmd_window(ctx: Context) -> None:
+    a = ctx.args
+    ctx.service.pause_window(a.window, bool(a.pause), staff=a.staff)
+    if ctx.json:
+        render.emit_json({"window": a.window, "paused": bool(a.pause)})
+    else:
+        print(f"window {a.window} {'paused' if a.pause else 'calls again'}")

@@ -1,0 +1,1 @@
+"""Appointments: booking, moving and cancelling, check-in and its guard, the CSV import."""
