@@ -154,7 +154,10 @@ class SlotDialog(Dialog[BookChoice]):
             for s in self.slots
         ]
         select = self.query_one("#book-slot", Select)
+        chosen = select.value
         select.set_options(options)
+        if any(value == chosen for _, value in options):
+            select.value = chosen  # a second read of the same day keeps the time already picked
         if self.service is not None and not options:
             self.error(self.gettext("No free slots that day"))
         else:
