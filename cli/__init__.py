@@ -234,6 +234,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dir", metavar="PATH", help="folder to write to (default: DATA_DIR/exports)")
 
     p = command(
+        "backup",
+        "backup:cmd_backup",
+        "a consistent copy of the database, the QR secret and the PIN key, while terminals run",
+    )
+    p.add_argument(
+        "--to", metavar="DIR", help="folder to write to (default: backup_dir, else DATA_DIR/backups)"
+    )
+
+    p = command("restore", "backup:cmd_restore", "put a backup back (asks first), upgrading an older schema")
+    p.add_argument("file", metavar="FILE", help="a kiosk-backup-*.tar.gz file")
+    p.add_argument("--yes", action="store_true", help="do not ask (a script, or no terminal)")
+
+    p = command(
         "close-day", "day:cmd_close_day", "end-of-day close: open tickets closed, history kept", "admin"
     )
     p.add_argument("--day", metavar="YYYY-MM-DD")

@@ -72,6 +72,10 @@ class Settings(BaseModel):
     # The address phones on the centre's Wi-Fi reach `kiosk web` at (http://10.0.0.5:8080). When set,
     # the ticket's QR is a URL under it holding the signed ticket token (`kiosk.security.signing.ticket_url`).
     public_url: str | None = None
+    # `kiosk backup` writes to this folder (default: data_dir/backups) and keeps its newest
+    # `backup_keep` backups there, deleting older ones.
+    backup_dir: Path | None = None
+    backup_keep: Annotated[int, Field(ge=1, le=1000)] = 14
     terminal_name: (
         Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")] | None
     ) = None
@@ -85,7 +89,7 @@ class Settings(BaseModel):
             raise ValueError("expected an IANA time zone such as 'Europe/Kyiv'") from None
         return value
 
-    @field_validator("data_dir", "catalogue", "secret_file", mode="before")
+    @field_validator("data_dir", "catalogue", "secret_file", "pin_key_file", "backup_dir", mode="before")
     @classmethod
     def _a_path(cls, value: object) -> object:
         if value == "":  # would be the current folder
@@ -136,6 +140,10 @@ class Settings(BaseModel):
         return self.pin_key_file or self.data_dir / "pin-key"
 
     @property
+    def backup_path(self) -> Path:
+        return self.backup_dir or self.data_dir / "backups"
+
+    @property
     def terminal(self) -> str:
         return self.terminal_name or socket.gethostname()[:40] or "terminal"
 
@@ -177,7 +185,7 @@ def load_settings(
         data = read_toml(path)
         source = path
         base = path.resolve().parent
-        for key in ("data_dir", "catalogue", "secret_file", "pin_key_file"):
+        for key in ("data_dir", "catalogue", "secret_file", "pin_key_file", "backup_dir"):
             value = data.get(key)
             if isinstance(value, str) and value:
                 data[key] = str(base / Path(value).expanduser())
