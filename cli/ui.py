@@ -1,20 +1,20 @@
 """The terminals' commands: `kiosk lobby` (and `--web` for a browser through textual-serve).
 
-Logs go to `data_dir/kiosk.log`: nothing may write over the screen Textual draws.
+Logs go to the journal under systemd, else to `data_dir/NAME.log` (cli.logs): nothing may write
+over the screen Textual draws.
 """
 
 from __future__ import annotations
 
-import logging
 import shlex
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from cli.commands import Context
+from cli.logs import journal, log_to
 from kiosk.paths import bundled_data
 from kiosk.presentation.i18n import translations
-from kiosk.private import private_file, private_folder
 
 if TYPE_CHECKING:
     from screens.common.terminal import TerminalApp
@@ -25,7 +25,6 @@ __all__ = [
     "cmd_counter",
     "cmd_display",
     "cmd_lobby",
-    "log_to_file",
     "serve_web",
     "web_server",
 ]
@@ -38,24 +37,11 @@ def launch(ctx: Context, command: str, log_name: str, build: Callable[[], Termin
     if ctx.args.web:
         serve_web(ctx, command)
         return
-    log_to_file(ctx, log_name)
+    log_to(ctx.settings, log_name, journal())
     app = build()
     app.run()
     if app.return_code:  # stopped on an error it logged: non-zero, for a supervisor to restart it
         raise SystemExit(app.return_code)
-
-
-def log_to_file(ctx: Context, name: str) -> None:
-    path = ctx.settings.data_dir / f"{name}.log"
-    private_folder(path.parent, tighten=True)
-    private_file(path)
-    root = logging.getLogger()
-    for handler in root.handlers[:]:
-        root.removeHandler(handler)
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
 
 
 def serve_web(ctx: Context, command: str) -> None:

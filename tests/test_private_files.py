@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from cli import build_parser
 from cli.commands import Context
-from cli.ui import log_to_file
+from cli.logs import log_to
 from kiosk.private import open_private, private_file, private_folder
 from kiosk.storage.db import Database
 from tests.test_cli import ADMIN, ADMIN_PIN, DAY, clean_env, run, write_config
@@ -112,7 +112,7 @@ def test_a_terminals_log_is_private(tmp_path: Path, umask: int) -> None:
     handlers, level = root.handlers[:], root.level
     try:
         with umask_of(umask):
-            log_to_file(Context(args), "display")
+            log_to(Context(args).settings, "display")
             logging.getLogger("kiosk.test").warning("a line")
         for handler in root.handlers:
             handler.close()
