@@ -76,6 +76,9 @@ class Settings(BaseModel):
     # `backup_keep` backups there, deleting older ones.
     backup_dir: Path | None = None
     backup_keep: Annotated[int, Field(ge=1, le=1000)] = 14
+    # A counter or front desk restarted within this many minutes (a crash, a power cut) takes up
+    # the session it had: the member signed in and the desk's tab (0: always ask for the PIN).
+    resume_minutes: Annotated[int, Field(ge=0, le=120)] = 10
     terminal_name: (
         Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")] | None
     ) = None

@@ -249,8 +249,11 @@ class StaffNamed(Payload):
 
 @dataclass(frozen=True)
 class StaffWithRole(Payload):
+    """`resumed`: a sign-in a restarted terminal took up again (kiosk.security.sessions)."""
+
     name: str
     role: str
+    resumed: bool = False
 
 
 @dataclass(frozen=True)

@@ -198,6 +198,19 @@ class StaffDirectory:
             raise SignInRefused("wrong")
         return self._refuse_locked(row.id, now)
 
+    def resume(self, name: str, role: str | None = None) -> Member:
+        """The member of a session a restarted terminal kept (kiosk.security.sessions), while they
+        may still sign in: active, not locked, an administrator where one is needed. Recorded as a
+        sign-in, marked resumed."""
+        now = self.clock.now()
+        with self.db.write() as s:
+            row = s.scalar(select(StaffMember).where(StaffMember.name == name))
+            locked = row is not None and row.locked_until is not None and row.locked_until > now
+            if row is None or not row.active or locked or (role == "admin" and row.role != "admin"):
+                raise SignInRefused("wrong")
+            self._audit(s, Kind.SIGNED_IN, now, name, StaffWithRole(name, row.role, resumed=True))
+            return _member(row)
+
     def _refuse_locked(self, member_id: int, now: datetime) -> Member:
         """Another try locked the member between our read and our write (or we just did)."""
         with self.db.read() as s:

@@ -60,6 +60,11 @@ PANES: dict[str, tuple[str, Callable[[], Pane]]] = {  # the tabs besides the que
 class AdminScreen(TerminalPart["AdminApp"], Screen[None]):
     BINDINGS = [Binding(a.desk_key or "", f"act('{a.name}')", show=False) for a in DESK]  # noqa: RUF012
 
+    def __init__(self, tab: str | None = None) -> None:
+        """`tab`: the one to open on (a resumed session's), else the queue."""
+        super().__init__()
+        self.tab = tab if tab in PANES else "tab-queue"
+
     def compose(self) -> ComposeResult:
         desk = self.terminal
         yield Label(
@@ -67,7 +72,7 @@ class AdminScreen(TerminalPart["AdminApp"], Screen[None]):
             id="admin-title",
             markup=False,  # the centre's and the member's names are text
         )
-        with TabbedContent(id="tabs"):
+        with TabbedContent(id="tabs", initial=self.tab):
             with TabPane(self.gettext("Queue"), id="tab-queue"):
                 yield QueueTable()
                 with Horizontal(id="admin-actions"):
@@ -95,6 +100,9 @@ class AdminScreen(TerminalPart["AdminApp"], Screen[None]):
         self.terminal.act(name)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        session = self.terminal.session
+        if session is not None and event.pane.id:
+            session.place(tab=event.pane.id)  # a restarted desk opens here again
         panes = event.pane.query(Pane)
         if panes:
             for pane in panes:
@@ -123,12 +131,15 @@ class AdminApp(LiveApp):
     def get_default_screen(self) -> SignInScreen:
         return SignInScreen(self.gettext("Front desk"), role="admin")
 
+    session_name = "desk"
+
     def on_mount(self) -> None:
         self.start_following()
+        self.resume(role="admin")
 
     def signed_in(self, member: Member) -> None:
         super().signed_in(member)
-        self.desk = AdminScreen()
+        self.desk = AdminScreen(self.kept.place.get("tab") if self.kept else None)
         self.push_screen(self.desk)
 
     desk: AdminScreen | None = None

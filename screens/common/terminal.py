@@ -20,6 +20,7 @@ from kiosk.config import Settings
 from kiosk.errors import KioskError, StorageUnavailable
 from kiosk.presentation.i18n import N_, translations
 from kiosk.runtime import open_service, open_staff
+from kiosk.security.sessions import Kept, SessionFile
 from kiosk.security.staff import Member, StaffDirectory
 from kiosk.service import QueueService
 from screens.common.theme import THEME
@@ -56,6 +57,8 @@ class TerminalApp(App[None]):
     """What every terminal has. Subclasses say where a line for the person at the terminal goes
     (`say`); everything that reads or writes the database goes through `run_db`."""
 
+    session_name: str | None = None
+
     def __init__(
         self,
         settings: Settings,
@@ -73,6 +76,7 @@ class TerminalApp(App[None]):
         self.printer = printer
         self.speaker = speaker
         self.member: Member | None = None
+        self.kept: Kept | None = None
 
     @cached_property
     def staff(self) -> StaffDirectory:
@@ -84,8 +88,44 @@ class TerminalApp(App[None]):
         return self.member.name if self.member else None
 
     def signed_in(self, member: Member) -> None:
-        """After a right PIN on the `SignInScreen`; terminals with staff screens go on from here."""
+        """After a right PIN on the `SignInScreen` (or a kept session resumed); terminals with staff
+        screens go on from here."""
         self.member = member
+        if self.session is not None:
+            self.session.save(member.name, **(self.kept.place if self.kept else {}))
+
+    @cached_property
+    def session(self) -> SessionFile | None:
+        """A staff terminal's kept session (`session_name`: counter-6, desk), for a restart."""
+        return SessionFile(self.settings.data_dir, self.session_name) if self.session_name else None
+
+    def resume(self, role: str | None = None) -> None:
+        """At the start: the member signed in here before this terminal was killed or the machine
+        lost power is signed in again, unless disabled or locked meanwhile (then the PIN is asked)."""
+        if self.session is None:
+            return
+        self.kept = self.session.resumable(self.settings.resume_minutes)
+        if self.kept is None:
+            self.session.clear()
+            return
+        name, session = self.kept.member, self.session
+
+        def refused(exc: KioskError) -> None:
+            log.info("the kept session of %s is not resumed: %s", name, exc)
+            session.clear()
+
+        self.run_db(lambda: self.staff.resume(name, role), self.signed_in, on_failed=refused, group="signin")
+
+    def signed_out(self) -> None:
+        self.member = None
+        if self.session is not None:
+            self.session.clear()
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: a clean stop, so the next start asks for a PIN."""
+        if self.session is not None:
+            self.session.clear()
+        await super().action_quit()
 
     def gettext(self, message: str) -> str:
         return translations(self.lang).gettext(message)

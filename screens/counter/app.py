@@ -33,19 +33,21 @@ class CounterApp(LiveApp):
         super().__init__(settings, service, lang)
         self.window = window
         self.departments = service.catalogue.departments_of_window(window)
+        self.session_name = f"counter-{window}"
 
     def get_default_screen(self) -> SignInScreen:
         return SignInScreen(self.gettext("Window {window}").format(window=self.window))
 
     def on_mount(self) -> None:
         self.start_following()
+        self.resume()
 
     def signed_in(self, member: Member) -> None:
         super().signed_in(member)
         self.push_screen(CounterScreen())
 
     def sign_out(self) -> None:
-        self.member = None
+        self.signed_out()
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
