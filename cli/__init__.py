@@ -317,6 +317,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", help="language of the screen (default: the centre's main language)")
     web(p)
 
+    command(
+        "doctor",
+        "doctor:cmd_doctor",
+        "check this machine before the doors open: settings, database, secrets, printer, voices, fonts,"
+        " clock, disk, backups",
+    )
+
     p = command("demo", "demo:cmd_demo", "try it out: the lobby kiosk of a demo centre open around the clock")
     p.add_argument(
         "--no-kiosk", action="store_true", help="prepare the demo centre but do not open the kiosk"
