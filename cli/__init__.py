@@ -324,6 +324,38 @@ def build_parser() -> argparse.ArgumentParser:
         " clock, disk, backups",
     )
 
+    p = command(
+        "setup",
+        "setup:cmd_setup",
+        "write systemd units that start the terminals at boot and restart them (takes --config)",
+    )
+    p.add_argument("what", choices=["systemd"], help="what to set up: systemd unit files")
+    p.add_argument(
+        "--dir", default="/etc/systemd/system", help="folder to write them to (default /etc/systemd/system)"
+    )
+    p.add_argument("--user", default="kiosk", metavar="NAME", help="the terminals' own user (default kiosk)")
+    p.add_argument(
+        "--terminals",
+        default="all",
+        metavar="LIST",
+        help="comma-separated, of web,display,lobby,counter,desk,backup (default all)",
+    )
+    p.add_argument(
+        "--lobby",
+        choices=["tty", "browser"],
+        default="tty",
+        help="the lobby kiosk on the console, or in Chromium under cage (for a touchscreen)",
+    )
+    p.add_argument(
+        "--tty",
+        type=int,
+        metavar="N",
+        help="the console of the one terminal chosen (default: lobby 1, display 2, desk 3, counter 4)",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address kiosk web listens on (0.0.0.0: all)")
+    p.add_argument("--port", type=port_number, default=8080, help="port kiosk web listens on (default 8080)")
+    p.add_argument("--force", action="store_true", help="replace unit files that differ from these")
+
     p = command("demo", "demo:cmd_demo", "try it out: the lobby kiosk of a demo centre open around the clock")
     p.add_argument(
         "--no-kiosk", action="store_true", help="prepare the demo centre but do not open the kiosk"
