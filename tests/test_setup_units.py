@@ -136,7 +136,7 @@ def test_terminals_on_consoles_own_their_tty_and_log_to_the_journal() -> None:
         assert unit["Service"]["TTYPath"] == [f"/dev/tty{tty}"]
         assert unit["Service"]["StandardInput"] == ["tty"]
         assert unit["Service"]["StandardOutput"] == ["tty"]
-        assert unit["Service"]["StandardError"] == ["journal"]
+        assert unit["Service"]["StandardError"] == ["tty"]  # Textual draws on standard error
         assert unit["Service"]["TTYReset"] == unit["Service"]["TTYVHangup"] == ["yes"]
         assert unit["Service"]["Environment"] == ["TERM=linux"]
         assert unit["Unit"]["Conflicts"] == [f"getty@tty{tty}.service"]

@@ -138,8 +138,9 @@ def tty_lines(tty: int) -> list[str]:
         *console(tty),
         "StandardInput=tty",
         "StandardOutput=tty",
-        "# Logs and tracebacks go to the journal, never over the screen.",
-        "StandardError=journal",
+        "# Textual draws on standard error, so it is the console too; the terminal logs to the",
+        "# journal through journald's socket (it finds INVOCATION_ID set), never over the screen.",
+        "StandardError=tty",
         "Environment=TERM=linux",
     ]
 
