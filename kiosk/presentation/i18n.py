@@ -16,6 +16,7 @@ from pathlib import Path
 
 from platformdirs import user_cache_path
 
+from kiosk.domain.languages import LANGUAGES
 from kiosk.paths import bundled_data
 
 DOMAIN = "kiosk"
@@ -27,9 +28,12 @@ def locale_dir() -> Path:
 
 @cache
 def translations(lang: str) -> gettext.NullTranslations:
-    """The catalogue of `lang`; English (the message ids) needs none."""
+    """The catalogue of `lang`; English (the message ids) needs none, and a code that is none of
+    the seven (typed by someone, never a path) gets English too."""
+    if lang == "en" or lang not in LANGUAGES:
+        return gettext.NullTranslations()
     path = locale_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if lang == "en" or not path.is_file():
+    if not path.is_file():
         return gettext.NullTranslations()
     return gettext.GNUTranslations(io.BytesIO(compiled(lang, path.read_bytes())))
 

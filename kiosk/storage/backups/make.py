@@ -42,6 +42,14 @@ def make_backup(settings: Settings, folder: Path | None = None) -> BackupReport:
     0600 archive in `folder` (default: the settings' backup folder); then only the newest
     `backup_keep` backups are kept there."""
     folder = folder or settings.backup_path
+    try:
+        return _make(settings, folder)
+    except OSError as exc:  # not a folder, a loop of links, a name too long, no room, no rights
+        where = clipped(str(folder))
+        raise KioskError(f"the backup could not be written to {where}: {exc.strerror or exc}") from None
+
+
+def _make(settings: Settings, folder: Path) -> BackupReport:
     private_folder(folder)
     backend, source = database_of(settings)
     with tempfile.TemporaryDirectory(dir=folder, prefix=".backup-") as staging_name:

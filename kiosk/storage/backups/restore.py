@@ -63,6 +63,14 @@ def restore_backup(settings: Settings, path: Path) -> RestoreReport:
     """Put the backup at `path` back: the database (filled through SQLite's backup API or
     pg_restore, in one transaction) and the secret files; an older schema is then upgraded. The
     whole archive is checked first; a file that fails any check changes nothing."""
+    try:
+        return _restore(settings, path)
+    except OSError as exc:  # where the settings put the data: not a folder, no room, no rights
+        where = clipped(str(exc.filename or settings.data_dir))
+        raise KioskError(f"the backup could not be restored to {where}: {exc.strerror or exc}") from None
+
+
+def _restore(settings: Settings, path: Path) -> RestoreReport:
     backend, target = database_of(settings)
     with _open_archive(path) as tar, tempfile.TemporaryDirectory(prefix="kiosk-restore-") as staging_name:
         manifest = _manifest(path, tar)
@@ -94,8 +102,12 @@ def _open_archive(path: Path) -> Iterator[tarfile.TarFile]:
         raise KioskError(f"{quoted(str(path))} does not exist") from None
     except IsADirectoryError:
         raise KioskError(f"{quoted(str(path))} is a folder, not a backup file") from None
-    except (tarfile.TarError, OSError, EOFError) as exc:
-        raise KioskError(f"{quoted(str(path))} is not a kiosk backup (not a tar.gz archive: {exc})") from None
+    except OSError as exc:  # a name too long, a loop of links, not a folder on the way...
+        why = exc.strerror or type(exc).__name__
+        raise KioskError(f"{quoted(str(path))} cannot be read: {why}") from None
+    except (tarfile.TarError, EOFError) as exc:
+        why = clipped(str(exc))
+        raise KioskError(f"{quoted(str(path))} is not a kiosk backup (not a tar.gz archive: {why})") from None
     try:
         yield tar
     except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as exc:  # cut short or garbled
