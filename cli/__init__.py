@@ -225,6 +225,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--day", metavar="YYYY-MM-DD")
     p.add_argument("--department", metavar="DEPT")
 
+    p = command(
+        "alerts", "alerts:cmd_alerts", "waits past the warning or the target now, and lines that will pass it"
+    )
+    p.add_argument("--lang", default="en", help="language of the words (default en)")
+
     p = command("stats", "day:cmd_stats", "waiting and service times, no-shows and SLA per department")
     p.add_argument("--day", metavar="YYYY-MM-DD")
     p.add_argument("--csv", action="store_true", help="CSV instead of a table")
@@ -355,6 +360,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address kiosk web listens on (0.0.0.0: all)")
     p.add_argument("--port", type=port_number, default=8080, help="port kiosk web listens on (default 8080)")
     p.add_argument("--force", action="store_true", help="replace unit files that differ from these")
+
+    p = command(
+        "rate",
+        "ratings:cmd_rate",
+        "record the rating a visitor gave on paper for a served ticket of today (one a ticket)",
+        "staff",
+    )
+    p.add_argument("ticket", metavar="TICKET", help=TICKET_HELP)
+    p.add_argument(
+        "--score", required=True, choices=["1", "2", "3", "4", "5"], help="1 very bad ... 5 very good"
+    )
+    p.add_argument(
+        "--reason",
+        action="append",
+        metavar="CODE",
+        help="a reason the visitor ticked (repeat for more): staff_helpful, clear_explanation, "
+        "quick_service, waited_too_long, could_not_find_window, problem_not_solved, too_many_documents, "
+        "hall_crowded",
+    )
+    staff(p)
 
     p = command("demo", "demo:cmd_demo", "try it out: the lobby kiosk of a demo centre open around the clock")
     p.add_argument(

@@ -11,6 +11,7 @@ from cli import render
 from cli.commands import Context, _day, _time
 from kiosk.errors import KioskError, clipped
 from kiosk.presentation import json_views
+from kiosk.presentation.rating_words import REASON_LABELS
 
 
 def cmd_queue(ctx: Context) -> None:
@@ -43,14 +44,16 @@ def cmd_queue(ctx: Context) -> None:
 
 def cmd_stats(ctx: Context) -> None:
     from kiosk.presentation import figures  # one definition for the CSV, the JSON and the tables
+    from kiosk.presentation import rating_figures as rated  # the visitors' ratings beside them
 
     stats = ctx.service.stats(_day(ctx.args.day))
+    ratings = ctx.service.ratings(_day(ctx.args.day))
     if ctx.json:
-        render.emit_json(figures.stats_json(stats))
+        render.emit_json(rated.with_ratings(figures.stats_json(stats), ratings))
     elif ctx.args.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(figures.STATS_COLUMNS)
-        writer.writerows(figures.stats_rows(stats))
+        writer.writerow(rated.SUMMARY_COLUMNS)
+        writer.writerows(rated.summary_rows(stats, ratings))
     else:  # the front desk's tables, in English
         every = [*stats.departments, stats.total]
         for shown in (figures.DESK_DAY, figures.DESK_BOOKED):
@@ -63,6 +66,10 @@ def cmd_stats(ctx: Context) -> None:
             if seconds != stats.sla_seconds
         ]
         print(f"(minutes; SLA target {stats.sla_seconds // 60} min{''.join(f'; {o}' for o in own)})")
+        print()
+        print("Visitors' ratings (1 very bad ... 5 very good), per department, window and staff member:")
+        headers = ["group", "name", *(str(f.label) for f in rated.TABLE), "reasons named"]
+        print(render.table(headers, rated.rating_rows(ratings, REASON_LABELS.__getitem__)))
 
 
 def cmd_export(ctx: Context) -> None:

@@ -13,7 +13,7 @@ from typing import Annotated
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kiosk.domain.languages import LANGUAGES, Lang
 from kiosk.paths import bundled_data, default_data_dir
@@ -45,6 +45,11 @@ class Settings(BaseModel):
     printer_url: str | None = None
     paper_width: Annotated[int, Field(ge=200, le=1000)] = 576
     sla_minutes: Annotated[int, Field(ge=1, le=600)] = 15
+    # The front desk is warned of a visitor waiting this long, that many minutes before the target
+    # (a department with a target of its own is warned as long before it); a booked visitor has a
+    # target of their own, from check-in or the slot's start.
+    sla_warning_minutes: Annotated[int, Field(ge=1, le=600)] = 10
+    booked_sla_minutes: Annotated[int, Field(ge=1, le=600)] = 5
     open_around_the_clock: bool = False
     speech: bool = True
     announce_languages: Annotated[list[Lang], Field(min_length=1)] = ["uk", "en"]
@@ -114,6 +119,12 @@ class Settings(BaseModel):
         if value is None:
             return None
         return check_public_url(value)
+
+    @model_validator(mode="after")
+    def _warning_before_target(self) -> Settings:
+        if self.sla_warning_minutes >= self.sla_minutes:
+            raise ValueError("sla_warning_minutes must be less than sla_minutes (a warning comes before)")
+        return self
 
     @field_validator("languages")
     @classmethod

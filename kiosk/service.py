@@ -11,20 +11,34 @@ from kiosk.bookings.checkin import CheckIn
 from kiosk.bookings.core import Bookings
 from kiosk.bookings.imports import BookingImport
 from kiosk.bookings.reads import BookingReads
+from kiosk.queue.alerts import Alerts
 from kiosk.queue.dayplan import DayPlanning
 from kiosk.queue.housekeeping import Housekeeping
 from kiosk.queue.issuing import Issuing
 from kiosk.queue.moves import Moves
 from kiosk.queue.printlog import PrintLog
+from kiosk.queue.ratings import Ratings
 from kiosk.queue.reads import Reads
 
 
 class QueueService(
-    Moves, Bookings, BookingReads, CheckIn, BookingImport, Issuing, DayPlanning, Housekeeping, Reads, PrintLog
+    Moves,
+    Bookings,
+    BookingReads,
+    CheckIn,
+    BookingImport,
+    Issuing,
+    DayPlanning,
+    Housekeeping,
+    Reads,
+    PrintLog,
+    Ratings,
+    Alerts,
 ):
     """Queue operations for one centre over one database: the day plan and housekeeping
     (`kiosk.queue.dayplan`, `.housekeeping`), issuing (`.issuing`), booked visits, their check-in
-    and their import (`kiosk.bookings`), the ticket moves (`.moves`), the read models (`.reads`)
-    and the print log (`.printlog`). Each part stands on `kiosk.queue.base` alone (the booking
-    parts on `kiosk.bookings.base`, which stands on it); what one asks of another is declared
-    there."""
+    and their import (`kiosk.bookings`), the ticket moves (`.moves`), the read models (`.reads`),
+    the print log (`.printlog`), the visitors' ratings (`.ratings`) and the front desk's live alerts
+    (`.alerts`). Each part stands on
+    `kiosk.queue.base` alone (the booking parts on `kiosk.bookings.base`, which stands on it); what
+    one asks of another is declared there."""

@@ -210,3 +210,14 @@ def service(settings: Settings, clock: FixedClock) -> Iterator[QueueService]:
     svc = open_service(settings, clock)
     yield svc
     svc.db.dispose()
+
+
+@pytest.fixture
+def centre_toml(tmp_path: Path) -> Path:
+    """A centre's settings file (open around the clock, no speech), `kiosk init` run on it."""
+    from cli import main
+
+    config = tmp_path / "centre.toml"
+    config.write_text('data_dir = "data"\nopen_around_the_clock = true\nspeech = false\n')
+    assert main(["--config", str(config), "init"]) == 0
+    return config

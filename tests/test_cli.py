@@ -68,6 +68,21 @@ STATS_COLUMNS = [
     "bookings",
     "booking_no_shows",
     "booking_no_show_rate",
+    "quoted",
+    "quote_error_min",
+    "quoted_within_5_min_share",
+    # the visitors' ratings (kiosk.presentation.rating_figures)
+    "rating_count",
+    "rating_mean",
+    "rating_share_4_5",
+    "rating_reason_staff_helpful",
+    "rating_reason_clear_explanation",
+    "rating_reason_quick_service",
+    "rating_reason_waited_too_long",
+    "rating_reason_could_not_find_window",
+    "rating_reason_problem_not_solved",
+    "rating_reason_too_many_documents",
+    "rating_reason_hall_crowded",
 ]
 UNREACHABLE_PG = "postgresql://postgres@127.0.0.1:1/x"
 ADMIN_PIN, CLERK_PIN = "482913", "5555"

@@ -33,7 +33,8 @@ from kiosk.domain.hourly import HourStats, hourly
 from kiosk.domain.stats import day_stats
 from kiosk.domain.tickets import EventView
 from kiosk.presentation.export import TICKET_COLUMNS, export_day
-from kiosk.presentation.figures import STATS_COLUMNS, stats_json, stats_rows
+from kiosk.presentation.figures import STATS_COLUMNS, stats_json
+from kiosk.presentation.rating_figures import SUMMARY_COLUMNS, summary_rows
 from kiosk.service import QueueService
 from tests.conftest import KYIV, MONDAY_10, make_settings
 from tests.test_cli import CATALOGUE, clean_env, run, run_json, write_config
@@ -238,14 +239,16 @@ TICKETS = {
 
 SUMMARY = {  # STATS_COLUMNS after "department", separated by "|"
     # waits 12:00, 30:00, 4:00; services 7:00, 12:00; F waiting; over 5 min: A, C, F of 4
-    "pensions": "4|1|1|1|50%|15.3|12.0|30.0|30.0|9.5|9.5|12.0|12.0|75%|15.3|||0|0|",
+    # quotes at issue (12 min a visitor, 3 windows): A 0 (waited 12), C 4 (30), E 0 (4): 1 of 3 within 5
+    "pensions": "4|1|1|1|50%|15.3|12.0|30.0|30.0|9.5|9.5|12.0|12.0|75%|15.3|||0|0||3|14.0|33%",
     # waits 10:00, 18:00; services 14:00, 9:00; over 15 min: E of 2
-    "employment": "1|0|2|0|0%|14.0|14.0|18.0|18.0|11.5|11.5|14.0|14.0|50%|14.0|||0|0|",
+    "employment": "1|0|2|0|0%|14.0|14.0|18.0|18.0|11.5|11.5|14.0|14.0|50%|14.0|||0|0||1|10.0|0%",
     # the quick transaction: served in no time, no wait
-    "info": "1|0|1|0|0%|||||0.0|0.0|0.0|0.0|||||0|0|",
-    "psychology": "0|0|0|0||||||||||||||0|0|",
+    "info": "1|0|1|0|0%|||||0.0|0.0|0.0|0.0|||||0|0||0||",  # D served at once, never called
+    "psychology": "0|0|0|0||||||||||||||0|0||0||",
     # waits 4:00 10:00 12:00 18:00 30:00; services 0 7:00 9:00 12:00 14:00; over 4 of 6
-    "all": "6|1|4|1|20%|14.8|12.0|30.0|30.0|8.4|9.0|14.0|14.0|67%|14.8|||0|0|",
+    # quotes: errors 12, 10, 26, 4: mean 13.0, 1 of 4 within 5 minutes
+    "all": "6|1|4|1|20%|14.8|12.0|30.0|30.0|8.4|9.0|14.0|14.0|67%|14.8|||0|0||4|13.0|25%",
 }
 
 
@@ -266,7 +269,7 @@ def test_export_writes_the_tickets_and_the_summary_of_the_day(
         assert row == TICKETS[letter], letter
 
     header, rows = read_csv(summary)
-    assert header == STATS_COLUMNS
+    assert header == SUMMARY_COLUMNS  # the day's figures, then the ratings'
     assert [row["department"] for row in rows] == [
         *(d.code for d in service.catalogue.department),
         "all",
@@ -275,7 +278,8 @@ def test_export_writes_the_tickets_and_the_summary_of_the_day(
     for code, expected in SUMMARY.items():
         assert by_code[code] == expected.split("|"), code
     # the summary is exactly `kiosk stats --csv`
-    assert rows == [dict(zip(STATS_COLUMNS, r, strict=True)) for r in stats_rows(service.stats())]
+    summaries = summary_rows(service.stats(), service.ratings())
+    assert rows == [dict(zip(SUMMARY_COLUMNS, r, strict=True)) for r in summaries]
 
 
 def test_export_of_a_past_day_leaves_open_periods_out(

@@ -66,6 +66,7 @@ def test_ticket_json_in_its_language_and_another(service: QueueService, client: 
         "called_about": None,
         "transferred_from": None,
         "day": "2026-11-23",
+        "rating": {"open": False, "score": None},
     }
     english = client.get(f"/api/v1/tickets/{token.lower()}?lang=en").json()  # any case, like the URL
     assert english["lang"] == "en" and english["department"]["name"] == "Pensions"

@@ -39,10 +39,11 @@ from kiosk.errors import (
     StorageUnavailable,
 )
 from kiosk.presentation.figures import stats_json
+from kiosk.presentation.rating_figures import with_ratings
 from kiosk.presentation.refusals import REFUSALS
 from kiosk.security.tokens import TokenDirectory, TokenInfo
 from kiosk.service import QueueService
-from web import appointments, phone
+from web import appointments, phone, ratings
 from web.errors import ApiError, body_of
 from web.headers import SafeHeaders
 from web.hub import Hub
@@ -274,8 +275,9 @@ class Api:
         except ValueError:
             raise ApiError(400, "day must be a date like 2026-11-23") from None
         figures = await self.call(self.service.stats, day)
+        ratings = await self.call(self.service.ratings, day)
         chosen = day if day is not None else await self.call(self.service.today)
-        return JSONResponse({"day": chosen.isoformat(), **stats_json(figures)})
+        return JSONResponse({"day": chosen.isoformat(), **with_ratings(stats_json(figures), ratings)})
 
     async def issue(self, request: Request, token: TokenInfo) -> Response:
         key = self.request_key(request)
@@ -344,6 +346,7 @@ def create_app(
         Route("/api/v1/tickets/{token}/events", api.public(api.ticket_events), methods=["GET"]),
         Route("/api/v1/tickets/{token}/on-my-way", api.public(api.on_my_way), methods=["POST"]),
         Route("/api/v1/tickets/{token}/leave", api.public(api.leave), methods=["POST"]),
+        *ratings.routes(api),  # POST /api/v1/tickets/{token}/rating, once served
         Route("/api/v1/tickets", api.scoped("issue", api.issue), methods=["POST"]),
         Route("/api/v1/queue", api.scoped("read", api.queue), methods=["GET"]),
         Route("/api/v1/stats", api.scoped("read", api.stats), methods=["GET"]),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.domain.languages import LANGUAGES
+from web import ratings
 
 ERROR = {"$ref": "#/components/responses/Error"}
 TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string"},
@@ -152,6 +153,8 @@ def openapi() -> dict[str, Any]:
             "called_about": {"type": ["string", "null"], "format": "date-time",
                              "description": "checked in before the slot: called when it begins"},
             "transferred_from": {"oneOf": [name, {"type": "null"}]},
+            "rating": {"type": "object", "description": "the visitor's rating: open once served, until rated",
+                       "properties": {"open": {"type": "boolean"}, "score": {"type": ["integer", "null"]}}},
             "day": {"type": "string", "format": "date"},
             "qr": {"type": "string", "description": "only when issued: the QR's text"},
             "token": {"type": "string", "description": "only when issued: the ticket's token"},
@@ -281,6 +284,7 @@ def openapi() -> dict[str, Any]:
                 }
             },
             **_appointments(),
+            **ratings.openapi_paths(),
             "/api/v1/openapi.json": {
                 "get": {"summary": "this description", "responses": {"200": {"description": "OpenAPI 3.1"}}}
             },

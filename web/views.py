@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from kiosk.domain.catalogue import Catalogue
-from kiosk.domain.tickets import TicketStatus
+from kiosk.domain.tickets import State, TicketStatus
 from kiosk.errors import KioskError
 
 
@@ -54,4 +54,6 @@ def ticket_json(
         "called_about": iso(status.called_about, zone),
         "transferred_from": _department(catalogue, moved, lang) if moved else None,
         "day": t.day.isoformat(),
+        # once served, the visitor may rate the visit (`POST .../rating`), once
+        "rating": {"open": t.state == State.DONE and status.rating is None, "score": status.rating},
     }

@@ -11,7 +11,6 @@ from kiosk.domain.tickets import (
     BookingState,
     Issued,
     booking_late,
-    minutes_until,
 )
 from kiosk.errors import (
     BookingRefused,
@@ -64,21 +63,18 @@ class CheckIn(BookingCore):
                 raise DepartmentClosed(
                     f"{dept.name('en')} {CLOSED_REASONS['closed_today']}", "closed_today", opening.hours
                 )
-            ticket = self._new_ticket(
+            new = self._new_ticket(
                 s, svc, dept, self._checkin_language(language, row.language), None, False, None, now,
                 source=source, staff=staff,
                 booking=row.code, booked_at=row.at,
             )  # fmt: skip
+            ticket = new.ticket
             row.state, row.ticket_id = BookingState.CHECKED_IN, ticket.id
             s.flush()
             payload = CheckedIn(row.code, row.service, self._iso(row.at), ticket.id, ticket.code, source)
             record(s, Kind.CHECKED_IN, payload, now, today, department=dept.code, staff=staff)
-            ahead = self._ahead(s, ticket)
             view = self._view(ticket)
-        minutes = self.estimate_minutes(dept.code, ahead, svc.typical_minutes)
-        if view.booked_at is not None and view.booked_at > now:  # called when the slot begins
-            minutes = minutes_until(view.booked_at, now)
-        return Issued(ticket=view, ahead=ahead, wait_minutes=minutes, qr=self.qr_payload(view))
+        return Issued(ticket=view, ahead=new.ahead, wait_minutes=new.quoted, qr=self.qr_payload(view))
 
     def _checkin_language(self, chosen: str | None, booked: str) -> str:
         if chosen is None:

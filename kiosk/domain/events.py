@@ -37,6 +37,7 @@ class Kind(StrEnum):
     # Other changes to a ticket, and its printing.
     PRIORITY_CHANGED = "priority_changed"
     ON_MY_WAY = "on_my_way"  # the called visitor said so on the phone; the counter shows it
+    RATED = "rated"  # the visitor rated the served ticket (`kiosk.domain.ratings`): one per ticket
     PRINTED = "printed"
     REPRINTED = "reprinted"
     PRINT_FAILED = "print_failed"
@@ -152,6 +153,7 @@ class Issued(Payload):
     booking: str | None = None  # the booking's code, for a ticket given at check-in
     booked_at: str | None = None  # its slot's start (ISO 8601): booked waits count from it
     request_key: str | None = None  # the API client's Idempotency-Key: a retry answers with this ticket
+    quoted: int | None = None  # the wait in minutes the visitor was told; older rows lack it
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,20 @@ class FromSource(Payload):
     """A visitor's own word about the ticket, and where it came from ("phone")."""
 
     source: str
+
+
+@dataclass(frozen=True)
+class Rated(Payload):
+    """A visitor's rating of a served ticket: `score` 1-5 and `reasons` (codes of
+    `kiosk.domain.ratings.REASONS`; no free text), the window and staff member who served it (the
+    row's window is that window too), and where it came from: "phone", or "cli" for a rating given
+    on paper and recorded at the front desk (the row's staff is then who recorded it)."""
+
+    score: int
+    reasons: list[str]
+    source: str
+    window: str | None = None
+    served_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -326,6 +342,7 @@ PAYLOADS: dict[Kind, type[Payload]] = {
     Kind.CLOSED: Closed,
     Kind.PRIORITY_CHANGED: PriorityChanged,
     Kind.ON_MY_WAY: FromSource,
+    Kind.RATED: Rated,
     Kind.PRINTED: Printed,
     Kind.REPRINTED: Printed,
     Kind.PRINT_FAILED: PrintFailed,

@@ -28,6 +28,7 @@ from kiosk.domain.events import COUNTED, Issued, Kind
 from kiosk.domain.tickets import EventView, State
 
 BOOKED_TARGET_SECONDS = 5 * 60
+QUOTE_MARGIN_MINUTES = 5  # a quoted wait "came true" when the call came within this of it
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,13 @@ class DepartmentStats:
     booked_in_time: int = 0  # booked visitors called within BOOKED_TARGET_SECONDS
     booked_base: int = 0  # booked visitors called, plus those still waiting past the target
     bookings: BookingCounts = BookingCounts()
+    quoted: int = 0  # tickets called that were quoted a wait when issued
+    quote_error: float | None = None  # their mean absolute error, in minutes
+    quoted_within: int = 0  # of them, called within QUOTE_MARGIN_MINUTES of the wait quoted
+
+    @property
+    def quoted_within_share(self) -> float | None:
+        return self.quoted_within / self.quoted if self.quoted else None
 
     @property
     def booked_in_time_share(self) -> float | None:
@@ -218,6 +226,7 @@ class _Acc:
     booked_waits: list[float] = field(default_factory=list)
     booked_in_time: int = 0
     booked_base: int = 0
+    quote_errors: list[float] = field(default_factory=list)  # minutes: the real wait less the quoted
 
     def booked(self, seconds: float, called: bool) -> None:
         """A booked visitor's wait: finished by a call, or still going on."""
@@ -293,7 +302,14 @@ def day_stats(
                 bucket(event.department or "?").count(event.kind)
                 total.count(event.kind)
     slots = booked_slots(events)
+    quotes = quoted_waits(events)
     for times in ticket_times(events, until).values():
+        quote = quotes.get(times.ticket_id)
+        if quote is not None and times.first_called_at is not None:
+            department, issued_at, minutes = quote
+            error = (times.first_called_at - issued_at).total_seconds() / 60 - minutes
+            bucket(department).quote_errors.append(error)
+            total.quote_errors.append(error)
         booked = slots.get(times.ticket_id)
         for w in times.waits:
             bucket(w.department).wait(w.seconds, target(w.department))
@@ -346,6 +362,9 @@ def _row(code: str, a: _Acc, sla_seconds: int | None, bookings: BookingCounts) -
         booked_in_time=a.booked_in_time,
         booked_base=a.booked_base,
         bookings=bookings,
+        quoted=len(a.quote_errors),
+        quote_error=_mean([abs(e) for e in a.quote_errors]),
+        quoted_within=sum(abs(e) <= QUOTE_MARGIN_MINUTES for e in a.quote_errors),
     )
 
 
@@ -359,6 +378,18 @@ def booked_slots(events: Iterable[EventView]) -> dict[int, tuple[str, datetime]]
         slot = Issued.from_data(event.data).booked_at
         if slot is not None:
             found[event.ticket_id] = (event.department or "?", max(event.at, datetime.fromisoformat(slot)))
+    return found
+
+
+def quoted_waits(events: Iterable[EventView]) -> dict[int, tuple[str, datetime, int]]:
+    """The wait each ticket was quoted when it was issued: by ticket id, its department, the moment
+    and the minutes (tickets issued before quotes were kept have none)."""
+    found: dict[int, tuple[str, datetime, int]] = {}
+    for event in events:
+        if event.kind == Kind.ISSUED and event.ticket_id is not None:
+            quoted = Issued.from_data(event.data).quoted
+            if quoted is not None:
+                found[event.ticket_id] = (event.department or "?", event.at, quoted)
     return found
 
 

@@ -203,6 +203,7 @@ class TicketStatus:
     on_my_way: bool = False
     transferred_from: str | None = None
     called_about: datetime | None = None  # a booked visitor checked in early: called when the slot begins
+    rating: int | None = None  # the visitor's rating (1-5) of the served ticket, once given
 
 
 @dataclass(frozen=True)

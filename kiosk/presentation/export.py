@@ -8,7 +8,9 @@ the booked slot's start for a ticket given at a booking's check-in (empty for a 
 `summary-YYYY-MM-DD.csv` has one row per department plus the "all" row, the same columns as
 `kiosk stats --csv` (`kiosk.presentation.figures`): the day's counts,
 waits and services, the share over the SLA, then walk-in and booked waits apart, the share of booked
-visitors seen within 5 minutes, and the day's bookings with their no-shows (`kiosk.domain.stats`).
+visitors seen within 5 minutes, and the day's bookings with their no-shows (`kiosk.domain.stats`); then
+the visitors' ratings: how many, their mean, the share of 4 and 5, and each reason's count
+(`kiosk.presentation.rating_figures`).
 
 Each file is written next to its final name and then renamed, so a reader never sees half a file.
 The files are readable by their owner only; a folder made for them too (a folder that exists is left).
@@ -23,7 +25,7 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.presentation.figures import STATS_COLUMNS, stats_rows
+from kiosk.presentation.rating_figures import SUMMARY_COLUMNS, summary_rows
 from kiosk.private import open_private, private_folder
 
 if TYPE_CHECKING:
@@ -92,7 +94,7 @@ def export_day(service: QueueService, day: date | None, folder: Path) -> tuple[P
     tickets = folder / f"tickets-{day.isoformat()}.csv"
     summary = folder / f"summary-{day.isoformat()}.csv"
     _write(tickets, TICKET_COLUMNS, ticket_rows(service, day))
-    _write(summary, STATS_COLUMNS, stats_rows(service.stats(day)))
+    _write(summary, SUMMARY_COLUMNS, summary_rows(service.stats(day), service.ratings(day)))
     return tickets, summary
 
 

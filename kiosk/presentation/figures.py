@@ -102,6 +102,9 @@ FIGURES = [
     Figure("booking_check_ins", C, lambda d: d.bookings.checked_in, N_("Checked in"), csv=False),
     Figure("booking_no_shows", C, lambda d: d.bookings.no_shows, N_("No-shows")),
     Figure("booking_no_show_rate", P, lambda d: d.bookings.no_show_rate, N_("No-show rate")),
+    Figure("quoted", C, lambda d: d.quoted),  # the waits quoted at issue, against the calls that came
+    Figure("quote_error", S, lambda d: None if d.quote_error is None else d.quote_error * 60),
+    Figure("quoted_within_5_min_share", P, lambda d: d.quoted_within_share),
 ]
 BY_KEY = {f.key: f for f in FIGURES}
 

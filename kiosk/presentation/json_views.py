@@ -56,6 +56,7 @@ def issued_json(issued: Issued, zone: Any) -> dict[str, Any]:
         **ticket_json(issued.ticket, zone),
         "ahead": issued.ahead,
         "wait_minutes": issued.wait_minutes,
+        "quoted_wait_minutes": issued.wait_minutes,  # what the ticket says, kept for the statistics
         "qr": issued.qr,
     }
 

@@ -6,7 +6,9 @@ a plural form, the numbers stand apart from their labels."""
 from __future__ import annotations
 
 from kiosk.domain.languages import LANGUAGES, NATIVE_NAMES
+from kiosk.domain.ratings import BAD_REASONS, GOOD_REASONS
 from kiosk.presentation.i18n import N_, translations
+from kiosk.presentation.rating_words import FACES, REASON_LABELS
 
 TEXTS: dict[str, str] = {
     "title": N_("Your ticket"),
@@ -42,7 +44,18 @@ TEXTS: dict[str, str] = {
     "sound_on": N_("Sound on"),
     "sound_off": N_("Sound off"),
     "language": N_("Language"),
+    # The rating, once served (`kiosk.domain.ratings`): the faces `face_1`..`face_5` and the reasons
+    # `reason_<code>` are added below from `kiosk.presentation.rating_words`.
+    "rate_title": N_("How was your visit?"),
+    "rate_anonymous": N_("Your rating is anonymous: it helps the centre serve visitors better."),
+    "reasons_good": N_("What went well? (optional)"),
+    "reasons_bad": N_("What could be better? (optional)"),
+    "rate_send": N_("Send rating"),
+    "rate_thanks": N_("Thank you for your rating!"),
+    "rate_failed": N_("Your rating could not be sent. Please try again."),
 }
+TEXTS.update({f"face_{score}": label for score, label in FACES.items()})
+TEXTS.update({f"reason_{code}": label for code, label in REASON_LABELS.items()})
 
 
 def page_texts(lang: str) -> dict[str, str]:
@@ -53,9 +66,10 @@ def page_texts(lang: str) -> dict[str, str]:
 
 def all_page_texts() -> dict[str, object]:
     """What the page needs to speak every language: the texts per language, the languages in order
-    and each one's name in itself."""
+    and each one's name in itself; and the codes of the rating's reasons, good and bad."""
     return {
         "languages": list(LANGUAGES),
         "names": dict(NATIVE_NAMES),
         "texts": {lang: page_texts(lang) for lang in LANGUAGES},
+        "reasons": {"good": list(GOOD_REASONS), "bad": list(BAD_REASONS)},  # the rating's, in order
     }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
@@ -16,7 +16,16 @@ from kiosk.config import Settings
 from kiosk.domain.catalogue import Catalogue, Department, Service, parse_catalogue
 from kiosk.domain.events import Issued as IssuedPayload
 from kiosk.domain.events import Kind
-from kiosk.domain.tickets import EventView, Issued, State, TicketView, parse_ticket_code, rank_of, ticket_code
+from kiosk.domain.tickets import (
+    EventView,
+    Issued,
+    State,
+    TicketView,
+    minutes_until,
+    parse_ticket_code,
+    rank_of,
+    ticket_code,
+)  # fmt: skip
 from kiosk.errors import KioskError, NotFound, StorageUnavailable, quoted
 from kiosk.queue import sql
 from kiosk.security import signing
@@ -31,6 +40,14 @@ if TYPE_CHECKING:
 TicketRef = str | int
 TICKET_ID = re.compile(r"[0-9]+")  # ASCII digits only: str.isdigit() also takes '²' and '١'
 MAX_TICKET_ID = 2**31 - 1  # tickets.id is an INTEGER column: 32 bits on PostgreSQL
+
+
+class NewTicket(NamedTuple):
+    """A ticket just inserted, how many wait before it, and the minutes it was quoted."""
+
+    ticket: Ticket
+    ahead: int
+    quoted: int
 
 
 class QueueCore:
@@ -82,6 +99,13 @@ class QueueCore:
     def sla_seconds(self, department: str) -> int:
         minutes = self.catalogue.dept(department).sla_minutes or self.settings.sla_minutes
         return minutes * 60
+
+    def quote(self, ticket: Ticket | TicketView, ahead: int, typical: int | None, now: datetime) -> int:
+        """The wait told to the visitor, in minutes: a booked visitor whose slot is still ahead is
+        called when it begins; everyone else waits for the line ahead of them."""
+        if ticket.booked_at is not None and ticket.booked_at > now:
+            return minutes_until(ticket.booked_at, now)
+        return self.estimate_minutes(ticket.department, ahead, typical) if ahead else 0
 
     def estimate_minutes(self, department: str, ahead: int, typical: int | None = None) -> int:
         """People ahead times the typical service time, shared among the department's windows."""
@@ -147,8 +171,9 @@ class QueueCore:
         booked_at: datetime | None = None,
         token: str | None = None,
         request_key: str | None = None,
-    ) -> Ticket:
-        """Number, insert and record (its `issued` event) a waiting ticket in the open transaction."""
+    ) -> NewTicket:
+        """Number, insert and record (its `issued` event, with the wait it is quoted) a waiting
+        ticket in the open transaction."""
         day = self.local(now).date()
         number = sql.next_number(s, self.db.dialect, dept.code, day)
         ticket = Ticket(
@@ -170,6 +195,8 @@ class QueueCore:
         )
         s.add(ticket)
         s.flush()
+        ahead = sql.ahead_of(s, ticket, now)
+        minutes = self.quote(ticket, ahead, svc.typical_minutes, now)
         payload = IssuedPayload(
             service=svc.code,
             language=language,
@@ -181,9 +208,10 @@ class QueueCore:
             booked_at=booked_at.isoformat() if booked_at else None,
             token=token,
             request_key=request_key,
+            quoted=minutes,
         )
         record(s, Kind.ISSUED, payload, now, ticket=ticket, staff=staff)
-        return ticket
+        return NewTicket(ticket, ahead, minutes)
 
     def _load(self, s: Session, ref: TicketRef, day: date | None = None, lock: bool = True) -> Ticket:
         query = select(Ticket)

@@ -79,14 +79,12 @@ class Issuing(QueueCore):
                     )
             if category and source in ("kiosk", "api"):  # nobody there checks a document
                 self._check_repeat(s, category.code, category.name("en"), now, source, token)
-            ticket = self._new_ticket(
+            new = self._new_ticket(
                 s, svc, dept, language, category.code if category else None, interpreter, held, now,
                 source=source, staff=staff, token=token, request_key=request_key,
             )  # fmt: skip
-            ahead = self._ahead(s, ticket)
-            view = self._view(ticket)
-        minutes = self.estimate_minutes(dept.code, ahead, svc.typical_minutes)
-        return Issued(ticket=view, ahead=ahead, wait_minutes=minutes, qr=self.qr_payload(view))
+            view = self._view(new.ticket)
+        return Issued(ticket=view, ahead=new.ahead, wait_minutes=new.quoted, qr=self.qr_payload(view))
 
     def reissued(self, ticket_id: int) -> Issued:
         """A ticket given before, as `issue` answered it: its place and wait as they are now."""
@@ -95,9 +93,7 @@ class Issuing(QueueCore):
             assert ticket is not None
             ahead = self._ahead(s, ticket)
             view = self._view(ticket)
-        minutes = self.estimate_minutes(
-            view.department, ahead, self.catalogue.service(view.service)[0].typical_minutes
-        )
+        minutes = self.quote(view, ahead, self.catalogue.service(view.service)[0].typical_minutes, self.now())
         return Issued(ticket=view, ahead=ahead, wait_minutes=minutes, qr=self.qr_payload(view))
 
     def _check_repeat(

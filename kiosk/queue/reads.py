@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk.domain.events import CALLS, Kind
-from kiosk.domain.tickets import BookingState, EventView, State, TicketStatus, TicketView, minutes_until
+from kiosk.domain.tickets import BookingState, EventView, State, TicketStatus, TicketView
 from kiosk.errors import KioskError, ScanRefused
 from kiosk.queue import sql
 from kiosk.queue.base import QueueCore, TicketRef, event_view
@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # the statistics are imported when asked for: a ticket issued
     from kiosk.domain.stats import BookingCounts, DayStats, TicketTimes
 
 # The events a ticket's status on the phone is read from (`Reads.ticket_statuses`).
-FOLLOWED_KINDS = (Kind.CALLED, Kind.RECALLED, Kind.ON_MY_WAY, Kind.TRANSFERRED)
+FOLLOWED_KINDS = (Kind.CALLED, Kind.RECALLED, Kind.ON_MY_WAY, Kind.TRANSFERRED, Kind.RATED)
 
 
 class Reads(QueueCore):
@@ -127,14 +127,11 @@ class Reads(QueueCore):
             ahead = lines.get((t.day, t.department), {}).get(t.id, 0)
             try:
                 typical = self.catalogue.service(t.service)[0].typical_minutes
-                wait = self.estimate_minutes(t.department, ahead, typical) if t.state == State.WAITING else 0
+                wait = self.quote(view, ahead, typical, now) if t.state == State.WAITING else 0
             except KioskError:  # a department or service the catalogue no longer has
                 wait = 0
-            early = t.state == State.WAITING and view.booked_at is not None and view.booked_at > now
-            if early:
-                assert view.booked_at is not None
-                wait = minutes_until(view.booked_at, now)  # called when the slot begins, not by the line
             recalls, last_recall, on_way, moved_from = 0, None, False, None
+            rated: object = None
             for kind, at, data in history.get(t.id, []):
                 if kind == Kind.CALLED:
                     recalls, last_recall, on_way = 0, None, False
@@ -144,9 +141,15 @@ class Reads(QueueCore):
                     on_way = True
                 elif kind == Kind.TRANSFERRED:
                     moved_from = str(data.get("from") or "") or None
+                elif kind == Kind.RATED:  # the visitor's rating, once served
+                    rated = data.get("score")
             on_way = on_way and t.state == State.CALLED
-            about = view.booked_at if early else None
-            result[t.id] = TicketStatus(view, ahead, wait, recalls, last_recall, on_way, moved_from, about)
+            early = t.state == State.WAITING and view.booked_at is not None and view.booked_at > now
+            about = view.booked_at if early else None  # called when the slot begins, not by the line
+            rating = rated if isinstance(rated, int) else None
+            result[t.id] = TicketStatus(
+                view, ahead, wait, recalls, last_recall, on_way, moved_from, about, rating=rating
+            )
         return result
 
     def ticket_of_token(self, token: str) -> TicketView:

@@ -4,6 +4,7 @@ is an event with the administrator's name."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from textual.app import ComposeResult
@@ -14,14 +15,17 @@ from textual.widgets import Button, Label, TabbedContent, TabPane
 
 from kiosk.clock import Clock
 from kiosk.config import Settings
+from kiosk.domain.alerts import Alert
 from kiosk.domain.events import DAY_CHANGES, Kind, WrongTry, payload_of
 from kiosk.domain.tickets import TicketView
+from kiosk.presentation.alert_words import alert_reason
 from kiosk.presentation.i18n import N_
 from kiosk.queue.actions import DESK
 from kiosk.security import exit_pin
 from kiosk.security.staff import Member
 from kiosk.service import QueueService
 from printer.printing import TicketPrinter
+from screens.admin.alerts import ALERTS_TITLE, AlertsPane, alerts_label
 from screens.admin.bookings import BookingsPane
 from screens.admin.dialogs import (
     IssueChoice,
@@ -48,7 +52,12 @@ ALARMS = {
 }
 
 
+ALERT_SECONDS = 10.0  # the alerts are checked this often, and on events at most every ALERT_SOON
+ALERT_SOON = 2.0
+ALERT_FIRST = 1.0  # seconds after sign-in
+
 PANES: dict[str, tuple[str, Callable[[], Pane]]] = {  # the tabs besides the queue: title, contents
+    "tab-alerts": (ALERTS_TITLE, AlertsPane),
     "tab-bookings": (N_("Bookings"), BookingsPane),
     "tab-stats": (N_("Statistics"), StatsPane),
     "tab-staff": (N_("Staff"), StaffPane),
@@ -87,9 +96,22 @@ class AdminScreen(TerminalPart["AdminApp"], Screen[None]):
         yield Label("", id="admin-status", markup=False)
 
     def on_mount(self) -> None:
+        self.show_alerts()
         self.query_one(QueueTable).load()
         self.set_interval(15, self.query_one(QueueTable).tick)
         self.set_interval(15, self.tick_bookings)
+
+    alerts_counted = 0
+
+    def show_alerts(self) -> None:
+        """The desk's alerts (`AdminApp.alerts`): counted in their tab's title, listed in the tab."""
+        alerts = self.terminal.alerts
+        if len(alerts) != self.alerts_counted:  # a tab's new title lays the tabs out again
+            self.alerts_counted = len(alerts)
+            tab = self.query_one(TabbedContent).get_tab("tab-alerts")
+            tab.label = alerts_label(self.gettext, len(alerts))
+        for pane in self.query(AlertsPane):
+            pane.show(alerts)
 
     def tick_bookings(self) -> None:
         for bookings in self.query(BookingsPane):
@@ -141,6 +163,35 @@ class AdminApp(LiveApp):
         super().signed_in(member)
         self.desk = AdminScreen(self.kept.place.get("tab") if self.kept else None)
         self.push_screen(self.desk)
+        self.alerts_checked = time.monotonic()  # nor on the first events: the day comes first
+        self.set_timer(ALERT_FIRST, self.check_alerts)
+        self.set_interval(ALERT_SECONDS, self.check_alerts)
+
+    # The 15-minute rule, live ------------------------------------------------------------------
+
+    alerts: list[Alert] = []  # noqa: RUF012 (replaced whole, never changed in place)
+    alert_keys: frozenset[str] = frozenset()
+    alerts_checked = 0.0
+    alerts_seen = False
+
+    def check_alerts(self) -> None:
+        self.alerts_checked = time.monotonic()
+        found, failed = self.alerts_found, self.logged
+        self.run_db(self.service.alerts, found, on_failed=failed, group="alerts", exclusive=True)
+
+    def alerts_found(self, alerts: list[Alert]) -> None:
+        """A new alert chimes and shows for a moment whichever tab is open; the Alerts tab lists all
+        of them, and its title counts them; a resolved one is dropped."""
+        new = [a for a in alerts if a.key not in self.alert_keys]
+        first, self.alerts_seen = not self.alerts_seen, True
+        self.alerts, self.alert_keys = alerts, frozenset(a.key for a in alerts)
+        if self.desk is not None and self.desk.is_mounted:  # else it shows them once it is drawn
+            self.desk.show_alerts()
+        if new:
+            self.bell()
+            for alert in [] if first else new[:3]:  # at sign-in the tab's count says it
+                name = self.service.catalogue.dept(alert.department).name(self.lang)
+                self.notify(alert_reason(alert, self.gettext, name), severity="warning", markup=False)
 
     desk: AdminScreen | None = None
 
@@ -157,6 +208,8 @@ class AdminApp(LiveApp):
     def on_events_arrived(self, message: EventsArrived) -> None:
         if self.desk is None or not self.desk.query(QueueTable):
             return  # not signed in, or the desk is still being drawn (it loads the day itself)
+        if time.monotonic() - self.alerts_checked > ALERT_SOON:  # a call or a break may resolve one
+            self.check_alerts()
         self.queue.changed(message.events)
         for bookings in self.desk.query(BookingsPane):  # (none yet in the desk's first moment)
             if bookings.opened:

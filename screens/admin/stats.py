@@ -1,5 +1,6 @@
-"""The front desk's statistics tab: the day per department, booked visits apart from walk-ins, a
-per-hour chart, and the day's export to CSV. The figures come from `kiosk.domain.stats`, as `kiosk stats`."""
+"""The front desk's statistics tab: the day per department, booked visits apart from walk-ins, the
+visitors' ratings (`screens.admin.ratings`), a per-hour chart, and the day's export to CSV. The
+figures come from `kiosk.domain.stats`, as `kiosk stats`."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from textual.widgets import Button, Label, Static
 from textual_plotext import PlotextPlot
 
 from kiosk.domain.hourly import HourStats
+from kiosk.domain.ratings import RatingStats
 from kiosk.domain.stats import DayStats, DepartmentStats
 from kiosk.errors import KioskError
 from kiosk.presentation.figures import DESK_BOOKED, DESK_DAY, Figure
 from screens.admin.panes import Pane
+from screens.admin.ratings import rating_rows, rating_table
 from screens.common.theme import colour
 
 
@@ -56,6 +59,10 @@ class StatsPane(Pane):
             yield Static("", id="stats-table")
             yield Label(self.gettext("Booked visits"), id="stats-booked-title", classes="title")
             yield Static("", id="stats-booked")
+            ratings = Static("", id="stats-ratings")  # shown once a visitor rated a visit today
+            ratings.display = False
+            ratings.styles.margin = (1, 0, 0, 0)
+            yield ratings
             yield PlotextPlot(id="stats-chart")
 
     @on(Button.Pressed, "#stats-refresh")
@@ -65,16 +72,18 @@ class StatsPane(Pane):
     def load(self) -> None:
         service = self.terminal.service
         self.terminal.run_db(
-            lambda: (service.stats(), service.hourly()),
+            lambda: (service.stats(), service.hourly(), service.ratings()),
             lambda read: self.show(*read),
             group="stats",
             exclusive=True,
         )
 
     shown: DayStats | None = None
+    ratings: RatingStats | None = None
 
-    def show(self, stats: DayStats, hourly: list[HourStats]) -> None:
+    def show(self, stats: DayStats, hourly: list[HourStats], ratings: RatingStats | None = None) -> None:
         self.shown = stats
+        self.ratings = ratings
         self.show_tables()
         self.chart(hourly)
 
@@ -103,6 +112,27 @@ class StatsPane(Pane):
         self.query_one("#stats-booked").display = shown
         if shown:
             self.fill("#stats-booked", DESK_BOOKED, [*booked, stats.total])
+        self.fill_ratings()
+
+    def fill_ratings(self) -> None:
+        """The visitors' ratings per department, window and staff member (screens.admin.ratings),
+        its columns planned like the figures' (no word cut); hidden while nobody rated."""
+        target = self.query_one("#stats-ratings", Static)
+        target.display = self.ratings is not None and self.ratings.total.count > 0
+        if self.ratings is None or not target.display:
+            return
+        terminal = self.terminal
+        headers, rows = rating_rows(self.ratings, terminal.service.catalogue, terminal.lang, self.gettext)
+        columns = [
+            [text, *(row.name if n == 0 else row.cells[n - 1] for row in rows)]
+            for n, text in enumerate(headers)
+        ]
+        view = self.query_one("#stats-scroll")
+        width = self.size.width - view.styles.scrollbar_size_vertical
+        widths = column_widths(columns, width - RULES * len(columns) - 1)
+        target.update(rating_table(headers, rows, widths))
+        total = sum(widths) + RULES * len(widths) + 1  # wider than the view: it scrolls sideways
+        target.styles.min_width = total if total <= width else max(total, self.size.width + 1)
 
     def fill(self, selector: str, shown: list[Figure], rows: list[DepartmentStats]) -> None:
         """A table of whole names and figures (no word cut), one row per department and "All", its

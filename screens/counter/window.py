@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, Static
 from kiosk.domain.languages import NATIVE_NAMES
 from kiosk.domain.tickets import State, TicketView, parse_ticket_code, queue_order
 from kiosk.errors import KioskError, ScanRefused, WrongWindow
+from kiosk.presentation.alert_words import OVER_WARNING
 from kiosk.presentation.i18n import N_
 from kiosk.queue.actions import BY_NAME, COUNTER, WINDOW_MOVES, move
 from screens.common.terminal import TerminalPart
@@ -45,6 +46,7 @@ class WindowView:
     recalls: int = 0
     note: str | None = None
     rows: int = SHOWN  # of the line, listed by number
+    long_waits: int = 0  # visitors of its departments waiting past the desk's warning
 
 
 # The counter's own keys besides the ticket actions of `kiosk.queue.actions`.
@@ -217,13 +219,13 @@ class CounterScreen(TerminalPart["CounterApp"], Screen[None]):
         current = counter.service.at_window(counter.window)
         waiting = [counter.service.waiting(d, limit=rows) for d in counter.departments]
         paused = counter.service.window_paused(counter.window)
+        long_waits = sum(1 for a in counter.service.alerts(set(counter.departments)) if a.number)
         if current is None:
-            return WindowView(None, waiting, paused, rows=rows)
+            return WindowView(None, waiting, paused, rows=rows, long_waits=long_waits)
         status = counter.service.ticket_statuses([current.id]).get(current.id)
         note = counter.service.transfer_notes([current.id]).get(current.id)
-        if status is None:
-            return WindowView(current, waiting, paused, note=note, rows=rows)
-        return WindowView(current, waiting, paused, status.on_my_way, status.recalls, note, rows)
+        on_way, recalls = (status.on_my_way, status.recalls) if status else (False, 0)
+        return WindowView(current, waiting, paused, on_way, recalls, note, rows, long_waits)
 
     def show(self, view: WindowView) -> None:
         current, waiting, paused = view.current, view.waiting, view.paused
@@ -266,7 +268,13 @@ class CounterScreen(TerminalPart["CounterApp"], Screen[None]):
                 lines.append("➜ " + self.gettext("On the way"))
             details.update("\n".join(lines))
         count = sum(c for c, _ in waiting)
-        self.query_one("#waiting-count", Label).update(self.gettext("{count} waiting").format(count=count))
+        said = self.gettext("{count} waiting").format(count=count)
+        if view.long_waits:  # the 15-minute rule: the desk is warned of them too
+            minutes = self.terminal.settings.sla_warning_minutes
+            said += " · " + self.gettext(OVER_WARNING).format(count=view.long_waits, minutes=minutes)
+        waiting_count = self.query_one("#waiting-count", Label)
+        waiting_count.update(said)
+        waiting_count.set_class(bool(view.long_waits), "problem")
         upcoming = [t for _, tickets in waiting for t in tickets]
         if len(waiting) > 1:  # several departments: their lines merged in calling order
             upcoming.sort(key=queue_order)

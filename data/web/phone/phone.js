@@ -26,7 +26,12 @@
     polling: null,
     flashTimer: null,
     audio: null,
-    confirming: false
+    confirming: false,
+    score: null, // the face chosen for the rating, not yet sent
+    reasons: {}, // the reasons ticked, by code
+    sending: false,
+    rated: false, // the rating was sent from this page (or had been already)
+    rateProblem: null // "rate_failed" when sending failed
   };
 
   function $(id) {
@@ -106,10 +111,13 @@
 
   // Requests --------------------------------------------------------------------------------
 
-  function request(method, url, done) {
+  function request(method, url, done, body) {
     var xhr = new XMLHttpRequest();
     xhr.open(method, url, true);
     xhr.setRequestHeader("Accept", "application/json");
+    if (body) {
+      xhr.setRequestHeader("Content-Type", "application/json");
+    }
     xhr.timeout = 10000;
     xhr.onreadystatechange = function () {
       if (xhr.readyState !== 4) {
@@ -123,7 +131,7 @@
       }
       done(xhr.status, body);
     };
-    xhr.send(method === "POST" ? "" : null);
+    xhr.send(method === "POST" ? body || "" : null);
   }
 
   function answered(status, body) {
@@ -369,6 +377,7 @@
     }
     setText("message", message);
     show("message", !!message);
+    renderRating(data);
 
     var canLeave = waiting || data.state === "called";
     setText("leave", text("leave"));
@@ -399,6 +408,116 @@
     setText("leave-yes", text("leave_yes"));
     setText("leave-no", text("leave_no"));
     show("confirm", page.confirming);
+  }
+
+  // The rating, once served: a face, then optional reasons, then send, then a thank-you.
+
+  function reasonCodes() {
+    var reasons = PAGE.reasons || { good: [], bad: [] };
+    return reasons.bad.concat(reasons.good);
+  }
+
+  function renderRating(data) {
+    var rating = data.rating || null;
+    var served = data.state === "done" && !!rating;
+    var given = served && (page.rated || rating.score !== null);
+    var open = served && rating.open && !given;
+    setText("rate-thanks", given ? text("rate_thanks") : "");
+    show("rate-thanks", given);
+    show("rating", open);
+    if (!open) {
+      return;
+    }
+    setText("rate-title", text("rate_title"));
+    setText("rate-anonymous", text("rate_anonymous"));
+    var faces = $("faces").getElementsByTagName("button");
+    for (var i = 0; i < faces.length; i++) {
+      var score = Number(faces[i].getAttribute("data-score"));
+      setText("face-" + score, text("face_" + score));
+      faces[i].setAttribute("aria-pressed", page.score === score ? "true" : "false");
+    }
+    var chosen = page.score !== null;
+    show("reasons", chosen);
+    $("reasons").className = chosen && page.score >= 4 ? "reasons good-first" : "reasons";
+    setText("reasons-good-title", text("reasons_good"));
+    setText("reasons-bad-title", text("reasons_bad"));
+    var codes = reasonCodes();
+    for (var j = 0; j < codes.length; j++) {
+      var button = $("reason-" + codes[j]);
+      setText("reason-" + codes[j], text("reason_" + codes[j]));
+      button.setAttribute("aria-pressed", page.reasons[codes[j]] ? "true" : "false");
+    }
+    setText("rate-send", text("rate_send"));
+    show("rate-send", chosen);
+    $("rate-send").disabled = page.sending;
+    setText("rate-problem", page.rateProblem ? text(page.rateProblem) : "");
+    show("rate-problem", !!page.rateProblem);
+  }
+
+  function makeReasons() {
+    var groups = [["good", $("reasons-good")], ["bad", $("reasons-bad")]];
+    var reasons = PAGE.reasons || { good: [], bad: [] };
+    for (var g = 0; g < groups.length; g++) {
+      var codes = reasons[groups[g][0]];
+      for (var i = 0; i < codes.length; i++) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "reason";
+        button.id = "reason-" + codes[i];
+        button.setAttribute("aria-pressed", "false");
+        button.onclick = toggleReason(codes[i]);
+        groups[g][1].appendChild(button);
+      }
+    }
+    var faces = $("faces").getElementsByTagName("button");
+    for (var f = 0; f < faces.length; f++) {
+      faces[f].onclick = chooseScore(Number(faces[f].getAttribute("data-score")));
+    }
+  }
+
+  function chooseScore(score) {
+    return function () {
+      page.score = score;
+      page.rateProblem = null;
+      render();
+    };
+  }
+
+  function toggleReason(code) {
+    return function () {
+      page.reasons[code] = !page.reasons[code];
+      render();
+    };
+  }
+
+  function sendRating() {
+    if (page.score === null || page.sending) {
+      return;
+    }
+    var reasons = [];
+    var codes = reasonCodes();
+    for (var i = 0; i < codes.length; i++) {
+      if (page.reasons[codes[i]]) {
+        reasons.push(codes[i]);
+      }
+    }
+    page.sending = true;
+    page.rateProblem = null;
+    render();
+    var body = JSON.stringify({ score: page.score, reasons: reasons });
+    request("POST", api("/rating"), function (status, answer) {
+      page.sending = false;
+      if (status === 201 || (status === 409 && answer && answer.reason === "rated")) {
+        page.rated = true; // thanked; the ticket's next update says so too
+      } else if (status === 404 || status === 410) {
+        answered(status, answer); // the ticket is gone: say why
+      } else if (status === 409) {
+        fetchOnce(); // not to be rated (yet): show what the ticket is now
+      } else {
+        page.rateProblem = "rate_failed";
+      }
+      render();
+    }, body);
   }
 
   function renderLanguages(lang) {
@@ -493,6 +612,8 @@
     $("called-leave").onclick = askToLeave;
     $("leave-yes").onclick = leave;
     $("leave-no").onclick = stay;
+    $("rate-send").onclick = sendRating;
+    makeReasons();
     if (!page.token) {
       stop("not_found");
       return;
