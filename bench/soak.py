@@ -545,8 +545,19 @@ def check(
         "wait_median_day_minutes": _day_minutes(stats.total.wait.median, plan),
         "wait_p90_day_minutes": _day_minutes(stats.total.wait.p90, plan),
         "wait_max_day_minutes": _day_minutes(stats.total.wait.max, plan),
+        # the waits quoted at issue against the calls that came (the clock runs the day's minutes)
+        "quotes": stats.total.quoted,
+        "quote_error_day_minutes": None
+        if stats.total.quote_error is None
+        else round(stats.total.quote_error, 1),
+        "quoted_within_5_min_share": None
+        if stats.total.quoted_within_share is None
+        else round(stats.total.quoted_within_share, 3),
         "issue_rate_per_s": round(len(issued) / seconds, 1),
     }
+    if plan.day is None:  # a compressed real clock: waits are not in the minutes the quotes were
+        for key in ("quote_error_day_minutes", "quoted_within_5_min_share"):
+            report[key] = None
     service.db.dispose()
     report["ok"] = (
         report["accounted_once"]

@@ -39,6 +39,7 @@ class Rule:
     booked_target: int
     per_person: float
     windows: tuple[str, ...]
+    calling: int | None = None  # its windows calling now (`kiosk.domain.pace`), if known
 
     def targets(self, booked: bool) -> tuple[int, int]:
         """(target, warning) in minutes; a booked visitor's warning comes as far before their target,
@@ -104,6 +105,8 @@ def _line(
     among the windows not on a break."""
     on_break = [w for w in rule.windows if w in paused]
     open_windows = len(rule.windows) - len(on_break)
+    if open_windows and rule.calling:  # of its windows not on a break, those that are calling
+        open_windows = min(open_windows, rule.calling)
     resume = on_break[0] if on_break else None
     free = _free_window(rule, paused, busy, rules)
     if open_windows == 0:

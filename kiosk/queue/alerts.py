@@ -45,17 +45,20 @@ class Alerts(QueueCore):
         return find_alerts(now, lines, self.alert_rules(), paused, busy)
 
     def alert_rules(self) -> dict[str, Rule]:
+        """Each department's targets, and its pace today for the line's forecast."""
         settings = self.settings
         lead = settings.sla_minutes - settings.sla_warning_minutes
         rules = {}
         for d in self.catalogue.department:
             target = d.sla_minutes or settings.sla_minutes
+            pace = self.pace(d.code)
             rules[d.code] = Rule(
                 department=d.code,
                 target=target,
                 warning=max(1, target - lead),
                 booked_target=settings.booked_sla_minutes,
-                per_person=float(d.typical_minutes),
+                per_person=pace.per_person(d.typical_minutes),
                 windows=tuple(d.windows),
+                calling=pace.windows,
             )
         return rules

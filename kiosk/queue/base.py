@@ -3,7 +3,6 @@ catalogue in force, the centre's local time, and turning rows into the views cal
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -16,6 +15,7 @@ from kiosk.config import Settings
 from kiosk.domain.catalogue import Catalogue, Department, Service, parse_catalogue
 from kiosk.domain.events import Issued as IssuedPayload
 from kiosk.domain.events import Kind
+from kiosk.domain.pace import LOOK_BACK, SHOWS, Pace, pace_of
 from kiosk.domain.tickets import (
     EventView,
     Issued,
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 TicketRef = str | int
 TICKET_ID = re.compile(r"[0-9]+")  # ASCII digits only: str.isdigit() also takes '²' and '١'
 MAX_TICKET_ID = 2**31 - 1  # tickets.id is an INTEGER column: 32 bits on PostgreSQL
+PACE_FRESH = timedelta(minutes=2)  # a department's pace is read again after this (service clock)
 
 
 class NewTicket(NamedTuple):
@@ -68,6 +69,7 @@ class QueueCore:
         self._catalogue = catalogue
         self._plan_cache: tuple[datetime, date, DayPlan] | None = None
         self._rolled_over: date | None = None
+        self._paces: dict[str, tuple[datetime, Pace]] = {}
 
     # Time and catalogue -------------------------------------------------------------------
 
@@ -100,18 +102,54 @@ class QueueCore:
         minutes = self.catalogue.dept(department).sla_minutes or self.settings.sla_minutes
         return minutes * 60
 
-    def quote(self, ticket: Ticket | TicketView, ahead: int, typical: int | None, now: datetime) -> int:
+    def quote(
+        self,
+        ticket: Ticket | TicketView,
+        ahead: int,
+        typical: int | None,
+        now: datetime,
+        s: Session | None = None,
+    ) -> int:
         """The wait told to the visitor, in minutes: a booked visitor whose slot is still ahead is
-        called when it begins; everyone else waits for the line ahead of them."""
+        called when it begins; everyone else waits for the line ahead of them, at the department's
+        pace today (`pace`; `typical`: the service's own minutes, else the department's)."""
         if ticket.booked_at is not None and ticket.booked_at > now:
             return minutes_until(ticket.booked_at, now)
-        return self.estimate_minutes(ticket.department, ahead, typical) if ahead else 0
+        if not ahead:
+            return 0
+        typical = typical or self.catalogue.dept(ticket.department).typical_minutes
+        return self.pace(ticket.department, s).quote(ahead, typical, now)
 
     def estimate_minutes(self, department: str, ahead: int, typical: int | None = None) -> int:
-        """People ahead times the typical service time, shared among the department's windows."""
-        dept = self.catalogue.dept(department)
-        per_person = typical or dept.typical_minutes
-        return math.ceil(ahead * per_person / max(1, len(dept.windows)))
+        """The wait of someone with `ahead` before them in the department's line, at its pace today
+        (a reprint's "about N min")."""
+        typical = typical or self.catalogue.dept(department).typical_minutes
+        return self.pace(department).quote(ahead, typical, self.now())
+
+    def pace(self, department: str, s: Session | None = None) -> Pace:
+        """The department's pace now (`kiosk.domain.pace`): its windows calling and the minutes a
+        visitor takes, from the last hour's calls, and the booked visitors to come; read again once
+        it is PACE_FRESH old (by the service's clock), in the open transaction `s` when given."""
+        now = self.now()
+        kept = self._paces.get(department)
+        if kept is not None and timedelta(0) <= now - kept[0] < PACE_FRESH:
+            return kept[1]
+        if s is None:
+            with self.db.read() as read:
+                pace = self._read_pace(read, department, now)
+        else:
+            pace = self._read_pace(s, department, now)
+        self._paces[department] = (now, pace)
+        return pace
+
+    def _read_pace(self, s: Session, department: str, now: datetime) -> Pace:
+        day, grace = self.local(now).date(), timedelta(minutes=self.settings.checkin_grace_minutes)
+        calls = sql.recent_calls(s, department, day, now - LOOK_BACK)
+        slots = tuple(
+            (at, 1.0 if checked_in else SHOWS)
+            for at, checked_in in sql.upcoming_slots(s, department, day, now, grace)
+        )
+        return pace_of(calls, now, len(self.catalogue.dept(department).windows), slots)
 
     def qr_payload(self, ticket: TicketView) -> str:
         """The text of the ticket's QR: its signed token, or with `public_url` set the URL of its page
@@ -196,7 +234,7 @@ class QueueCore:
         s.add(ticket)
         s.flush()
         ahead = sql.ahead_of(s, ticket, now)
-        minutes = self.quote(ticket, ahead, svc.typical_minutes, now)
+        minutes = self.quote(ticket, ahead, svc.typical_minutes, now, s)
         payload = IssuedPayload(
             service=svc.code,
             language=language,

@@ -4,7 +4,7 @@ and the queue's calling order in SQL."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from importlib import import_module
 from typing import Any, TypeVar
@@ -276,3 +276,41 @@ def _ahead_of() -> Any:
         Ticket.state == State.WAITING,
         tuple_(*queue_order(bindparam("p_now", type_=Ticket.queued_at.type))) < place,
     )
+
+
+def recent_calls(s: Session, department: str, day: date, since: datetime) -> list[tuple[str, datetime]]:
+    """The department's calls (window, moment) since `since` on `day`, oldest first: its pace."""
+    query = (
+        select(Event.window, Event.at)
+        .where(
+            Event.day == day,
+            Event.kind == Kind.CALLED,
+            Event.department == department,
+            Event.at >= since,
+            Event.window.is_not(None),
+        )
+        .order_by(Event.id)
+    )
+    return [(str(window), at) for window, at in s.execute(query)]
+
+
+def upcoming_slots(
+    s: Session, department: str, day: date, now: datetime, grace: timedelta
+) -> list[tuple[datetime, bool]]:
+    """The department's booked visitors still to be called at their slot: (slot, checked in) for
+    the checked-in ones whose slot is ahead, and for the bookings not checked in yet that still may
+    be (their slot ahead, or begun less than `grace` ago)."""
+    checked_in = select(Ticket.booked_at).where(
+        Ticket.day == day,
+        Ticket.department == department,
+        Ticket.state == State.WAITING,
+        Ticket.booked_at > now,
+    )
+    booked = select(Booking.at).where(
+        Booking.day == day,
+        Booking.department == department,
+        Booking.state == "booked",
+        Booking.at > now - grace,
+    )
+    found = [(at, True) for at in s.scalars(checked_in) if at is not None]
+    return found + [(max(at, now), False) for at in s.scalars(booked)]
