@@ -234,6 +234,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--day", metavar="YYYY-MM-DD")
     p.add_argument("--csv", action="store_true", help="CSV instead of a table")
 
+    p = command(
+        "staff-stats",
+        "staff_stats:cmd_staff_stats",
+        "per staff member: served, mean service, breaks by reason, idle while visitors waited"
+        " (an administrator sees everyone, others their own)",
+        "staff",
+    )
+    p.add_argument("--day", metavar="YYYY-MM-DD")
+    staff(p)
+
     p = command("export", "day:cmd_export", "write the day's tickets and summary as two CSV files")
     p.add_argument("--day", metavar="YYYY-MM-DD")
     p.add_argument("--dir", metavar="PATH", help="folder to write to (default: DATA_DIR/exports)")
@@ -275,8 +285,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("window", "day:cmd_window", "pause a window (a break) or resume it", "staff")
     p.add_argument("window", metavar="W")
     change = p.add_mutually_exclusive_group(required=True)
-    change.add_argument("--pause", action="store_true", help="call no one to this window")
+    change.add_argument("--pause", action="store_true", help="call no one to this window (needs --reason)")
     change.add_argument("--resume", action="store_true", help="call people again")
+    p.add_argument("--reason", metavar="CODE", help="why the break (with --pause): break, lunch, other...")
     staff(p)
 
     p = command("scan", "commands:cmd_scan", "check a scanned QR payload and show its ticket")
@@ -380,6 +391,14 @@ def build_parser() -> argparse.ArgumentParser:
         "hall_crowded",
     )
     staff(p)
+
+    p = command(
+        "report",
+        "report:cmd_report",
+        "the monthly report: figures per day and department (CSV) and a printable one-page HTML",
+    )
+    p.add_argument("--month", required=True, metavar="YYYY-MM", help="the month (the current one: so far)")
+    p.add_argument("--out", metavar="DIR", help="folder to write to (default: DATA_DIR/reports)")
 
     p = command("demo", "demo:cmd_demo", "try it out: the lobby kiosk of a demo centre open around the clock")
     p.add_argument(

@@ -109,6 +109,9 @@ def cmd_catalogue(ctx: Context) -> None:
         print("\nkiosk menu:")
         for m in catalogue.menu:
             print(f"  {m.code:12} {m.name(lang)}: {', '.join(m.services)}")
+    print("\npause reasons (kiosk window W --pause --reason CODE):")
+    for r in catalogue.pause_reason:
+        print(f"  {r.code:12} {r.name(lang)}")
 
 
 def cmd_issue(ctx: Context) -> None:

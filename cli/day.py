@@ -121,10 +121,21 @@ def cmd_department(ctx: Context) -> None:
         print(f"{a.department}: {state}")
 
 
+class WindowUsage(KioskError):
+    """`kiosk window --pause` without `--reason`, or `--resume` with one: a usage error."""
+
+    exit_code = 2
+
+
 def cmd_window(ctx: Context) -> None:
     a = ctx.args
-    ctx.service.pause_window(a.window, bool(a.pause), staff=a.staff)
+    if a.pause and a.reason is None:
+        known = ", ".join(r.code for r in ctx.service.catalogue.pause_reason)
+        raise WindowUsage(f"`kiosk window --pause` needs --reason: one of {known}")
+    if a.resume and a.reason is not None:
+        raise WindowUsage("`kiosk window`: --reason goes with --pause only")
+    ctx.service.pause_window(a.window, bool(a.pause), staff=a.staff, reason=a.reason)
     if ctx.json:
-        render.emit_json({"window": a.window, "paused": bool(a.pause)})
+        render.emit_json({"window": a.window, "paused": bool(a.pause), "reason": a.reason})
     else:
-        print(f"window {a.window} {'paused' if a.pause else 'calls again'}")
+        print(f"window {a.window} {f'paused ({a.reason})' if a.pause else 'calls again'}")

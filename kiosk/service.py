@@ -19,6 +19,7 @@ from kiosk.queue.moves import Moves
 from kiosk.queue.printlog import PrintLog
 from kiosk.queue.ratings import Ratings
 from kiosk.queue.reads import Reads
+from kiosk.queue.staff_time import StaffTimes
 
 
 class QueueService(
@@ -34,11 +35,12 @@ class QueueService(
     PrintLog,
     Ratings,
     Alerts,
+    StaffTimes,
 ):
     """Queue operations for one centre over one database: the day plan and housekeeping
     (`kiosk.queue.dayplan`, `.housekeeping`), issuing (`.issuing`), booked visits, their check-in
     and their import (`kiosk.bookings`), the ticket moves (`.moves`), the read models (`.reads`),
-    the print log (`.printlog`), the visitors' ratings (`.ratings`) and the front desk's live alerts
-    (`.alerts`). Each part stands on
+    the print log (`.printlog`), the visitors' ratings (`.ratings`), the front desk's live alerts
+    (`.alerts`) and the staff's time (`.staff_time`). Each part stands on
     `kiosk.queue.base` alone (the booking parts on `kiosk.bookings.base`, which stands on it); what
     one asks of another is declared there."""

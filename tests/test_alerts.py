@@ -73,7 +73,7 @@ def test_the_services_alerts_follow_the_real_line(service: QueueService, clock: 
     service.call_next("6")
     assert [a.number for a in service.alerts()] == ["P-002"], "the first is called: its alert is gone"
     for window in ("6", "7", "8"):
-        service.pause_window(window, True)
+        service.pause_window(window, True, reason="break")
     kinds = {a.kind for a in service.alerts()}
     assert kinds == {AlertKind.WAITING, AlertKind.NO_WINDOW}
 

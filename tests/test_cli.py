@@ -731,11 +731,12 @@ def test_the_front_desk_changes_today_from_the_shell(ready: dict[str, str]) -> N
     run("department", "pensions", "--reopen", env=ready)
     assert issue("pension-new", ready)["number"] == "P-001"
 
-    assert run("window", "6", "--pause", env=clerk).stdout.strip() == "window 6 paused"
+    paused = run("window", "6", "--pause", "--reason", "break", env=clerk).stdout
+    assert paused.strip() == "window 6 paused (break)"
     assert "break" in fail("call", "-w", "6", env=clerk)
     run("window", "6", "--resume", env=clerk)
     assert run_json("call", "-w", "6", env=clerk)["number"] == "P-001"
-    assert "unknown window" in fail("window", "66", "--pause", env=clerk)
+    assert "unknown window" in fail("window", "66", "--pause", "--reason", "break", env=clerk)
 
 
 def test_kiosk_now_without_offset_is_refused(ready: dict[str, str]) -> None:

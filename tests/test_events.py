@@ -61,7 +61,8 @@ STORED: list[tuple[str, dict[str, Any]]] = [
     ("department_opened", {}),
     ("last_ticket_set", {"last_ticket": "15:30"}),
     ("last_ticket_set", {"last_ticket": None}),
-    ("window_paused", {}),
+    ("window_paused", {}),  # before a break needed a reason
+    ("window_paused", {"reason": "lunch"}),
     ("window_resumed", {}),
     ("catalogue_loaded", {"catalogue": 2, "digest": "ab" * 32}),
     ("staff_added", {"name": "Iryna", "role": "admin"}),

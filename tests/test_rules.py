@@ -245,7 +245,7 @@ def test_call_next_finishes_the_one_being_served_but_not_a_called_one(service: Q
 
 def test_a_paused_window_calls_nobody_until_it_resumes(service: QueueService) -> None:
     first = service.issue("pension-new").ticket
-    service.pause_window("6", True)
+    service.pause_window("6", True, reason="lunch")
     service.pause_window("7", False)  # another window's resume changes nothing at 6
     with pytest.raises(WindowBusy, match="on a break"):
         service.call_next("6")

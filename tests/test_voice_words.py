@@ -28,7 +28,7 @@ def strings(lang: str) -> list[str]:
 
 WORDS = {"до", "к", "нет", "PIN", "a", "și", "ke", "kod", "în", "la", "de", "và", "ở", "di", "dan", "на", "в",
          "у", "и", "і", "ve", "boş", "ila", "з", "из", "din",
-         "або", "или", "sau"}  # real words after a number  # fmt: skip
+         "або", "или", "sau", "за", "по", "ile"}  # real words after a number  # fmt: skip
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -1,4 +1,5 @@
-"""The centre's catalogue: departments, windows, services, priority categories and the kiosk menu.
+"""The centre's catalogue: departments, windows, services, priority categories, the kiosk menu and
+the reasons a window goes on a break.
 
 Loaded from `data/catalogue.toml` (or the file the config names) by `kiosk init`, validated here, and
 stored in the database so that every terminal works from the same version.
@@ -17,6 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kiosk.clock import TimeOfDay, time_of_day
+from kiosk.domain.pause_reasons import DEFAULT_PAUSE_REASONS
 from kiosk.domain.tickets import spoken_number, spoken_prefix
 from kiosk.errors import ConfigError, NotFound, quoted
 from kiosk.tomlfile import read_toml, validate
@@ -199,6 +201,17 @@ class Department(_Strict):
         return starts
 
 
+class PauseReason(_Strict):
+    """Why a window goes on a break (the counter's F9, `kiosk window W --pause --reason CODE`)."""
+
+    code: Code
+    name: Text
+
+
+def _default_pause_reasons() -> list[PauseReason]:
+    return [PauseReason.model_validate(reason) for reason in DEFAULT_PAUSE_REASONS]
+
+
 class MenuEntry(_Strict):
     code: Code
     services: Annotated[list[Code], Field(min_length=1)]
@@ -214,12 +227,15 @@ class Catalogue(_Strict):
     menu: list[MenuEntry] = []
     # Single days the whole centre is closed (public holidays): no slots are offered on them.
     closed_days: list[date] = []
+    # Why a window goes on a break; a catalogue that names none (an older one) gets the usual five.
+    pause_reason: Annotated[list[PauseReason], Field(min_length=1, default_factory=_default_pause_reasons)]
 
     def model_post_init(self, context: Any, /) -> None:
         self._departments = {d.code: d for d in self.department}
         self._services = {s.code: (s, d) for d in self.department for s in d.service}
         self._priorities = {p.code: p for p in self.priority}
         self._prefixes = {d.prefix: d for d in self.department}
+        self._pause_reasons = {r.code: r for r in self.pause_reason}
         windows: dict[str, list[str]] = {}
         for dept in self.department:
             for window in dept.windows:
@@ -242,6 +258,7 @@ class Catalogue(_Strict):
         unique([d.prefix for d in self.department], "department[{}].prefix", "prefix")
         unique([p.code for p in self.priority], "priority[{}].code", "code")
         unique([m.code for m in self.menu], "menu[{}].code", "code")
+        unique([r.code for r in self.pause_reason], "pause_reason[{}].code", "code")
         codes = [(s.code, di, si) for di, d in enumerate(self.department) for si, s in enumerate(d.service)]
         seen: dict[str, str] = {}
         for code, di, si in codes:
@@ -314,6 +331,18 @@ class Catalogue(_Strict):
         except KeyError:
             known = ", ".join(self._priorities) or "none"
             raise NotFound(f"unknown priority category {quoted(code)}; known: {known}") from None
+
+    def pause_reason_named(self, code: str) -> PauseReason:
+        reason = self._pause_reasons.get(code)
+        if reason is None:
+            known = ", ".join(self._pause_reasons)
+            raise NotFound(f"unknown pause reason {quoted(code)}; the reasons are: {known}")
+        return reason
+
+    def pause_reason_name(self, code: str, lang: str) -> str:
+        """A pause reason's name in `lang`; a code the catalogue no longer has, as it is."""
+        reason = self._pause_reasons.get(code)
+        return reason.name(lang) if reason else code
 
     def departments_of_window(self, window: str) -> list[str]:
         try:

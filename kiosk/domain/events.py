@@ -253,6 +253,14 @@ class LastTicketSet(Payload):
 
 
 @dataclass(frozen=True)
+class Paused(Payload):
+    """A window's break: `reason`, a code of the catalogue's `pause_reason` list (breaks recorded
+    before reasons were asked for have none)."""
+
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
 class CatalogueLoaded(Payload):
     catalogue: int
     digest: str
@@ -350,7 +358,7 @@ PAYLOADS: dict[Kind, type[Payload]] = {
     Kind.DEPARTMENT_CLOSED: Empty,
     Kind.DEPARTMENT_OPENED: Empty,
     Kind.LAST_TICKET_SET: LastTicketSet,
-    Kind.WINDOW_PAUSED: Empty,
+    Kind.WINDOW_PAUSED: Paused,
     Kind.WINDOW_RESUMED: Empty,
     Kind.CATALOGUE_LOADED: CatalogueLoaded,
     Kind.STAFF_ADDED: StaffWithRole,

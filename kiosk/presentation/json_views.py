@@ -104,4 +104,5 @@ def catalogue_json(c: Catalogue, lang: str) -> dict[str, Any]:
         ],
         "menu": [{"code": m.code, "name": m.name(lang), "services": m.services} for m in c.menu],
         "closed_days": [d.isoformat() for d in c.closed_days],
+        "pause_reasons": [{"code": r.code, "name": r.name(lang)} for r in c.pause_reason],
     }

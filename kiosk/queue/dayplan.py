@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import time
+from typing import NamedTuple
 
 from sqlalchemy import select
 
 from kiosk.domain.catalogue import Opening, opening
-from kiosk.domain.events import DAY_PLAN, WINDOW_PAUSES, Empty, Kind, LastTicketSet, Payload
-from kiosk.errors import InvalidTransition
+from kiosk.domain.events import DAY_PLAN, WINDOW_PAUSES, Empty, Kind, LastTicketSet, Paused, Payload
+from kiosk.errors import InvalidTransition, KioskError
 from kiosk.queue import sql
 from kiosk.queue.base import QueueCore
 from kiosk.storage.journal import record
@@ -21,6 +22,16 @@ from kiosk.storage.models import Event
 class DayPlan:
     closed: set[str] = field(default_factory=set)
     last_ticket: dict[str, time] = field(default_factory=dict)
+
+
+class DayBoard(NamedTuple):
+    """The front desk's Day tab: each department's opening today, whether each window is on a
+    break, and the reason of each break (a code of the catalogue's `pause_reason`; a break recorded
+    before reasons were asked for has none)."""
+
+    openings: dict[str, Opening]
+    paused: dict[str, bool]
+    reasons: dict[str, str | None]
 
 
 class DayPlanning(QueueCore):
@@ -84,28 +95,39 @@ class DayPlanning(QueueCore):
         self._day_event(Kind.LAST_TICKET_SET, LastTicketSet(value), staff, department=department)
         return at or dept.cutoff
 
-    def pause_window(self, window: str, paused: bool, staff: str | None = None) -> None:
-        """A break at a window: call-next is refused there until it resumes. Kept as events."""
+    def pause_window(
+        self, window: str, paused: bool, staff: str | None = None, reason: str | None = None
+    ) -> None:
+        """A break at a window, for a `reason` of the catalogue's `pause_reason` list (KioskError
+        naming the list without one): call-next is refused there until it resumes. Kept as events."""
         self.catalogue.departments_of_window(window)
-        kind = Kind.WINDOW_PAUSED if paused else Kind.WINDOW_RESUMED
-        self._day_event(kind, Empty(), staff, window=window)
+        if not paused:
+            self._day_event(Kind.WINDOW_RESUMED, Empty(), staff, window=window)
+            return
+        if reason is None:
+            known = ", ".join(r.code for r in self.catalogue.pause_reason)
+            raise KioskError(f"a break needs a reason: one of {known}")
+        code = self.catalogue.pause_reason_named(reason).code
+        self._day_event(Kind.WINDOW_PAUSED, Paused(code), staff, window=window)
 
     def window_paused(self, window: str) -> bool:
         with self.db.read() as s:
             return bool(sql.window_state(s, window, self.today()).paused)
 
-    def day_board(self) -> tuple[dict[str, Opening], dict[str, bool]]:
+    def day_board(self) -> DayBoard:
         """The front desk's Day tab in two queries: each department's opening today (from one read
-        of the day plan) and whether each window is on a break."""
+        of the day plan) and whether each window is on a break, and why."""
         openings = {d.code: self.opening(d.code) for d in self.catalogue.department}
         query = (
-            select(Event.window, Event.kind)
+            select(Event.window, Event.kind, Event.data)
             .where(Event.day == self.today(), Event.kind.in_(WINDOW_PAUSES))
             .order_by(Event.id)
         )
         with self.db.read() as s:
-            last = {str(window): kind for window, kind in s.execute(query)}
-        return openings, {w: last.get(w) == Kind.WINDOW_PAUSED for w in self.catalogue.windows}
+            last = {str(window): (kind, data) for window, kind, data in s.execute(query)}
+        paused = {w: last.get(w, ("", None))[0] == Kind.WINDOW_PAUSED for w in self.catalogue.windows}
+        reasons = {w: Paused.from_data(last[w][1] or {}).reason for w, on in paused.items() if on}
+        return DayBoard(openings, paused, reasons)
 
     def _day_event(
         self,

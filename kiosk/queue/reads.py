@@ -253,10 +253,11 @@ class Reads(QueueCore):
         """Open periods run until now today; a past day's are left out (its close ended them)."""
         return self.now() if day == self.today() else None
 
-    def stats(self, day: date | None = None) -> DayStats:
-        """The day's figures per department, each judged by its own SLA target (see `sla_seconds`)."""
+    def stats(self, day: date | None = None, events: list[EventView] | None = None) -> DayStats:
+        """The day's figures per department, each judged by its own SLA target (see `sla_seconds`);
+        `events`: the day's ticket events, when the caller has read them already."""
         day = day or self.today()
-        events = self.ticket_events(day)
+        events = self.ticket_events(day) if events is None else events
         departments = [d.code for d in self.catalogue.department]
         targets = {code: self.sla_seconds(code) for code in departments}
         default = self.settings.sla_minutes * 60
@@ -299,9 +300,12 @@ class Reads(QueueCore):
 
         return hourly(self.ticket_events(day), self.settings.zone)
 
-    def ticket_times(self, day: date | None = None) -> dict[int, TicketTimes]:
-        """Each ticket's waits, services and moments on `day`, by ticket id, as the statistics count them."""
+    def ticket_times(
+        self, day: date | None = None, events: list[EventView] | None = None
+    ) -> dict[int, TicketTimes]:
+        """Each ticket's waits, services and moments on `day`, by ticket id, as the statistics count them
+        (`events`: the day's ticket events, when the caller has read them already)."""
         from kiosk.domain.stats import ticket_times
 
         day = day or self.today()
-        return ticket_times(self.ticket_events(day), self._until(day))
+        return ticket_times(self.ticket_events(day) if events is None else events, self._until(day))

@@ -55,12 +55,13 @@ ALARMS = {
 ALERT_SECONDS = 10.0  # the alerts are checked this often, and on events at most every ALERT_SOON
 ALERT_SOON = 2.0
 ALERT_FIRST = 1.0  # seconds after sign-in
+NARROW = 80  # columns: below, the Alerts tab shows no count (the screen class -narrow)
 
 PANES: dict[str, tuple[str, Callable[[], Pane]]] = {  # the tabs besides the queue: title, contents
     "tab-alerts": (ALERTS_TITLE, AlertsPane),
     "tab-bookings": (N_("Bookings"), BookingsPane),
     "tab-stats": (N_("Statistics"), StatsPane),
-    "tab-staff": (N_("Staff"), StaffPane),
+    "tab-staff": (N_("Staff members"), StaffPane),
     "tab-day": (N_("Day"), DayPane),
     "tab-audit": (N_("Audit"), AuditPane),
 }
@@ -106,10 +107,13 @@ class AdminScreen(TerminalPart["AdminApp"], Screen[None]):
     def show_alerts(self) -> None:
         """The desk's alerts (`AdminApp.alerts`): counted in their tab's title, listed in the tab."""
         alerts = self.terminal.alerts
-        if len(alerts) != self.alerts_counted:  # a tab's new title lays the tabs out again
-            self.alerts_counted = len(alerts)
+        # a narrow desk's tabs have no room for the count: the tab turns red instead
+        count = len(alerts) if self.size.width >= NARROW else 0
+        if count != self.alerts_counted:  # a tab's new title lays the tabs out again
+            self.alerts_counted = count
             tab = self.query_one(TabbedContent).get_tab("tab-alerts")
-            tab.label = alerts_label(self.gettext, len(alerts))
+            tab.label = alerts_label(self.gettext, count)
+        self.query_one(TabbedContent).get_tab("tab-alerts").set_class(bool(alerts), "-alerting")
         for pane in self.query(AlertsPane):
             pane.show(alerts)
 

@@ -15,11 +15,13 @@ from kiosk.domain.tickets import EventView
 from kiosk.presentation.i18n import N_
 from kiosk.security.staff import Member
 from screens.admin.dialogs import LastTicket, LastTicketDialog, ReasonDialog, StaffDialog, StaffEntry
+from screens.admin.staff_stats import NOT_GIVEN
+from screens.common.pause import PauseScreen
 from screens.common.plain import PlainTable
 from screens.common.terminal import TerminalPart
 
 if TYPE_CHECKING:
-    from kiosk.domain.catalogue import Opening
+    from kiosk.queue.dayplan import DayBoard
     from screens.admin.app import AdminApp  # noqa: F401 (the typed base below)
 
 
@@ -148,7 +150,9 @@ class DayPane(Pane):
             )
         yield Label(self.gettext("Windows today"), classes="title")
         windows = PlainTable(id="window-table", cursor_type="row")
-        windows.add_columns(self.gettext("Window"), self.gettext("Department"), self.gettext("Now"))
+        windows.add_columns(
+            self.gettext("Window"), self.gettext("Department"), self.gettext("Now"), self.gettext("Reason")
+        )
         yield windows
         with Horizontal(classes="pane-buttons"):
             yield Button(self.gettext("Pause or resume the window"), id="window-toggle")
@@ -156,8 +160,8 @@ class DayPane(Pane):
     def load(self) -> None:
         self.terminal.run_db(self.terminal.service.day_board, self.show, group="day", exclusive=True)
 
-    def show(self, board: tuple[dict[str, Opening], dict[str, bool]]) -> None:
-        openings, paused = board
+    def show(self, board: DayBoard) -> None:
+        openings, paused = board.openings, board.paused
         lang = self.terminal.lang
         catalogue = self.terminal.service.catalogue
         table = self.query_one("#day-table", PlainTable)
@@ -182,17 +186,21 @@ class DayPane(Pane):
                 catalogue.dept(code).name(lang) for code in catalogue.departments_of_window(window)
             )
             now = self.gettext("paused") if paused[window] else self.gettext("open")
-            windows.add_row(window, names, now, key=window)
+            reason = board.reasons.get(window)
+            why = catalogue.pause_reason_name(reason, lang) if reason else ""
+            if paused[window] and not reason:  # a break recorded before reasons were asked for
+                why = self.gettext(NOT_GIVEN)
+            windows.add_row(window, names, now, why, key=window)
         windows.move_cursor(row=row)
         self.board = board
 
-    board: tuple[dict[str, Opening], dict[str, bool]] | None = None
+    board: DayBoard | None = None
 
     @on(Button.Pressed, "#day-toggle")
     def _toggle(self) -> None:
         code = self.table_choice("#day-table")
         if code and self.board:
-            reopen = self.board[0][code].reason == "closed_today"
+            reopen = self.board.openings[code].reason == "closed_today"
             self._change(lambda: self.terminal.service.set_department_open(code, reopen, self.terminal.who))
 
     @on(Button.Pressed, "#day-last-ticket")
@@ -202,7 +210,7 @@ class DayPane(Pane):
             return
         service = self.terminal.service
         dept = service.catalogue.dept(code)
-        dialog = LastTicketDialog(self.terminal.lang, dept, f"{self.board[0][code].cutoff:%H:%M}")
+        dialog = LastTicketDialog(self.terminal.lang, dept, f"{self.board.openings[code].cutoff:%H:%M}")
 
         def chosen(value: LastTicket | None) -> None:
             if value is not None:
@@ -212,10 +220,20 @@ class DayPane(Pane):
 
     @on(Button.Pressed, "#window-toggle")
     def _pause(self) -> None:
+        """Back from a break at once; a break asks its reason first (`PauseScreen`)."""
         window = self.table_choice("#window-table")
-        if window and self.board:
-            pause = not self.board[1][window]
-            self._change(lambda: self.terminal.service.pause_window(window, pause, self.terminal.who))
+        if not window or not self.board:
+            return
+        service, who = self.terminal.service, self.terminal.who
+        if self.board.paused[window]:
+            self._change(lambda: service.pause_window(window, False, who))
+            return
+
+        def chosen(reason: str | None) -> None:
+            if reason is not None:
+                self._change(lambda: service.pause_window(window, True, who, reason=reason))
+
+        self.app.push_screen(PauseScreen(window), callback=chosen)
 
     def _change(self, change: Callable[[], object]) -> None:
         self.terminal.run_db(change, self._changed, group="day-change")

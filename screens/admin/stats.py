@@ -1,6 +1,7 @@
 """The front desk's statistics tab: the day per department, booked visits apart from walk-ins, the
-visitors' ratings (`screens.admin.ratings`), a per-hour chart, and the day's export to CSV. The
-figures come from `kiosk.domain.stats`, as `kiosk stats`."""
+visitors' ratings (`screens.admin.ratings`), the staff statistics (`screens.admin.staff_stats`), a
+per-hour chart, and the day's export to CSV. The figures come from `kiosk.domain.stats`, as `kiosk
+stats`."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ from textual_plotext import PlotextPlot
 
 from kiosk.domain.hourly import HourStats
 from kiosk.domain.ratings import RatingStats
+from kiosk.domain.staff_time import StaffTime
 from kiosk.domain.stats import DayStats, DepartmentStats
 from kiosk.errors import KioskError
 from kiosk.presentation.figures import DESK_BOOKED, DESK_DAY, Figure
 from screens.admin.panes import Pane
-from screens.admin.ratings import rating_rows, rating_table
+from screens.admin.ratings import Row, rating_rows, rating_table
+from screens.admin.staff_stats import STAFF_NOTE, STAFF_TITLE, staff_rows
 from screens.common.theme import colour
 
 
@@ -63,7 +66,18 @@ class StatsPane(Pane):
             ratings.display = False
             ratings.styles.margin = (1, 0, 0, 0)
             yield ratings
+            yield from self.staff_parts()  # shown once a member acted at a window today
             yield PlotextPlot(id="stats-chart")
+
+    def staff_parts(self) -> list[Label | Static]:
+        title = Label(self.gettext(STAFF_TITLE), id="stats-staff-title", classes="title")
+        title.styles.margin = (1, 0, 0, 0)
+        note = Label(self.gettext(STAFF_NOTE), id="stats-staff-note")
+        note.styles.width = "100%"  # wraps at its spaces in the view's width
+        parts = [title, Static("", id="stats-staff"), note]
+        for part in parts:
+            part.display = False
+        return parts
 
     @on(Button.Pressed, "#stats-refresh")
     def _refresh(self) -> None:
@@ -72,7 +86,7 @@ class StatsPane(Pane):
     def load(self) -> None:
         service = self.terminal.service
         self.terminal.run_db(
-            lambda: (service.stats(), service.hourly(), service.ratings()),
+            lambda: (service.stats(), service.hourly(), service.ratings(), service.staff_time()),
             lambda read: self.show(*read),
             group="stats",
             exclusive=True,
@@ -80,10 +94,18 @@ class StatsPane(Pane):
 
     shown: DayStats | None = None
     ratings: RatingStats | None = None
+    staff: list[StaffTime] | None = None
 
-    def show(self, stats: DayStats, hourly: list[HourStats], ratings: RatingStats | None = None) -> None:
+    def show(
+        self,
+        stats: DayStats,
+        hourly: list[HourStats],
+        ratings: RatingStats | None = None,
+        staff: list[StaffTime] | None = None,
+    ) -> None:
         self.shown = stats
         self.ratings = ratings
+        self.staff = staff
         self.show_tables()
         self.chart(hourly)
 
@@ -113,6 +135,7 @@ class StatsPane(Pane):
         if shown:
             self.fill("#stats-booked", DESK_BOOKED, [*booked, stats.total])
         self.fill_ratings()
+        self.fill_staff()
 
     def fill_ratings(self) -> None:
         """The visitors' ratings per department, window and staff member (screens.admin.ratings),
@@ -123,6 +146,22 @@ class StatsPane(Pane):
             return
         terminal = self.terminal
         headers, rows = rating_rows(self.ratings, terminal.service.catalogue, terminal.lang, self.gettext)
+        self.fill_rows(target, headers, rows)
+
+    def fill_staff(self) -> None:
+        """The staff statistics (screens.admin.staff_stats), planned like the ratings; hidden while
+        no member acted at a window."""
+        shown = bool(self.staff)
+        for part in self.query("#stats-staff-title, #stats-staff, #stats-staff-note"):
+            part.display = shown
+        if self.staff:
+            terminal = self.terminal
+            headers, rows = staff_rows(self.staff, terminal.service.catalogue, terminal.lang, self.gettext)
+            self.fill_rows(self.query_one("#stats-staff", Static), headers, rows)
+
+    def fill_rows(self, target: Static, headers: list[str], rows: list[Row]) -> None:
+        """A table of plain-text rows (`screens.admin.ratings.rating_table`), its columns planned for
+        the view's width like the figures' (no word cut; wider than the view, it scrolls)."""
         columns = [
             [text, *(row.name if n == 0 else row.cells[n - 1] for row in rows)]
             for n, text in enumerate(headers)

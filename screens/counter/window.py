@@ -102,7 +102,7 @@ class CounterScreen(TerminalPart["CounterApp"], Screen[None]):
         own: dict[str, Callable[[], None]] = {
             "call": lambda: self.run(self.next_called),
             "transfer": self.ask_transfer,
-            "pause": lambda: self.run(self.toggle_pause),
+            "pause": self.ask_pause,
             "sign_out": self.terminal.sign_out,
         }
         if name in own:
@@ -129,11 +129,24 @@ class CounterScreen(TerminalPart["CounterApp"], Screen[None]):
     def moved(self, ticket: TicketView) -> str:
         return f"{ticket.code}: {self.gettext(STATE_WORDS[ticket.state])}"
 
-    def toggle_pause(self) -> str:
+    def ask_pause(self) -> None:
+        """F9: back from a break at once; a break asks its reason first (`PauseScreen`)."""
+        if self.paused:
+            self.run(lambda: self.set_pause(None))
+            return
+        from screens.common.pause import PauseScreen
+
+        self.app.push_screen(PauseScreen(self.terminal.window), callback=self._pause_chosen)
+
+    def _pause_chosen(self, reason: str | None) -> None:
+        if reason is not None:
+            self.run(lambda: self.set_pause(reason))
+
+    def set_pause(self, reason: str | None) -> str:
+        """A break for `reason` (a code of the catalogue's list), or None: back from it."""
         counter = self.terminal
-        paused = not counter.service.window_paused(counter.window)
-        counter.service.pause_window(counter.window, paused, staff=counter.who)
-        if paused:
+        counter.service.pause_window(counter.window, reason is not None, staff=counter.who, reason=reason)
+        if reason is not None:
             return self.gettext("On a break: nobody is called here")
         return self.gettext("Back from the break")
 
@@ -208,6 +221,7 @@ class CounterScreen(TerminalPart["CounterApp"], Screen[None]):
     # The picture ------------------------------------------------------------------------------
 
     counter_ticket: TicketView | None = None
+    paused = False  # the window's break, as last shown
 
     def refresh_view(self) -> None:
         shown = self.query("#next")  # as many as fit, "+N more" last
@@ -230,6 +244,7 @@ class CounterScreen(TerminalPart["CounterApp"], Screen[None]):
     def show(self, view: WindowView) -> None:
         current, waiting, paused = view.current, view.waiting, view.paused
         self.counter_ticket = current
+        self.paused = paused
         lang = self.terminal.lang
         catalogue = self.terminal.service.catalogue
         number = self.query_one("#current-number", BigText)

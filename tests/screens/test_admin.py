@@ -346,9 +346,10 @@ async def test_the_day_last_ticket_time_and_windows(centre: Centre) -> None:
         windows = app.screen.query_one("#window-table", DataTable)
         windows.move_cursor(row=windows.get_row_index("6"))
         await tap(pilot, "#window-toggle")
+        await tap(pilot, "#reason-paperwork")  # a break asks why (tests/screens/test_staff_breaks.py)
         await until(pilot, lambda: service.window_paused("6"), seconds=3)
         await until(pilot, lambda: str(windows.get_row("6")[2]) == "paused", seconds=3)
-        kiosk_cli(centre, "window", "7", "--pause")  # a counter pauses itself, in another process
+        kiosk_cli(centre, "window", "7", "--pause", "--reason", "lunch")  # a counter, in another process
         await until(pilot, lambda: str(windows.get_row("7")[2]) == "paused", seconds=3)
     moves = [(e.kind, e.staff) for e in service.audit() if e.kind in ("last_ticket_set", "window_paused")]
     assert moves == [("window_paused", "Ivan"), ("window_paused", "Olena"), ("last_ticket_set", "Olena"),

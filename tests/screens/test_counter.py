@@ -131,7 +131,8 @@ async def test_a_break_stops_calls_here(centre: Centre) -> None:
     app = counter(centre)
     async with app.run_test(size=SIZE) as pilot:
         screen = await sign_in(pilot)
-        await pilot.press("f9")
+        await pilot.press("f9")  # asks why (tests/screens/test_staff_breaks.py)
+        await tap(pilot, "#reason-break")
         await settle(pilot, screen, "On a break")
         await until(pilot, lambda: screen.query_one("#act-call", Button).disabled)
         assert centre.service.window_paused("6")

@@ -162,7 +162,7 @@ def test_front_desk_statistics(snap_compare: Snap, centre: Centre, lang: str) ->
 def test_front_desk_day(snap_compare: Snap, centre: Centre, lang: str) -> None:
     centre.service.set_last_ticket("pensions", time(17, 0), staff="Olena")
     centre.service.set_department_open("homeless", False, staff="Olena")
-    centre.service.pause_window("7", True, staff="Olena")
+    centre.service.pause_window("7", True, staff="Olena", reason="lunch")
 
     async def steps(pilot: Pilot[None]) -> None:
         await admin_sign_in(pilot)
