@@ -10,7 +10,7 @@ from kiosk.units.browser import lobby_browser
 from kiosk.units.checks import loopback
 from kiosk.units.parts import Parts
 from kiosk.units.paths import outermost, reach_notes, real, under
-from kiosk.units.terminals import TTY_TERMINALS, backup, tty_terminal, web
+from kiosk.units.services import TTY_TERMINALS, backup, tty_terminal, web
 
 # The terminals that take a virtual console, and the one each takes unless `--tty` says otherwise:
 # distinct, so that units made together never fight over one. The console in front at boot is tty1.
