@@ -403,7 +403,8 @@ def _closing(settings: Settings, plan: Plan) -> Any:
     )
 
 
-SLA_SLACK = timedelta(minutes=1)  # the terminals' clocks start a few day seconds apart
+SLA_SLACK = timedelta(minutes=1)  # the terminals' clocks start a few day seconds apart...
+CLOCK_SKEW = 0.2  # ...or, on a short day under load, up to this many real seconds apart
 
 
 def check_bookings(
@@ -437,7 +438,8 @@ def check_bookings(
         and tickets[b.ticket_id].booked_at == b.at
         for code, b in used.items()
     )
-    starved, in_a_row = _starved_calls(service, events, tickets)
+    slack = max(SLA_SLACK, timedelta(seconds=CLOCK_SKEW / plan.scale))  # day time of the clocks' skew
+    starved, in_a_row = _starved_calls(service, events, tickets, slack)
     states: dict[str, int] = defaultdict(int)
     for b in bookings:
         states[b.state] += 1
@@ -468,9 +470,11 @@ def check_bookings(
     return report
 
 
-def _starved_calls(service: Any, events: list[Event], tickets: dict[int, Ticket]) -> tuple[int, int]:
+def _starved_calls(
+    service: Any, events: list[Event], tickets: dict[int, Ticket], slack: timedelta = SLA_SLACK
+) -> tuple[int, int]:
     """Calls of a booked visitor at a window whose previous call was a booked visitor too, while a
-    walk-in of one of the window's departments had been waiting longer than its SLA (plus SLA_SLACK);
+    walk-in of one of the window's departments had been waiting longer than its SLA (plus `slack`);
     and all calls of a booked visitor after a booked one at the same window."""
     waiting: dict[int, tuple[datetime, str]] = {}  # walk-in ticket -> (waiting since, department)
     last_booked: dict[str, bool] = {}
@@ -483,7 +487,7 @@ def _starved_calls(service: Any, events: list[Event], tickets: dict[int, Ticket]
                 in_a_row += 1
                 mine = set(service.catalogue.departments_of_window(e.window))
                 if any(
-                    dept in mine and e.at - since > timedelta(seconds=service.sla_seconds(dept)) + SLA_SLACK
+                    dept in mine and e.at - since > timedelta(seconds=service.sla_seconds(dept)) + slack
                     for since, dept in waiting.values()
                 ):
                     starved += 1
