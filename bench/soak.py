@@ -475,30 +475,38 @@ def _starved_calls(
 ) -> tuple[int, int]:
     """Calls of a booked visitor at a window whose previous call was a booked visitor too, while a
     walk-in of one of the window's departments had been waiting longer than its SLA (plus `slack`);
-    and all calls of a booked visitor after a booked one at the same window."""
-    waiting: dict[int, tuple[datetime, str]] = {}  # walk-in ticket -> (waiting since, department)
+    and all calls of a booked visitor after a booked one at the same window. A walk-in counts only if
+    it still waited `slack` after the call: windows claim at the same moments on PostgreSQL, and
+    another window's call of that walk-in may be written a little after this one."""
+    stays: list[tuple[datetime, datetime | None, str]] = []  # a walk-in's wait: from, until, department
+    open_stay: dict[int, int] = {}  # walk-in ticket -> its wait in `stays` while it waits
+    doubles: list[tuple[datetime, str]] = []  # booked calls after a booked call: when, window
     last_booked: dict[str, bool] = {}
-    starved = in_a_row = 0
     for e in events:
         ticket = tickets[int(e.ticket_id or 0)]
         booked = ticket.booked_at is not None
         if e.kind == Kind.CALLED and e.window is not None:
             if booked and last_booked.get(e.window):
-                in_a_row += 1
-                mine = set(service.catalogue.departments_of_window(e.window))
-                if any(
-                    dept in mine and e.at - since > timedelta(seconds=service.sla_seconds(dept)) + slack
-                    for since, dept in waiting.values()
-                ):
-                    starved += 1
+                doubles.append((e.at, e.window))
             last_booked[e.window] = booked
         if booked or e.state is None:
             continue
         if e.state == "waiting":
-            waiting.setdefault(int(ticket.id), (e.at, str(e.department or ticket.department)))
-        else:
-            waiting.pop(int(ticket.id), None)
-    return starved, in_a_row
+            if int(ticket.id) not in open_stay:
+                open_stay[int(ticket.id)] = len(stays)
+                stays.append((e.at, None, str(e.department or ticket.department)))
+        elif (i := open_stay.pop(int(ticket.id), None)) is not None:
+            stays[i] = (stays[i][0], e.at, stays[i][2])
+    starved = 0
+    for at, window in doubles:
+        mine = set(service.catalogue.departments_of_window(window))
+        starved += any(
+            dept in mine
+            and at - since > timedelta(seconds=service.sla_seconds(dept)) + slack
+            and (until is None or until > at + slack)
+            for since, until, dept in stays
+        )
+    return starved, len(doubles)
 
 
 def check(
