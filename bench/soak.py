@@ -359,7 +359,7 @@ def check_printing(
             reasons[str((data or {}).get("reason"))] += 1
     failed = sum(n for outcome, n in prints.items() if outcome != "printed")
     printed_events = sum(1 for _, kind, _ in rows if kind == Kind.PRINTED)
-    seen = {kind: reasons.get(REASON_OF[kind], 0) for kind in injected}
+    seen = {kind: reasons.get(REASON_OF[kind], 0) for kind, spells in injected.items() if spells}
     report: dict[str, Any] = {
         "printer_faults_injected": injected,
         "print_failures_by_reason": dict(sorted(reasons.items())),
