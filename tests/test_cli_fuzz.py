@@ -279,6 +279,8 @@ def test_terminals_refuse_bad_arguments_before_any_screen(centre: Centre, argv: 
         (["--db", "postgresql://h:abc/db", "queue"], 1,
          f"kiosk: 'postgresql://h:abc/db' is not a database URL{EXAMPLES}\n"),
         (["--db", "sqlite://0", "queue"], 1, f"kiosk: 'sqlite://0' is not a database URL{EXAMPLES}\n"),
+        (["--db", "sqlite:///k.db?mode=ro", "queue"], 1,
+         f"kiosk: 'sqlite:///k.db?mode=ro': give the SQLite file's path alone, without ?options{EXAMPLES}\n"),
         (["--db", "postgresql+asyncpg://x/y", "queue"], 1,
          "kiosk: 'postgresql+asyncpg://x/y': the kiosk ships the drivers"
          f" sqlite, sqlite+pysqlite, postgresql, postgresql+psycopg only{EXAMPLES}\n"),

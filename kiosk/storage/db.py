@@ -37,8 +37,10 @@ def normalise_url(url: str) -> str:
         raise KioskError(f"{quoted(url)}: only SQLite and PostgreSQL are supported{EXAMPLES}")
     if parsed.drivername not in DRIVERS:
         raise KioskError(f"{quoted(url)}: the kiosk ships the drivers {', '.join(DRIVERS)} only{EXAMPLES}")
-    if parsed.query.get("uri"):  # SQLite would open another file than the one made private here
-        raise KioskError(f"{quoted(url)}: give the SQLite file's path, not a URI filename{EXAMPLES}")
+    if parsed.get_backend_name() == "sqlite" and parsed.query:
+        # uri=true would open another file than the one made private here; the other options
+        # (mode, cache, timeout...) are SQLite URI parameters, which the kiosk sets itself
+        raise KioskError(f"{quoted(url)}: give the SQLite file's path alone, without ?options{EXAMPLES}")
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed.render_as_string(hide_password=False)
