@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from importlib import import_module
 from typing import Any, NoReturn
 
+from kiosk import collector
 from kiosk.errors import clipped
 
 TICKET_HELP = "ticket number (P-007, today's) or ticket id"
@@ -429,7 +430,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def script() -> int:
+    """The `kiosk` command (and `python -m cli`): the collector held off while it starts."""
+    collector.start()  # until the command begins its work (a terminal: until its first frame)
+    return main()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    finally:
+        collector.release()
+
+
+def _run(argv: Sequence[str] | None) -> int:
     for stream in (sys.stdout, sys.stderr):  # a path or name that is not UTF-8 is shown, not a crash
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
@@ -446,6 +460,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             needs = "admin" if getattr(args, "override", None) is not None else args.needs
             sign_in(context, needs or "staff")
+        collector.release()
         getattr(module, function)(context)
     except KioskError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
@@ -458,4 +473,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(script())

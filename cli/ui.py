@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from cli.commands import Context
 from cli.logs import journal, log_to
+from kiosk import collector
 from kiosk.paths import bundled_data
 from kiosk.presentation.i18n import translations
 
@@ -37,6 +38,7 @@ def launch(ctx: Context, command: str, log_name: str, build: Callable[[], Termin
     if ctx.args.web:
         serve_web(ctx, command)
         return
+    collector.hold()  # until the first frame (TerminalApp.on_mount)
     log_to(ctx.settings, log_name, journal())
     app = build()
     app.run()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from textual.app import App
 from textual.message_pump import MessagePump
 
+from kiosk import collector
 from kiosk.clock import Clock, SystemClock
 from kiosk.config import Settings
 from kiosk.errors import KioskError, StorageUnavailable
@@ -178,6 +179,7 @@ class TerminalApp(App[None]):
 
     def on_mount(self) -> None:
         self.set_interval(HOUSEKEEPING_SECONDS, self.housekeeping)
+        self.call_after_refresh(collector.release)  # held by the launcher until the first frame
 
     def _fatal_error(self) -> None:
         """An error no handler caught (Textual then ends the app with return code 1): its traceback
