@@ -31,7 +31,7 @@ import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ from harness.loopback import REASON_OF, FaultSchedule
 from kiosk.clock import FixedClock
 from kiosk.config import Settings
 from kiosk.domain.events import Kind
+from kiosk.domain.ratings import REASONS, RatingRefused, RatingSummary
 from kiosk.domain.tickets import Issued
 from kiosk.errors import BookingRefused, KioskError, SlotUnavailable
 from kiosk.follow import EventFollower
@@ -197,7 +198,12 @@ def _window(values: dict[str, Any], plan: Plan, window: str, seed: int, start: S
     service, clock = _open(values, plan)
     rng = random.Random(seed)
     others = sorted({d for w in plan.windows for d in service.catalogue.departments_of_window(w)})
+    reasons = [r.code for r in service.catalogue.pause_reason]
     served = no_shows = transfers = 0
+    rated: list[int] = []  # the scores given, as the visitors' phones give them
+    refused: dict[str, int] = defaultdict(int)  # a second rating, or one before the finish
+    tried: dict[str, int] = defaultdict(int)  # those tries, by the refusal each must get
+    pauses: list[tuple[str, float]] = []  # reason, day seconds
     start.wait(START_TIMEOUT)
     if clock is not None:
         clock.begin()
@@ -216,6 +222,9 @@ def _window(values: dict[str, Any], plan: Plan, window: str, seed: int, start: S
                 no_shows += 1
                 continue
             service.start(window=window)
+            if rng.random() < 0.05:  # a phone rating the visit before it is over
+                tried["not_served"] += 1
+                _rate(service, ticket.id, 5, rated, refused, rng)
             time.sleep(rng.uniform(*plan.service_minutes) * 60 * plan.scale)  # the visit, compressed
             if roll < 0.15:
                 target = rng.choice([d for d in others if d != ticket.department] or others)
@@ -224,9 +233,47 @@ def _window(values: dict[str, Any], plan: Plan, window: str, seed: int, start: S
             else:
                 service.finish(window=window)
                 served += 1
+                if rng.random() < 0.35:  # a third of the visitors rate, a few of them twice
+                    score = rng.choices([1, 2, 3, 4, 5], [1, 1, 2, 4, 4])[0]
+                    _rate(service, ticket.id, score, rated, refused, rng)
+                    if rng.random() < 0.2:
+                        tried["rated"] += 1
+                        _rate(service, ticket.id, score, rated, refused, rng)
+            if rng.random() < 0.04:
+                pauses.append(_pause(service, window, rng.choice(reasons), rng.uniform(3, 10), clock, plan))
         except KioskError:
             continue
-    return {"window": window, "served": served, "no_shows": no_shows, "transfers": transfers}
+    return {"window": window, "served": served, "no_shows": no_shows, "transfers": transfers,
+            "rated": rated, "ratings_refused": dict(refused), "ratings_tried": dict(tried),
+            "pauses": pauses}  # fmt: skip
+
+
+def _rate(
+    service: Any, ticket: int, score: int, rated: list[int], refused: dict[str, int], rng: random.Random
+) -> None:
+    """A visitor's phone rating `ticket`: noted in `rated` when taken, in `refused` by reason."""
+    reasons = rng.sample(list(REASONS), rng.randint(0, 2))
+    try:
+        service.rate(ticket, score, reasons, source="phone")
+        rated.append(score)
+    except RatingRefused as exc:
+        refused[exc.reason] += 1
+
+
+def _pause(
+    service: Any, window: str, reason: str, minutes: float, clock: DayClock | None, plan: Plan
+) -> tuple[str, float]:
+    """A break of about `minutes` day minutes at `window`: its reason and its length by the window's
+    own clock, from the moment the break was taken to the moment it ended."""
+    now = clock.now if clock is not None else (lambda: datetime.now(UTC))
+    service.pause_window(window, True, staff=f"clerk-{window}", reason=reason)
+    began = now()
+    try:
+        time.sleep(minutes * 60 * plan.scale)
+    finally:
+        ended = now()
+        service.pause_window(window, False, staff=f"clerk-{window}")
+    return reason, (ended - began).total_seconds()
 
 
 def _display(values: dict[str, Any], plan: Plan, start: StartSignal) -> list[int]:
@@ -567,6 +614,7 @@ def check(
         else round(stats.total.quoted_within_share, 3),
         "issue_rate_per_s": round(len(issued) / seconds, 1),
     }
+    report.update(check_ratings_and_pauses(service, plan, windows))
     if plan.day is None:  # a compressed real clock: waits are not in the minutes the quotes were
         for key in ("quote_error_day_minutes", "quoted_within_5_min_share"):
             report[key] = None
@@ -577,8 +625,57 @@ def check(
         and report["called_while_held"] == 0
         and report["display_saw_every_call"]
         and report["stats_agree"]
+        and report["ratings_agree"]
+        and report["pauses_agree"]
     )
     return report
+
+
+def check_ratings_and_pauses(service: Any, plan: Plan, windows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The visitors' ratings the windows' phones gave are the day's rating figures (count, mean, per
+    window), and every early or second rating was refused for its reason; each clerk's breaks, by
+    reason, are their staff time's pauses: at least as long as the clerk measured them and at most
+    a slack longer per break (the events are written just outside the clerk's own measure)."""
+    day = plan.day or service.today()
+    figures = service.ratings(day)
+    scores = [score for w in windows for score in w["rated"]]
+    refused: dict[str, int] = defaultdict(int)
+    tried: dict[str, int] = defaultdict(int)
+    for w in windows:
+        for reason, n in w["ratings_refused"].items():
+            refused[reason] += n
+        for reason, n in w["ratings_tried"].items():
+            tried[reason] += n
+    per_window = all(
+        figures.windows.get(w["window"], RatingSummary()).count == len(w["rated"]) for w in windows
+    )
+    ratings_agree = (
+        figures.total.count == len(scores)
+        and (not scores or abs((figures.total.mean or 0) - sum(scores) / len(scores)) < 1e-9)
+        and per_window
+        and dict(refused) == dict(tried)
+    )
+    slack = max(SLA_SLACK, timedelta(seconds=CLOCK_SKEW / plan.scale)).total_seconds()
+    times = {t.staff: t for t in service.staff_time(day)}
+    pauses_agree = True
+    for w in windows:
+        measured: dict[str, list[float]] = defaultdict(list)
+        for reason, seconds in w["pauses"]:
+            measured[reason].append(seconds)
+        kept = times.get(f"clerk-{w['window']}")
+        found = kept.pauses if kept is not None else {}
+        pauses_agree &= set(found) == set(measured) and all(
+            sum(lengths) - 1 <= found[reason] <= sum(lengths) + slack * len(lengths)
+            for reason, lengths in measured.items()
+        )
+    return {
+        "ratings": len(scores),
+        "ratings_mean": round(sum(scores) / len(scores), 2) if scores else None,
+        "ratings_refused": dict(sorted(refused.items())),
+        "ratings_agree": ratings_agree,
+        "pauses": sum(len(w["pauses"]) for w in windows),
+        "pauses_agree": pauses_agree,
+    }
 
 
 def main() -> int:

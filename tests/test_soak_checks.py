@@ -19,6 +19,7 @@ from bench.soak import Plan, check, check_bookings, check_printing
 from harness.loopback import LoopbackPrinter
 from kiosk.clock import FixedClock
 from kiosk.config import Settings
+from kiosk.domain.ratings import RatingRefused
 from kiosk.follow import EventFollower
 from kiosk.runtime import initialise, open_service
 from kiosk.service import QueueService
@@ -35,6 +36,8 @@ HOLDS = [
     "every_fault_kind_seen",
     "front_desk_sees_every_failed_ticket",
     "printed_only_if_received",
+    "ratings_agree",
+    "pauses_agree",
 ]
 ZERO = ["duplicate_numbers", "called_while_held"]
 
@@ -87,14 +90,22 @@ def day(tmp_path: Path, db_url: str) -> Iterator[Day]:
         prints[printer.submit(ticket).result(timeout=30).reason or "printed"] += 1
     printer.close()
     fake.close()
-    service.call_next("6")
-    service.start(window="6")
-    service.finish(window="6")
-    service.call_next("6")
-    service.no_show(window="6")
+    served = service.call_next("6", staff="clerk-6")
+    service.start(window="6", staff="clerk-6")
+    service.finish(window="6", staff="clerk-6")
+    service.rate(served.id, 4, ["staff_helpful"], source="phone")
+    with pytest.raises(RatingRefused):
+        service.rate(served.id, 5, source="phone")
+    service.pause_window("6", True, staff="clerk-6", reason="lunch")
+    service.pause_window("6", False, staff="clerk-6")
+    service.call_next("6", staff="clerk-6")
+    service.no_show(window="6", staff="clerk-6")
     service.call_next("9")
-    windows = [{"window": "6", "served": 1, "no_shows": 1, "transfers": 0}]
-    windows.append({"window": "9", "served": 0, "no_shows": 0, "transfers": 0})
+    ratings = {"rated": [4], "ratings_refused": {"rated": 1}, "ratings_tried": {"rated": 1}}
+    windows = [{"window": "6", "served": 1, "no_shows": 1, "transfers": 0, **ratings,
+                "pauses": [("lunch", 0.0)]}]  # fmt: skip
+    nothing = {"rated": [], "ratings_refused": {}, "ratings_tried": {}, "pauses": []}
+    windows.append({"window": "9", "served": 0, "no_shows": 0, "transfers": 0, **nothing})
     display = [e.id for e in EventFollower(service, after=0).poll() if e.kind == "called"]
     yield Day(settings, service, issued, dict(prints), fake.completed, windows=windows, display=display)
     service.db.dispose()
@@ -173,6 +184,23 @@ def test_a_failed_ticket_the_front_desk_does_not_see(day: Day) -> None:
         lambda conn: conn.execute(text("UPDATE events SET day = '2000-01-03' WHERE kind = 'print_failed'"))
     )
     assert failing(day.grade()) == {"front_desk_sees_every_failed_ticket"}
+
+
+def test_a_rating_the_figures_lost(day: Day) -> None:
+    day.sql(lambda conn: conn.execute(text("DELETE FROM events WHERE kind = 'rated'")))
+    assert failing(day.grade()) == {"ratings_agree"}
+
+
+def test_a_second_rating_taken(day: Day) -> None:
+    day.windows[0]["ratings_refused"] = {}  # the phone's second rating went through
+    assert failing(day.grade()) == {"ratings_agree"}
+
+
+def test_a_break_kept_shorter_than_it_was_or_for_another_reason(day: Day) -> None:
+    day.windows[0]["pauses"] = [("lunch", 600.0)]  # the clerk was away ten minutes
+    assert failing(day.grade()) == {"pauses_agree"}
+    day.windows[0]["pauses"] = [("training", 0.0)]
+    assert failing(day.grade()) == {"pauses_agree"}
 
 
 def test_a_call_the_display_missed(day: Day) -> None:
