@@ -26,7 +26,7 @@ from kiosk.domain.tickets import (
     rank_of,
     ticket_code,
 )  # fmt: skip
-from kiosk.errors import KioskError, NotFound, StorageUnavailable, quoted
+from kiosk.errors import KioskError, NotFound, ScanRefused, StorageUnavailable, quoted
 from kiosk.queue import sql
 from kiosk.security import signing
 from kiosk.storage.db import Database
@@ -250,6 +250,17 @@ class QueueCore:
         )
         record(s, Kind.ISSUED, payload, now, ticket=ticket, staff=staff)
         return NewTicket(ticket, ahead, minutes)
+
+    def _by_token(self, s: Session, text: str) -> Ticket:
+        """The ticket of today a scanned QR or ticket URL names; ScanRefused ("malformed", "forged",
+        "other_day", "unknown") otherwise."""
+        payload = signing.verify(self.secret, text)
+        if payload.day != self.today():
+            raise ScanRefused(f"this ticket is from {payload.day:%d.%m.%Y}, not from today", "other_day")
+        ticket = s.get(Ticket, payload.ticket_id)
+        if ticket is None or ticket.code != payload.code or ticket.day != payload.day:
+            raise ScanRefused("no such ticket was issued here today", "unknown")
+        return ticket
 
     def _load(self, s: Session, ref: TicketRef, day: date | None = None, lock: bool = True) -> Ticket:
         query = select(Ticket)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,29 +35,44 @@ class Ratings(QueueCore):
         staff: str | None = None,
     ) -> tuple[TicketView, Rating]:
         """Record the visitor's rating of a ticket served today: once, and only after its finish.
-        `source`: "phone", or "cli" for a paper rating (`staff`: who recorded it). RatingRefused
+        `source`: "phone", "kiosk" (a ticket scanned at the lobby kiosk or by the exit), or "cli" for a
+        paper rating (`staff`: who recorded it). RatingRefused
         ("not_served", "rated", "other_day") or KioskError (a bad score or reason) otherwise."""
         score, given = checked(score, reasons)
         now = self.now()
         with self.db.write() as s:
             ticket = self._load(s, ref)  # locked: a second rating at the same moment waits here
-            if ticket.day != self.local(now).date():
-                raise RatingRefused(
-                    f"{ticket.code} is from {ticket.day:%d.%m.%Y}: a ticket is rated on its own day only",
-                    "other_day",
-                )
-            served = self._served(s, ticket)
-            if served.rated:
-                raise RatingRefused(f"{ticket.code} was rated already: one rating a ticket", "rated")
-            if ticket.state != State.DONE or not served.finished:
-                state = ticket.state.replace("_", " ")
-                raise RatingRefused(f"{ticket.code} is {state}: it is rated once served", "not_served")
+            served = self._rateable(s, ticket, now)
             payload = Rated(score, given, source, window=served.window, served_by=served.staff)
             record(s, Kind.RATED, payload, now, ticket=ticket, window=served.window, staff=staff)
             view = self._view(ticket)
         window, member = served.window, served.staff
         rating = Rating(view.id, now, view.department, window, member, score, tuple(given), source)
         return view, rating
+
+    def rating_open(self, scanned: str) -> TicketView:
+        """The ticket a scanned QR (or ticket URL) names, if it may be rated now: served today and
+        not rated yet (the lobby kiosk asks before it shows the faces). ScanRefused when the code is
+        no ticket of today here; RatingRefused ("not_served", "rated") as `rate` would refuse it."""
+        with self.db.read() as s:
+            ticket = self._by_token(s, scanned)
+            self._rateable(s, ticket, self.now())
+            return self._view(ticket)
+
+    def _rateable(self, s: Session, ticket: Ticket, now: datetime) -> Served:
+        """Who served `ticket`, if it may be rated at `now`; RatingRefused why not otherwise."""
+        if ticket.day != self.local(now).date():
+            raise RatingRefused(
+                f"{ticket.code} is from {ticket.day:%d.%m.%Y}: a ticket is rated on its own day only",
+                "other_day",
+            )
+        served = self._served(s, ticket)
+        if served.rated:
+            raise RatingRefused(f"{ticket.code} was rated already: one rating a ticket", "rated")
+        if ticket.state != State.DONE or not served.finished:
+            state = ticket.state.replace("_", " ")
+            raise RatingRefused(f"{ticket.code} is {state}: it is rated once served", "not_served")
+        return served
 
     def _served(self, s: Session, ticket: Ticket) -> Served:
         """Who served the ticket (its finish's window and member, else its last start's) and whether

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from kiosk.domain.events import CALLS, Kind
 from kiosk.domain.tickets import BookingState, EventView, State, TicketStatus, TicketView
@@ -16,7 +15,6 @@ from kiosk.errors import KioskError, ScanRefused
 from kiosk.queue import sql
 from kiosk.queue.base import QueueCore, TicketRef, event_view
 from kiosk.queue.machine import FINAL_STATES
-from kiosk.security import signing
 from kiosk.storage.models import Booking, Event, Ticket
 
 if TYPE_CHECKING:  # the statistics are imported when asked for: a ticket issued never needs them
@@ -157,15 +155,6 @@ class Reads(QueueCore):
         ("malformed", "forged", "other_day", "unknown") otherwise. The phone's page and the API use it."""
         with self.db.read() as s:
             return self._view(self._by_token(s, token))
-
-    def _by_token(self, s: Session, text: str) -> Ticket:
-        payload = signing.verify(self.secret, text)
-        if payload.day != self.today():
-            raise ScanRefused(f"this ticket is from {payload.day:%d.%m.%Y}, not from today", "other_day")
-        ticket = s.get(Ticket, payload.ticket_id)
-        if ticket is None or ticket.code != payload.code or ticket.day != payload.day:
-            raise ScanRefused("no such ticket was issued here today", "unknown")
-        return ticket
 
     # The event log --------------------------------------------------------------------------
 

@@ -41,6 +41,7 @@ from screens.lobby.idle import IdleClock
 from screens.lobby.language import LanguageScreen
 from screens.lobby.messages import PrintDone
 from screens.lobby.need import NeedScreen, ServiceScreen
+from screens.lobby.rating import VisitRatings
 from screens.lobby.scan import ScanReader
 from screens.lobby.ticket import TicketScreen
 
@@ -91,6 +92,7 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
         self.reset_at: float | None = None
         self.guide = Guide(self)
         self.checkins = CheckIns(self)
+        self.ratings = VisitRatings(self)
         self.idle = IdleClock(self)
         self.exit_pin = ExitPin(self)
         self.scan = ScanReader()
@@ -149,6 +151,9 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
         have pressed its first button: a walk-in ticket, over a too-early answer)."""
         while isinstance(self.screen, Dialog):
             self.pop_screen()
+        if ":" in code:  # a ticket's QR: its visit rated (`screens.lobby.rating`)
+            self.ratings.scanned(code)
+            return
         screen = self.screen
         if isinstance(screen, CheckInScreen):  # a second scan, after a refusal
             screen.code = code

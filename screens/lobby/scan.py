@@ -8,10 +8,15 @@ only be typed (no choice has a letter key), so from the first letter the keys ar
 code of digits alone is known by its speed: six code characters each within `SCAN_GAP` seconds of
 the last, then Enter as fast. Digits typed before the first letter have moved the focus only (a
 digit picks, Enter takes), so nothing was chosen by them.
+
+A ticket's QR scanned here (`K1:...`, or its URL when phones follow tickets) is a visitor who wants to
+rate the visit (`screens.lobby.rating`): it begins with a letter, and from its colon on every
+character is taken as it comes, to Enter.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from kiosk.domain.codes import CODE_LENGTH, code_character
@@ -21,23 +26,43 @@ TYPED_PAUSE = 1.5  # letters typed (a keyboard), then nothing for this long: che
 ENTER_KEYS = frozenset({"enter", "ctrl+j"})
 
 
+TICKET_START = re.compile(r"K\d{0,2}:?|H(T(T(PS?:?)?)?)?", re.IGNORECASE)  # K1:..., HTTP(S)://...
+
+
+def ticket_text(text: str) -> bool:
+    """Whether `text` is, or may still become, a ticket's QR text (not a booking code)."""
+    return ":" in text or TICKET_START.fullmatch(text) is not None
+
+
 @dataclass
 class ScanReader:
     """The code characters typed outside the check-in screen, with when they came."""
 
     typed: list[tuple[str, float]] = field(default_factory=list)
     reading: bool = False  # a letter came: every key is the reader's until Enter or a pause
+    text: str = ""  # every character since the first letter, as typed: a ticket's QR (`ticket_text`)
 
     def key(self, key: str, character: str | None, now: float) -> tuple[bool, str | None]:
-        """One key: (whether the reader takes it, the code read when it ends a scan)."""
+        """One key: (whether the reader takes it, the code read when it ends a scan): a booking
+        code, or a ticket's QR text whole (K1:... or its URL: it holds a colon, no booking code does)."""
         found = code_character(character) if character else None
+        if self.reading and character and character.isprintable() and ticket_text(self.text + character):
+            self.text += character  # a ticket's QR, so far: the scanner types it all
+            if ":" in self.text or found is None:
+                return True, None
         if found is not None:
             if self.typed and now - self.typed[-1][1] > (TYPED_PAUSE if self.reading else SCAN_GAP):
                 self.reset()
+            if not self.reading and found.isalpha():
+                self.text = character or ""
             self.typed.append((found, now))
             self.reading = self.reading or found.isalpha()
             return self.reading, None
         if key in ENTER_KEYS:
+            if ":" in self.text:
+                text = self.text
+                self.reset()
+                return True, text
             code = self.code() if self.reading or self.fast(now) else None
             self.reset()
             return code is not None, code
@@ -69,3 +94,4 @@ class ScanReader:
     def reset(self) -> None:
         self.typed.clear()
         self.reading = False
+        self.text = ""

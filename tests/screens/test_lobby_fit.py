@@ -23,6 +23,7 @@ from screens.lobby.checkin import CheckInScreen
 from screens.lobby.dialogs import IdleScreen, NoticeScreen, OfferScreen
 from screens.lobby.language import LanguageScreen
 from screens.lobby.need import NeedScreen, ServiceScreen
+from screens.lobby.rating import RatingDialog
 from screens.lobby.ticket import TicketScreen
 from tests.screens.conftest import Centre, tap
 from tests.screens.english import english_on_screen
@@ -146,6 +147,28 @@ async def checkin_early(pilot: Pilot[None], centre: Centre, lang: str) -> None:
     await until(pilot, lambda: isinstance(pilot.app.screen, OfferScreen))
 
 
+async def rating(pilot: Pilot[None], centre: Centre, lang: str, large: bool = False) -> None:
+    """A ticket in `lang` served, its QR scanned: the faces (checked here), then the reasons of a low
+    score, the longest list (checked by the walk)."""
+    service = centre.service
+    if large:
+        await need_large(pilot, centre, lang)
+    issued = service.issue("pension-new", language=lang)
+    assert service.call_next("6").id == issued.ticket.id
+    service.start(window="6")
+    service.finish(window="6")
+    await pilot.press(*issued.qr, "enter")
+    await shown(pilot, RatingDialog, "#face-1")
+    await pilot.pause(0.1)
+    assert_fits(pilot, skip=pictures, context=f"rating faces in {lang}, larger text {large}")
+    await tap(pilot, "#face-2")
+    await shown(pilot, RatingDialog, "#send")
+
+
+async def rating_large(pilot: Pilot[None], centre: Centre, lang: str) -> None:
+    await rating(pilot, centre, lang, large=True)
+
+
 async def first(pilot: Pilot[None], centre: Centre, lang: str) -> None:
     """The language screen (the same in every language): checked once."""
 
@@ -168,6 +191,8 @@ WALKS: dict[str, tuple[Walk, bool]] = {  # the walk, and whether it runs once on
     "staff-pin": (staff_pin, True),
     "checkin": (checkin, False),
     "checkin-early": (checkin_early, False),
+    "rating": (rating, False),
+    "rating-large": (rating_large, False),
 }
 
 
