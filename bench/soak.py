@@ -39,6 +39,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from bench.soak_alerts import check_alerts, desk
 from harness.loadgen import START_TIMEOUT, StartSignal, run_together
 from harness.loopback import REASON_OF, FaultSchedule
 from kiosk.clock import FixedClock
@@ -291,11 +292,15 @@ def _display(values: dict[str, Any], plan: Plan, start: StartSignal) -> list[int
 
 
 def _terminal(kind: str, values: dict[str, Any], plan: Plan, index: int, start: StartSignal) -> Any:
-    """One terminal process of the day: kiosk `index`, window `plan.windows[index]` or the display."""
+    """One terminal process of the day: kiosk `index`, window `plan.windows[index]`, the display, or
+    the front desk watching the alerts (a day on the day clock only)."""
     if kind == "kiosk":
         return _kiosk(values, plan, 100 + index, start, index)
     if kind == "window":
         return _window(values, plan, plan.windows[index], 200 + index, start)
+    if kind == "desk":
+        assert plan.day is not None
+        return desk(values, plan, DayClock(plan.day, Settings(**values).zone, plan.scale), start)
     return _display(values, plan, start)
 
 
@@ -351,6 +356,8 @@ def run(values: dict[str, Any], plan: Plan) -> dict[str, Any]:
     jobs = [("kiosk", values, plan, i) for i in range(plan.kiosks)]
     jobs += [("window", values, plan, i) for i in range(len(plan.windows))]
     jobs.append(("display", values, plan, 0))
+    if plan.day is not None:  # the alerts' minutes are the day's
+        jobs.append(("desk", values, plan, 0))
     try:  # the day begins when every terminal is up
         results, seconds = run_together(
             _terminal, jobs, plan.seconds + 120, faults.start if faults is not None else None
@@ -358,7 +365,12 @@ def run(values: dict[str, Any], plan: Plan) -> dict[str, Any]:
     finally:
         if faults is not None:
             faults.stop()
-    kiosks, windows, display = results[: plan.kiosks], results[plan.kiosks : -1], results[-1]
+    kiosks, rest = results[: plan.kiosks], results[plan.kiosks :]
+    windows, display, watched = (
+        rest[: len(plan.windows)],
+        rest[len(plan.windows)],
+        rest[len(plan.windows) + 1 :],
+    )
     issued = [ticket for kiosk in kiosks for ticket in kiosk["issued"]]
     prints: dict[str, int] = defaultdict(int)
     for kiosk in kiosks:
@@ -373,6 +385,9 @@ def run(values: dict[str, Any], plan: Plan) -> dict[str, Any]:
                 refused[reason] += count
         report.update(check_bookings(settings, plan, issued, checked_in, dict(refused)))
         report["ok"] = report["ok"] and report["bookings_ok"]
+    if watched:
+        report.update(alerts_report(settings, plan, watched[0]))
+        report["ok"] = report["ok"] and (report["alerts_ok"] or not report["alerts_judged"])
     if faults is not None:
         report["fault_seed"] = seed
         report.update(
@@ -452,6 +467,18 @@ def _closing(settings: Settings, plan: Plan) -> Any:
 
 SLA_SLACK = timedelta(minutes=1)  # the terminals' clocks start a few day seconds apart...
 CLOCK_SKEW = 0.2  # ...or, on a short day under load, up to this many real seconds apart
+
+
+def alerts_report(settings: Settings, plan: Plan, seen: dict[str, Any]) -> dict[str, Any]:
+    """The front desk's alerts through the day against the waits (`bench.soak_alerts`)."""
+    service = _closing(settings, plan)
+    with service.db.read() as s:
+        tickets = {int(t.id): t for t in s.scalars(select(Ticket))}
+        events = s.scalars(select(Event).where(Event.ticket_id.is_not(None)).order_by(Event.id)).all()
+    slack = max(SLA_SLACK, timedelta(seconds=CLOCK_SKEW / plan.scale))
+    report = check_alerts(service, plan, list(events), tickets, seen, slack)
+    service.db.dispose()
+    return report
 
 
 def check_bookings(

@@ -7,15 +7,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import Connection
 
 from bench.soak import Plan, check, check_bookings, check_printing
+from bench.soak_alerts import check_alerts
 from harness.loopback import LoopbackPrinter
 from kiosk.clock import FixedClock
 from kiosk.config import Settings
@@ -23,6 +24,7 @@ from kiosk.domain.ratings import RatingRefused
 from kiosk.follow import EventFollower
 from kiosk.runtime import initialise, open_service
 from kiosk.service import QueueService
+from kiosk.storage.models import Event, Ticket
 from printer.printing import TicketPrinter
 from tests.conftest import MONDAY_10, make_settings
 
@@ -330,3 +332,33 @@ def test_two_booked_in_a_row_while_a_walk_in_waits_past_the_sla(booked_day: Book
     report = booked_day.grade()
     assert booking_failures(report) == {"booked_after_booked_while_walk_ins_past_sla"}
     assert report["booked_after_booked_calls"] == 1
+
+
+def test_the_alerts_check_wants_each_breach_warned_of_and_each_alert_gone_after_the_call(
+    service: QueueService, clock: FixedClock
+) -> None:
+    """Two walk-ins at 10:00: one called at 10:05 (no breach), one at 10:30 (waited past the
+    15-minute target); the desk saw its alert from 10:10 until the call."""
+    early, late = (service.issue("pension-new").ticket for _ in range(2))
+    clock.set(MONDAY_10 + timedelta(minutes=5))
+    assert service.call_next("6").id == early.id
+    service.no_show(window="6")
+    clock.set(MONDAY_10 + timedelta(minutes=30))
+    assert service.call_next("6").id == late.id
+    with service.db.read() as s:
+        tickets = {int(t.id): t for t in s.scalars(select(Ticket))}
+        events = list(s.scalars(select(Event).where(Event.ticket_id.is_not(None)).order_by(Event.id)))
+    plan = Plan(seconds=600, kiosks=1, windows=["6"], visitors=2)  # a long enough day to be judged
+    at = {minute: MONDAY_10 + timedelta(minutes=minute) for minute in (10, 11, 30, 60)}
+    key = (late.id, late.department)
+
+    def judged(tickets_seen: dict[tuple[int, str], tuple[datetime, datetime]]) -> dict[str, Any]:
+        seen = {"tickets": tickets_seen, "lines": {"pensions": [at[11]]}, "until": at[60]}
+        return check_alerts(service, plan, events, tickets, seen, timedelta(minutes=1))
+
+    report = judged({key: (at[10], at[30])})
+    assert report["alerts_judged"] and report["alerts_ok"], report
+    assert (report["alerts_breaches"], report["line_forecast_before_breach_share"]) == (1, 1.0)
+    assert not judged({})["alerts_ok"]  # never warned of
+    assert not judged({key: (at[30], at[30])})["alerts_ok"]  # seen only at the call, after the breach
+    assert judged({key: (at[10], at[60])})["alerts_left_after_the_call"] == 1
