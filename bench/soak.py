@@ -204,7 +204,7 @@ def _window(values: dict[str, Any], plan: Plan, window: str, seed: int, start: S
     rated: list[int] = []  # the scores given, as the visitors' phones give them
     refused: dict[str, int] = defaultdict(int)  # a second rating, or one before the finish
     tried: dict[str, int] = defaultdict(int)  # those tries, by the refusal each must get
-    pauses: list[tuple[str, float]] = []  # reason, day seconds
+    pauses: list[tuple[str, datetime, datetime]] = []  # reason, from, to (the window's clock)
     start.wait(START_TIMEOUT)
     if clock is not None:
         clock.begin()
@@ -263,9 +263,9 @@ def _rate(
 
 def _pause(
     service: Any, window: str, reason: str, minutes: float, clock: DayClock | None, plan: Plan
-) -> tuple[str, float]:
-    """A break of about `minutes` day minutes at `window`: its reason and its length by the window's
-    own clock, from the moment the break was taken to the moment it ended."""
+) -> tuple[str, datetime, datetime]:
+    """A break of about `minutes` day minutes at `window`: its reason, and when it began and ended by
+    the window's own clock, from the moment the break was taken to the moment it ended."""
     now = clock.now if clock is not None else (lambda: datetime.now(UTC))
     service.pause_window(window, True, staff=f"clerk-{window}", reason=reason)
     began = now()
@@ -274,7 +274,7 @@ def _pause(
     finally:
         ended = now()
         service.pause_window(window, False, staff=f"clerk-{window}")
-    return reason, (ended - began).total_seconds()
+    return reason, began, ended
 
 
 def _display(values: dict[str, Any], plan: Plan, start: StartSignal) -> list[int]:
@@ -684,11 +684,12 @@ def check_ratings_and_pauses(service: Any, plan: Plan, windows: list[dict[str, A
     )
     slack = max(SLA_SLACK, timedelta(seconds=CLOCK_SKEW / plan.scale)).total_seconds()
     times = {t.staff: t for t in service.staff_time(day)}
+    end = service.now()  # the day's end as the staff time takes it (the check's clock: 20:00)
     pauses_agree = True
     for w in windows:
         measured: dict[str, list[float]] = defaultdict(list)
-        for reason, seconds in w["pauses"]:
-            measured[reason].append(seconds)
+        for reason, began, ended in w["pauses"]:  # a break past the day's end counts to its end
+            measured[reason].append(max(0.0, (min(ended, end) - began).total_seconds()))
         kept = times.get(f"clerk-{w['window']}")
         found = kept.pauses if kept is not None else {}
         pauses_agree &= set(found) == set(measured) and all(

@@ -91,6 +91,7 @@ class LoopbackPrinter:
             self.connections.append(record)
         pending = b""
         received = 0
+        answering: str | None = None  # the mode of the connection's status answers, fixed at its first
         try:
             if self.mode == "hang":
                 self._served("hang")
@@ -114,10 +115,11 @@ class LoopbackPrinter:
                         with self._count_lock:
                             self.completed += 1
                     elif command.name == "status":
-                        mode = self.mode
-                        if mode in STATUS and mode != "ok":
-                            self._served(mode)
-                        conn.sendall(bytes([STATUS.get(mode, STATUS["ok"])[command.arg]]))
+                        if answering is None:  # one printer state for all of a job's questions
+                            answering = self.mode
+                            if answering in STATUS and answering != "ok":
+                                self._served(answering)
+                        conn.sendall(bytes([STATUS.get(answering, STATUS["ok"])[command.arg]]))
         except OSError:
             return
         finally:

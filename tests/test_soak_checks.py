@@ -99,13 +99,14 @@ def day(tmp_path: Path, db_url: str) -> Iterator[Day]:
     with pytest.raises(RatingRefused):
         service.rate(served.id, 5, source="phone")
     service.pause_window("6", True, staff="clerk-6", reason="lunch")
+    away = service.now()  # the clerk's own measure of the break: from after it began to before it ended
     service.pause_window("6", False, staff="clerk-6")
     service.call_next("6", staff="clerk-6")
     service.no_show(window="6", staff="clerk-6")
     service.call_next("9")
     ratings = {"rated": [4], "ratings_refused": {"rated": 1}, "ratings_tried": {"rated": 1}}
     windows = [{"window": "6", "served": 1, "no_shows": 1, "transfers": 0, **ratings,
-                "pauses": [("lunch", 0.0)]}]  # fmt: skip
+                "pauses": [("lunch", away, away)]}]  # fmt: skip
     nothing = {"rated": [], "ratings_refused": {}, "ratings_tried": {}, "pauses": []}
     windows.append({"window": "9", "served": 0, "no_shows": 0, "transfers": 0, **nothing})
     display = [e.id for e in EventFollower(service, after=0).poll() if e.kind == "called"]
@@ -199,9 +200,10 @@ def test_a_second_rating_taken(day: Day) -> None:
 
 
 def test_a_break_kept_shorter_than_it_was_or_for_another_reason(day: Day) -> None:
-    day.windows[0]["pauses"] = [("lunch", 600.0)]  # the clerk was away ten minutes
+    away = day.windows[0]["pauses"][0][1]
+    day.windows[0]["pauses"] = [("lunch", away - timedelta(minutes=10), away)]  # away ten minutes
     assert failing(day.grade()) == {"pauses_agree"}
-    day.windows[0]["pauses"] = [("training", 0.0)]
+    day.windows[0]["pauses"] = [("training", away, away)]
     assert failing(day.grade()) == {"pauses_agree"}
 
 
