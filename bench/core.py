@@ -55,6 +55,9 @@ class Sizes:
 
 FULL = Sizes(sequential=500, processes=8, per_process=250, waiting=10_000, cycles=200)
 QUICK = Sizes(sequential=100, processes=8, per_process=40, waiting=10_000, cycles=50)
+# The test suite's run (`--quick` with KIOSK_BENCH_SMOKE=1): every figure, at a fraction of the sizes.
+SMOKE = Sizes(sequential=20, processes=4, per_process=10, waiting=500, cycles=10)
+SMOKE_ENV = "KIOSK_BENCH_SMOKE"
 
 
 def _progress(text: str) -> None:
@@ -203,7 +206,8 @@ def scratch_database(server: str) -> Iterator[str]:
 
 
 def run(quick: bool, pg_option: str | None) -> dict[str, Any]:
-    sizes = QUICK if quick else FULL
+    smoke = quick and os.environ.get(SMOKE_ENV) == "1"
+    sizes = SMOKE if smoke else QUICK if quick else FULL
     report: dict[str, Any] = {
         "quick": quick,
         "sizes": asdict(sizes),
@@ -214,7 +218,7 @@ def run(quick: bool, pg_option: str | None) -> dict[str, Any]:
         "goals": GOALS,
     }
     server, note = pg_server(pg_option)
-    booked_line = 2000 if quick else sizes.waiting  # walk-ins in the line of the booked figure
+    booked_line = min(2000, sizes.waiting) if quick else sizes.waiting  # walk-ins before the booked
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
         report["sqlite"] = measure("sqlite", f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", Path(tmp), sizes)
     _progress(f"sqlite: call-next with booked visitors and the guard on, {booked_line} waiting")
@@ -233,15 +237,17 @@ def run(quick: bool, pg_option: str | None) -> dict[str, Any]:
         report["printing"] = measure_printing(Path(tmp), sizes.sequential)
     _progress("lobby kiosk: first frame, tap to print job")
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
-        report["lobby"] = measure_lobby(Path(tmp), 10 if quick else 50)
+        report["lobby"] = measure_lobby(Path(tmp), 3 if smoke else 10 if quick else 50)
     _progress("lobby display: call to display across processes, idle CPU")
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
-        report["display"] = measure_display(Path(tmp), 5 if quick else 30, 3.0 if quick else 10.0)
-    _progress("front desk: open over 5,000 tickets, apply one change")
+        calls, idle = (2, 1.0) if smoke else (5, 3.0) if quick else (30, 10.0)
+        report["display"] = measure_display(Path(tmp), calls, idle)
+    desk_tickets = 500 if smoke else 5000
+    _progress(f"front desk: open over {desk_tickets:,} tickets, apply one change")
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
         settings = Settings(data_dir=Path(tmp), open_around_the_clock=True, speech=False)
         initialise(settings)
-        report["admin"] = admin_figures(settings, 5000, 5 if quick else 20)
+        report["admin"] = admin_figures(settings, desk_tickets, 2 if smoke else 5 if quick else 20)
     _progress(f"cold start: `kiosk --help` and `kiosk issue` {COLD_RUNS} times")
     report["cold_start_help_ms"] = cold_start()
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:

@@ -1,4 +1,5 @@
-"""Smoke test of `kiosk bench --quick --json` on SQLite: it runs and reports every figure (no timing goal)."""
+"""Smoke test of `kiosk bench --quick --json` on SQLite, at the smoke sizes (`bench.core.SMOKE`): it
+runs and reports every figure (no timing goal)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
 from bench.compare import compare
+from bench.core import SMOKE, SMOKE_ENV
 from harness import loadgen
 from kiosk.service import QueueService
 
@@ -35,7 +38,7 @@ SQLITE_FIGURES = [
 
 @pytest.mark.slow
 def test_quick_bench_reports_every_figure_as_json(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "KIOSK_BENCH_PG_URL"}
+    env = {k: v for k, v in os.environ.items() if k != "KIOSK_BENCH_PG_URL"} | {SMOKE_ENV: "1"}
     done = subprocess.run(
         [sys.executable, "-m", "cli", "bench", "--quick", "--json", "--pg", "none"],
         capture_output=True,
@@ -52,9 +55,9 @@ def test_quick_bench_reports_every_figure_as_json(tmp_path: Path) -> None:
     sqlite = report["sqlite"]
     for key in SQLITE_FIGURES:
         assert isinstance(sqlite[key], (int, float)) and sqlite[key] > 0, key
-    assert sqlite["waiting"] == 10_000
-    assert sqlite["concurrent_processes"] == 8
-    assert sqlite["concurrent_tickets"] == 8 * 40
+    assert report["sizes"] == asdict(SMOKE) and sqlite["waiting"] == SMOKE.waiting
+    assert sqlite["concurrent_processes"] == SMOKE.processes
+    assert sqlite["concurrent_tickets"] == SMOKE.processes * SMOKE.per_process
     # the guard alternates: booked visitors get some of the calls, never all (6 checked in)
     assert 0 < sqlite["booked_calls"] <= 6 < sqlite["call_next_count"]
     assert report["cold_start_help_ms"] > 0
@@ -66,7 +69,7 @@ def test_quick_bench_reports_every_figure_as_json(tmp_path: Path) -> None:
     assert 0 < printing["issue_to_job_saving_p50_ms"] < printing["issue_to_job_p50_ms"]
     assert printing["issue_to_job_p50_ms"] <= printing["issue_to_job_p95_ms"]
     lobby = report["lobby"]
-    assert lobby["taps"] == 10 and 0 < lobby["tap_to_print_p50_ms"] <= lobby["tap_to_print_p95_ms"]
+    assert lobby["taps"] == 3 and 0 < lobby["tap_to_print_p50_ms"] <= lobby["tap_to_print_p95_ms"]
     assert lobby["lobby_first_frame_s"] > 0
     assert set(report["goals"]) == {"issue_p50_ms", "call_next_p50_ms", "pg_issue_throughput_per_s"}
     assert report["machine"] and re.fullmatch(r"[0-9a-f]{12}(\+changes)?", report["commit"])
@@ -77,7 +80,7 @@ def test_quick_bench_reports_every_figure_as_json(tmp_path: Path) -> None:
     assert table.startswith(f"Measured by `kiosk bench` (quick run on {report['machine']}")
     assert f"commit {report['commit']}" in table.splitlines()[0]
     assert "| figure | SQLite | goal |" in table
-    assert f"| call-next p50 (10,000 waiting) | {sqlite['call_next_p50_ms']:.2f} ms |" in table
+    assert f"| call-next p50 ({SMOKE.waiting:,} waiting) | {sqlite['call_next_p50_ms']:.2f} ms |" in table
     assert "| lobby kiosk: first frame |" in table
     same = bench("--from", str(saved), "--compare", str(saved))
     assert "sqlite.issue_p50_ms" in same and "SLOWER" not in same

@@ -148,7 +148,9 @@ class VisitRatings:
         self.app.push_screen(dialog, lambda choice: self._chosen(found.id, choice))
 
     def _chosen(self, ticket: int, choice: Choice | None) -> None:
-        if choice is None:
+        if choice is None:  # left with Escape: nothing recorded, and no visitor's language kept
+            if len(self.app.screen_stack) == 1:
+                self.app.start_over(keep_guide=True)
             return
         score, reasons = choice
         self.app.run_db(

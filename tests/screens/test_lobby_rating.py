@@ -106,6 +106,7 @@ async def test_a_ticket_not_served_yet_one_of_another_centre_or_back_out_records
         assert shown_reasons == [f"reason-{code}" for code in GOOD_REASONS]  # what went well
         await pilot.press("escape")  # the visitor walks away from it: nothing is recorded
         await until(pilot, lambda: not isinstance(pilot.app.screen, RatingDialog))
+        assert not app.lang_chosen and app.lang == centre.settings.languages[0]  # the ticket's is gone
     assert centre.service.ratings().total.count == 0
 
 
