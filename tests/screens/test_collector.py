@@ -7,16 +7,9 @@ from __future__ import annotations
 import gc
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from cli import main
-from kiosk import collector
-from screens.lobby.app import create_app
-from tests.screens.conftest import Centre
-from tests.screens.test_lobby import until
 
 WATCH = """
 import gc, sys
@@ -41,24 +34,3 @@ def test_main_leaves_the_callers_collector_alone(centre_toml: Path) -> None:
     frozen = gc.get_freeze_count()
     assert main(["--config", str(centre_toml), "catalogue"]) == 0
     assert gc.isenabled() and gc.get_freeze_count() == frozen
-
-
-@pytest.fixture
-def held() -> Iterator[None]:
-    """The collector held as the launcher holds it in the `kiosk` process; restored after."""
-    collector._State.ours = True
-    collector.hold()
-    try:
-        yield
-    finally:
-        collector._State.ours = collector._State.held = False
-        gc.unfreeze()
-        gc.enable()
-
-
-async def test_a_terminal_collects_again_after_its_first_frame(centre: Centre, held: None) -> None:
-    assert not gc.isenabled()
-    app = create_app(centre.settings, centre.service)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, gc.isenabled)
-        assert gc.get_freeze_count() > 0
