@@ -4,11 +4,16 @@ lines that will pass it), for a script or a monitoring system."""
 from __future__ import annotations
 
 from cli import render
-from cli.commands import Context
+from cli.context import Context
+from cli.options import Command, Parser
 from kiosk.domain.languages import LANGUAGES
 from kiosk.errors import KioskError, quoted
 from kiosk.presentation.alert_words import alert_action, alert_reason
 from kiosk.presentation.i18n import translations
+
+
+def alerts_arguments(p: Parser) -> None:
+    p.add_argument("--lang", default="en", help="language of the words (default en)")
 
 
 def cmd_alerts(ctx: Context) -> None:
@@ -41,3 +46,6 @@ def cmd_alerts(ctx: Context) -> None:
     for row in rows:
         action = f"  -> {row['action']}" if row["action"] else ""
         print(f"{row['kind']:9} {row['reason']}{action}")
+
+
+COMMANDS = {"alerts": Command(cmd_alerts, alerts_arguments)}

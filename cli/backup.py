@@ -7,8 +7,15 @@ import sys
 from pathlib import Path
 
 from cli import render
-from cli.commands import Context
+from cli.context import Context
+from cli.options import Command, Parser
 from kiosk.errors import KioskError
+
+
+def backup_arguments(p: Parser) -> None:
+    p.add_argument(
+        "--to", metavar="DIR", help="folder to write to (default: backup_dir, else DATA_DIR/backups)"
+    )
 
 
 def cmd_backup(ctx: Context) -> None:
@@ -32,6 +39,11 @@ def cmd_backup(ctx: Context) -> None:
     print(f"  holds {', '.join(report.files)}; mode 0600")
     for path in report.pruned:
         print(f"  deleted the older {path.name} (backup_keep = {ctx.settings.backup_keep})")
+
+
+def restore_arguments(p: Parser) -> None:
+    p.add_argument("file", metavar="FILE", help="a kiosk-backup-*.tar.gz file")
+    p.add_argument("--yes", action="store_true", help="do not ask (a script, or no terminal)")
 
 
 def cmd_restore(ctx: Context) -> None:
@@ -86,3 +98,9 @@ def _where(url: str) -> str:
 
 def _size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, size // 1024)} KB"
+
+
+COMMANDS = {
+    "backup": Command(cmd_backup, backup_arguments),
+    "restore": Command(cmd_restore, restore_arguments),
+}

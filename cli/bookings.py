@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from cli import render
-from cli.commands import Context, _day, issued_out, print_json
+from cli.context import Context, day_of, issued_out, print_json
+from cli.options import Command, Parser, day_option, staff_option
 from cli.signin import sign_in
 from kiosk.domain.codes import number_code
 from kiosk.domain.tickets import BookingView
@@ -19,6 +20,16 @@ from kiosk.presentation import json_views
 __all__ = ["Context", "cmd_book", "cmd_bookings", "cmd_checkin", "cmd_slots", "cmd_unbook"]
 
 MAX_IMPORT_BYTES = 5_000_000  # a day's bookings are a few hundred rows; a device or a huge file is refused
+
+
+def book_arguments(p: Parser) -> None:
+    p.add_argument("service", metavar="SERVICE", help="service code (see `kiosk catalogue`)")
+    p.add_argument("--at", required=True, metavar="YYYY-MM-DDTHH:MM", help="the slot's start, local time")
+    p.add_argument("--lang", default="en", help="visitor's language: en uk ru tr ro ms vi")
+    p.add_argument("--name", help="visitor's name (optional; kept for the day only)")
+    p.add_argument("--phone", help="visitor's phone (optional; kept for the day only)")
+    p.add_argument("--print", action="store_true", help="print the booking slip (its code as a QR)")
+    staff_option(p)
 
 
 def cmd_book(ctx: Context) -> None:
@@ -53,6 +64,14 @@ def _print_slip(ctx: Context, booking: BookingView) -> dict[str, Any]:
         printer.close()
 
 
+def bookings_arguments(p: Parser) -> None:
+    p.add_argument("action", nargs="?", choices=["list", "import"], default="list")
+    p.add_argument("file", nargs="?", metavar="FILE", help="with import: the CSV file ('-': standard input)")
+    day_option(p)
+    p.add_argument("--department", metavar="DEPT")
+    staff_option(p)
+
+
 def cmd_bookings(ctx: Context) -> None:
     a = ctx.args
     if a.action == "import":
@@ -61,7 +80,7 @@ def cmd_bookings(ctx: Context) -> None:
     if a.file is not None:
         file = clipped(str(a.file), 100)  # a long path: the message stays one readable line
         raise KioskError(f"`kiosk bookings` takes a FILE only with import: `kiosk bookings import {file}`")
-    bookings = ctx.service.bookings(_day(a.day), a.department)
+    bookings = ctx.service.bookings(day_of(a.day), a.department)
     zone = ctx.settings.zone
     if ctx.json:
         render.emit_json([json_views.booking_json(b, zone) for b in bookings])
@@ -115,9 +134,14 @@ def cmd_unbook(ctx: Context) -> None:
         print(f"booking {booking.code} cancelled")
 
 
+def slots_arguments(p: Parser) -> None:
+    p.add_argument("service", metavar="SERVICE", help="service code (see `kiosk catalogue`)")
+    p.add_argument("--day", metavar="YYYY-MM-DD", help="default: today")
+
+
 def cmd_slots(ctx: Context) -> None:
     service = ctx.service
-    slots = service.free_slots(ctx.args.service, _day(ctx.args.day) or service.today())
+    slots = service.free_slots(ctx.args.service, day_of(ctx.args.day) or service.today())
     zone = ctx.settings.zone
     if ctx.json:
         render.emit_json(
@@ -126,6 +150,11 @@ def cmd_slots(ctx: Context) -> None:
         return
     rows = [[f"{s.at.astimezone(zone):%H:%M}", str(s.free), str(s.capacity)] for s in slots]
     print(render.table(["at", "free", "of"], rows))
+
+
+def checkin_arguments(p: Parser) -> None:
+    code_argument(p)
+    p.add_argument("--no-print", action="store_true", help="save the ticket without printing it")
 
 
 def cmd_checkin(ctx: Context) -> None:
@@ -138,3 +167,17 @@ def _at(text: str) -> datetime:
         return datetime.strptime(text, "%Y-%m-%dT%H:%M")
     except ValueError:
         raise KioskError(f"--at {quoted(text)}: expected a local time like 2026-11-24T10:20") from None
+
+
+def code_argument(p: Parser) -> None:
+    p.add_argument("code", metavar="CODE", help="booking code")
+    staff_option(p)
+
+
+COMMANDS = {
+    "book": Command(cmd_book, book_arguments),
+    "bookings": Command(cmd_bookings, bookings_arguments),
+    "unbook": Command(cmd_unbook, code_argument),
+    "slots": Command(cmd_slots, slots_arguments),
+    "checkin": Command(cmd_checkin, checkin_arguments),
+}

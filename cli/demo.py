@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import os
 
-from cli.commands import Context, cmd_init
+from cli.centre import cmd_init
+from cli.context import Context
+from cli.options import Command, Parser
 from kiosk.paths import bundled_data
 from kiosk.runtime import open_staff
 
 __all__ = ["Context", "cmd_demo"]
 
 DEMO_ADMIN = ("Demo admin", "1234")
+
+
+def demo_arguments(p: Parser) -> None:
+    p.add_argument(
+        "--no-kiosk", action="store_true", help="prepare the demo centre but do not open the kiosk"
+    )
 
 
 def cmd_demo(ctx: Context) -> None:
@@ -30,3 +38,6 @@ def cmd_demo(ctx: Context) -> None:
 
     ctx.args.web = False
     cmd_lobby(ctx)
+
+
+COMMANDS = {"demo": Command(cmd_demo, demo_arguments)}

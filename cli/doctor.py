@@ -7,7 +7,8 @@ import os
 import shutil
 
 from cli import render
-from cli.commands import Context
+from cli.context import Context
+from cli.options import Command
 from kiosk.doctor import Check, FontSet, Level, Machine, diagnose
 from kiosk.errors import KioskError
 from kiosk.paths import bundled_data
@@ -84,3 +85,6 @@ def cmd_doctor(ctx: Context) -> None:
         print(report(checks))
     if failed:
         raise KioskError(f"{len(failed)} check(s) failed: {', '.join(failed)}")
+
+
+COMMANDS = {"doctor": Command(cmd_doctor)}

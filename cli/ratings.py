@@ -4,9 +4,24 @@ ticket, once served, on its day), naming who recorded it."""
 from __future__ import annotations
 
 from cli import render
-from cli.commands import Context
+from cli.context import Context
+from cli.options import Command, Parser, staff_option, ticket_argument
 from kiosk.presentation import json_views
 from kiosk.presentation.rating_words import FACES, REASON_LABELS
+
+
+def rate_arguments(p: Parser) -> None:
+    ticket_argument(p)
+    p.add_argument(
+        "--score", required=True, choices=["1", "2", "3", "4", "5"], help="1 very bad ... 5 very good"
+    )
+    p.add_argument(
+        "--reason",
+        action="append",
+        metavar="CODE",
+        help=f"a reason the visitor ticked (repeat for more): {', '.join(REASON_LABELS)}",
+    )
+    staff_option(p)
 
 
 def cmd_rate(ctx: Context) -> None:
@@ -21,3 +36,6 @@ def cmd_rate(ctx: Context) -> None:
     print(
         f"{ticket.code} rated {rating.score} ({FACES[rating.score].lower()}){f': {named}' if named else ''}"
     )
+
+
+COMMANDS = {"rate": Command(cmd_rate, rate_arguments)}

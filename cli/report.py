@@ -8,7 +8,8 @@ from datetime import date
 from pathlib import Path
 
 from cli import render
-from cli.commands import Context
+from cli.context import Context
+from cli.options import Command, Parser
 from kiosk.errors import KioskError, clipped, quoted
 
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
@@ -27,6 +28,11 @@ def month_of(text: str, today: date) -> date:
     if first > today:
         raise KioskError(f"--month {text}: that month has not begun (today is {today.isoformat()})")
     return first
+
+
+def report_arguments(p: Parser) -> None:
+    p.add_argument("--month", required=True, metavar="YYYY-MM", help="the month (the current one: so far)")
+    p.add_argument("--out", metavar="DIR", help="folder to write to (default: DATA_DIR/reports)")
 
 
 def cmd_report(ctx: Context) -> None:
@@ -56,3 +62,6 @@ def cmd_report(ctx: Context) -> None:
     print(written.html)
     if written.month.empty:
         print(f"no visitors were recorded in {first:%Y-%m}")
+
+
+COMMANDS = {"report": Command(cmd_report, report_arguments)}

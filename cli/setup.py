@@ -11,7 +11,8 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from cli import render
-from cli.commands import Context
+from cli.context import Context
+from cli.options import Command, Parser, port_number
 from kiosk.config import ENV_KEYS, load_settings
 from kiosk.units import (
     Request,
@@ -62,6 +63,35 @@ def program(*names: str) -> Path | None:
         if found:
             return Path(found)
     return None
+
+
+def setup_arguments(p: Parser) -> None:
+    p.add_argument("what", choices=["systemd"], help="what to set up: systemd unit files")
+    p.add_argument(
+        "--dir", default="/etc/systemd/system", help="folder to write them to (default /etc/systemd/system)"
+    )
+    p.add_argument("--user", default="kiosk", metavar="NAME", help="the terminals' own user (default kiosk)")
+    p.add_argument(
+        "--terminals",
+        default="all",
+        metavar="LIST",
+        help="comma-separated, of web,display,lobby,counter,desk,backup (default all)",
+    )
+    p.add_argument(
+        "--lobby",
+        choices=["tty", "browser"],
+        default="tty",
+        help="the lobby kiosk on the console, or in Chromium under cage (for a touchscreen)",
+    )
+    p.add_argument(
+        "--tty",
+        type=int,
+        metavar="N",
+        help="the console of the one terminal chosen (default: lobby 1, display 2, desk 3, counter 4)",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address kiosk web listens on (0.0.0.0: all)")
+    p.add_argument("--port", type=port_number, default=8080, help="port kiosk web listens on (default 8080)")
+    p.add_argument("--force", action="store_true", help="replace unit files that differ from these")
 
 
 def cmd_setup(ctx: Context) -> None:
@@ -126,3 +156,6 @@ def cmd_setup(ctx: Context) -> None:
         print()
         for note in setup.notes:
             print(f"note: {render.printable(note)}")
+
+
+COMMANDS = {"setup": Command(cmd_setup, setup_arguments)}

@@ -7,7 +7,7 @@ import getpass
 import os
 import sys
 
-from cli.commands import Context
+from cli.context import Context
 from kiosk.runtime import open_staff
 from kiosk.security.staff import SignInRefused
 

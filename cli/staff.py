@@ -7,7 +7,8 @@ import getpass
 import sys
 
 from cli import render
-from cli.commands import Context
+from cli.context import Context
+from cli.options import Command, Parser, staff_option
 from cli.signin import sign_in
 from kiosk.errors import KioskError
 from kiosk.runtime import open_staff
@@ -24,6 +25,14 @@ def _pin(ctx: Context) -> str:
     if getpass.getpass("PIN again: ") != first:
         raise KioskError("the two PINs differ")
     return first
+
+
+def staff_arguments(p: Parser) -> None:
+    p.add_argument("action", choices=["list", "add", "pin", "role", "disable", "enable"])
+    p.add_argument("name", nargs="?", metavar="NAME")
+    p.add_argument("--role", choices=["staff", "admin"], default="staff")
+    p.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
+    staff_option(p)
 
 
 def cmd_staff(ctx: Context) -> None:
@@ -57,3 +66,6 @@ def cmd_staff(ctx: Context) -> None:
         render.emit_json({"done": done})
     else:
         print(done)
+
+
+COMMANDS = {"staff": Command(cmd_staff, staff_arguments)}

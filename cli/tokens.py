@@ -4,12 +4,20 @@
 from __future__ import annotations
 
 from cli import render
-from cli.commands import Context
+from cli.context import Context
+from cli.options import Command, Parser, port_number, staff_option
 from kiosk.errors import KioskError
 from kiosk.presentation import json_views
 from kiosk.security.tokens import TokenDirectory
 
 __all__ = ["Context", "cmd_token", "cmd_web"]
+
+
+def token_arguments(p: Parser) -> None:
+    p.add_argument("action", choices=["add", "list", "revoke"])
+    p.add_argument("name", nargs="?", metavar="NAME")
+    p.add_argument("--scope", choices=["read", "issue"], default="read", help="issue: may also issue tickets")
+    staff_option(p)
 
 
 def cmd_token(ctx: Context) -> None:
@@ -59,7 +67,18 @@ def cmd_token(ctx: Context) -> None:
         print(f"API token {info.name} revoked")
 
 
+def web_arguments(p: Parser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: every network)")
+    p.add_argument("--port", type=port_number, default=8080, help="port to listen on (default 8080)")
+
+
 def cmd_web(ctx: Context) -> None:
     from web.server import serve
 
     serve(ctx.service, ctx.args.host, ctx.args.port)
+
+
+COMMANDS = {
+    "token": Command(cmd_token, token_arguments),
+    "web": Command(cmd_web, web_arguments),
+}

@@ -11,8 +11,9 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from cli.commands import Context
+from cli.context import Context
 from cli.logs import journal, log_to
+from cli.options import Command, Parser, language_option, web_options
 from kiosk import collector
 from kiosk.paths import bundled_data
 from kiosk.presentation.i18n import translations
@@ -112,6 +113,12 @@ def cmd_lobby(ctx: Context) -> None:
     launch(ctx, "lobby", "lobby", build)
 
 
+def counter_arguments(p: Parser) -> None:
+    p.add_argument("--window", "-w", required=True, metavar="W")
+    language_option(p)
+    web_options(p)
+
+
 def cmd_counter(ctx: Context) -> None:
     window = ctx.args.window
     ctx.service.catalogue.departments_of_window(window)  # an unknown window is refused before the screen
@@ -140,3 +147,16 @@ def cmd_admin(ctx: Context) -> None:
         return create_app(ctx.settings, ctx.service, lang=ctx.args.lang)
 
     launch(ctx, "admin", "admin", build)
+
+
+def staff_screen_arguments(p: Parser) -> None:
+    language_option(p)
+    web_options(p)
+
+
+COMMANDS = {
+    "lobby": Command(cmd_lobby, web_options),
+    "counter": Command(cmd_counter, counter_arguments),
+    "admin": Command(cmd_admin, staff_screen_arguments),
+    "display": Command(cmd_display, staff_screen_arguments),
+}

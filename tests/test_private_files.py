@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import text
 
 from cli import build_parser
-from cli.commands import Context
+from cli.context import Context
 from cli.logs import log_to
 from kiosk.private import open_private, private_file, private_folder
 from kiosk.storage.db import Database

@@ -87,8 +87,8 @@ def test_kiosk_rate_takes_a_score_1_to_5_and_names_every_reason(capsys: pytest.C
     args = parser.parse_args(
         ["rate", "P-001", "--score", "3", "--reason", "hall_crowded", "--reason", "quick_service"]
     )
-    assert (args.handler, args.needs, args.score, args.reason) == (
-        "ratings:cmd_rate", "staff", "3", ["hall_crowded", "quick_service"],
+    assert (args.command, args.needs, args.score, args.reason) == (
+        "rate", "staff", "3", ["hall_crowded", "quick_service"],
     )  # fmt: skip
     for wrong in ("0", "6", "3.5", "٣", ""):
         with pytest.raises(SystemExit) as usage:

@@ -66,7 +66,7 @@ def test_the_wheel_holds_the_product_and_no_harness(wheel: Path) -> None:
     ):  # fmt: skip
         assert f"kiosk/data/{data}" in names
     # the installer's tools: `kiosk print-test` and what it prints with
-    assert "def cmd_print_test(" in zipfile.ZipFile(wheel).read("cli/commands.py").decode()
+    assert "def cmd_print_test(" in zipfile.ZipFile(wheel).read("cli/centre.py").decode()
     assert {"printer/printing.py", "printer/transports.py", "cli/checkout.py"} <= set(names)
 
 
@@ -75,7 +75,7 @@ def test_the_harness_check_sees_what_it_must_keep_out() -> None:
     old = ["kiosk/loadgen.py", "kiosk/cli/bench.py", "kiosk/cli/soak.py", "printer/loopback.py",
            "printer/decode.py", "screens/lobby/bench.py", "bench/terminals.py",
            "harness/__init__.py"]  # fmt: skip
-    assert harness_in([*old, "cli/commands.py", "printer/printing.py"]) == old
+    assert harness_in([*old, "cli/centre.py", "printer/printing.py"]) == old
 
 
 @pytest.mark.slow

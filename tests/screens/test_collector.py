@@ -13,10 +13,11 @@ from cli import main
 
 WATCH = """
 import gc, sys
-import cli.commands as commands
+import cli.centre as centre
+from cli.options import Command
 def watched(ctx):
     print(gc.isenabled(), gc.get_freeze_count() > 0)
-commands.cmd_catalogue = watched
+centre.COMMANDS["catalogue"] = Command(watched, centre.catalogue_arguments)
 from cli import script
 print(gc.isenabled())
 sys.exit(script())
