@@ -18,11 +18,11 @@ from kiosk.domain.events import (
     Empty,
     Issued,
     Kind,
-    PayloadError,
     Transferred,
     payload_of,
     read_payload,
 )
+from kiosk.domain.payload import PayloadError
 from kiosk.domain.tickets import MOVES
 from kiosk.service import QueueService
 from kiosk.storage.journal import record

@@ -10,7 +10,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
-from kiosk.domain.catalogue import DAYS, Department, Service
+from kiosk.domain.catalogue import Department, Service
+from kiosk.domain.catalogue_fields import DAYS
 from kiosk.domain.codes import new_code, parse_code
 from kiosk.domain.text import free_text
 from kiosk.domain.tickets import (

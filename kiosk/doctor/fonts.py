@@ -12,7 +12,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from kiosk.doctor.base import Check, FontSet, fail, ok
-from kiosk.domain.catalogue import Catalogue, Text
+from kiosk.domain.catalogue import Catalogue
+from kiosk.domain.catalogue_fields import Text
 from kiosk.domain.languages import LANGUAGES, NATIVE_NAMES
 from kiosk.presentation.i18n import locale_dir
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 
 from kiosk.domain.events import Kind
-from kiosk.domain.stats import booked_slots, ticket_times
+from kiosk.domain.ticket_times import booked_slots, ticket_times
 from kiosk.domain.tickets import EventView
 
 

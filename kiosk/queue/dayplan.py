@@ -10,7 +10,8 @@ from typing import NamedTuple
 from sqlalchemy import select
 
 from kiosk.domain.catalogue import Opening, opening
-from kiosk.domain.events import DAY_PLAN, WINDOW_PAUSES, Empty, Kind, LastTicketSet, Paused, Payload
+from kiosk.domain.events import DAY_PLAN, WINDOW_PAUSES, Empty, Kind, LastTicketSet, Paused
+from kiosk.domain.payload import Payload
 from kiosk.errors import InvalidTransition, KioskError
 from kiosk.queue import sql
 from kiosk.queue.base import QueueCore

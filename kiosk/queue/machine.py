@@ -7,7 +7,8 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from kiosk.domain.events import CALLS, Called, Kind, Payload
+from kiosk.domain.events import CALLS, Called, Kind
+from kiosk.domain.payload import Payload
 from kiosk.domain.tickets import MOVES, State
 from kiosk.errors import InvalidTransition
 from kiosk.storage.journal import record

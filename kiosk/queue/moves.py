@@ -15,10 +15,10 @@ from kiosk.domain.events import (
     FromSource,
     Kind,
     Moved,
-    Payload,
     PriorityChanged,
     Transferred,
 )
+from kiosk.domain.payload import Payload
 from kiosk.domain.text import free_text
 from kiosk.domain.tickets import OPEN_STATES, State, TicketView, rank_of
 from kiosk.errors import (

@@ -19,7 +19,8 @@ from kiosk.storage.models import Booking, Event, Ticket
 
 if TYPE_CHECKING:  # the statistics are imported when asked for: a ticket issued never needs them
     from kiosk.domain.hourly import HourStats
-    from kiosk.domain.stats import BookingCounts, DayStats, TicketTimes
+    from kiosk.domain.stats import BookingCounts, DayStats
+    from kiosk.domain.ticket_times import TicketTimes
 
 # The events a ticket's status on the phone is read from (`Reads.ticket_statuses`).
 FOLLOWED_KINDS = (Kind.CALLED, Kind.RECALLED, Kind.ON_MY_WAY, Kind.TRANSFERRED, Kind.RATED)
@@ -294,7 +295,7 @@ class Reads(QueueCore):
     ) -> dict[int, TicketTimes]:
         """Each ticket's waits, services and moments on `day`, by ticket id, as the statistics count them
         (`events`: the day's ticket events, when the caller has read them already)."""
-        from kiosk.domain.stats import ticket_times
+        from kiosk.domain.ticket_times import ticket_times
 
         day = day or self.today()
         return ticket_times(self.ticket_events(day) if events is None else events, self._until(day))

@@ -12,7 +12,8 @@ from sqlalchemy import Row, case, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.clock import Clock
-from kiosk.domain.events import Kind, Payload, StaffNamed, StaffWithRole
+from kiosk.domain.events import Kind, StaffNamed, StaffWithRole
+from kiosk.domain.payload import Payload
 from kiosk.domain.tickets import minutes_until
 from kiosk.errors import KioskError, NotFound, quoted
 from kiosk.security.pins import (

@@ -8,7 +8,8 @@ from typing import cast
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
-from kiosk.domain.events import Kind, Payload, check_payload
+from kiosk.domain.events import Kind, check_payload
+from kiosk.domain.payload import Payload
 from kiosk.storage.models import Event, Ticket
 
 EVENTS = cast(Table, Event.__table__)

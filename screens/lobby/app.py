@@ -34,7 +34,7 @@ from screens.common.webzoom import show_large_text
 from screens.lobby.base import Line, Spoken
 from screens.lobby.checkin import CheckInScreen
 from screens.lobby.checkins import CheckIns
-from screens.lobby.dialogs import Dialog, NoticeScreen, OfferScreen
+from screens.lobby.dialogs import NoticeScreen, OfferScreen
 from screens.lobby.exit_pin import ExitPin
 from screens.lobby.guide import Guide
 from screens.lobby.idle import IdleClock
@@ -42,7 +42,7 @@ from screens.lobby.language import LanguageScreen
 from screens.lobby.messages import PrintDone
 from screens.lobby.need import NeedScreen, ServiceScreen
 from screens.lobby.rating import VisitRatings
-from screens.lobby.scan import ScanReader
+from screens.lobby.scans import Scans
 from screens.lobby.ticket import TicketScreen
 
 if TYPE_CHECKING:  # imported when the app is built: the first frame does not wait for them
@@ -95,7 +95,7 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
         self.ratings = VisitRatings(self)
         self.idle = IdleClock(self)
         self.exit_pin = ExitPin(self)
-        self.scan = ScanReader()
+        self.scans = Scans(self)
         self.lang_chosen = False  # the visitor chose a language (a slip scanned on the first screen: not)
 
     def get_default_screen(self) -> LanguageScreen:
@@ -130,40 +130,9 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
     async def on_event(self, event: Event) -> None:
         if isinstance(event, InputEvent):
             self.last_input = self.monotonic()
-        if isinstance(event, Key) and not event.is_forwarded and self.reads_scans():
-            taken, code = self.scan.key(event.key, event.character, self.monotonic())
-            if code is not None:
-                self.scanned(code, submit=True)
-            if taken:
-                return
+        if isinstance(event, Key) and self.scans.key(event):
+            return
         await super().on_event(event)
-
-    def reads_scans(self) -> bool:
-        """A booking slip may be scanned here (`screens.lobby.scan`): the visitor's screens but
-        check-in (which reads the code itself) and the dialogs, while no ticket is being issued."""
-        screens = (LanguageScreen, NeedScreen, ServiceScreen, TicketScreen, Dialog)
-        return isinstance(self.screen, screens) and not self.issuing
-
-    def scanned(self, code: str, submit: bool) -> None:
-        """A slip scanned (`submit`) or a code typed outside check-in: the check-in screen with the
-        code. On the first screen, or the last visitor's ticket, it is a new visit: the ticket is
-        then in the booking's language. A dialog is closed unanswered first (a scan's Enter would
-        have pressed its first button: a walk-in ticket, over a too-early answer)."""
-        while isinstance(self.screen, Dialog):
-            self.pop_screen()
-        if ":" in code:  # a ticket's QR: its visit rated (`screens.lobby.rating`)
-            self.ratings.scanned(code)
-            return
-        screen = self.screen
-        if isinstance(screen, CheckInScreen):  # a second scan, after a refusal
-            screen.code = code
-            screen.show_code()
-            if submit:
-                screen.submit()
-            return
-        if isinstance(screen, (LanguageScreen, TicketScreen)):
-            self.start_over(keep_guide=isinstance(screen, LanguageScreen))
-        self.push_screen(CheckInScreen(code, submit=submit))
 
     def on_key(self, event: Key) -> None:
         """Keys no button took: the keypad's digits, back and star keys (`screens.lobby.guide`)."""
@@ -186,7 +155,7 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
         going back to it keeps the guidance)."""
         self.lang = str(self.settings.languages[0])
         self.lang_chosen = False
-        self.scan.reset()
+        self.scans.reader.reset()
         self.priority = None
         self.interpreter = False
         self.set_large(False, redraw=False)

@@ -36,9 +36,7 @@ class IdleClock:
         if guide.on and not self.app.speaker.idle:  # a guided visitor listening is not away
             self.app.last_input = now
         guide.holding(now)
-        typed = self.app.scan.paused(now)
-        if typed is not None and self.app.reads_scans():
-            self.app.scanned(typed, submit=False)
+        self.app.scans.paused(now)
         if isinstance(screen, TicketScreen):
             if self.app.reset_at is not None and now >= self.app.reset_at:
                 self.app.start_over()
