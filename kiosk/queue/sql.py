@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from kiosk.domain.events import WINDOW_PAUSES, Kind
-from kiosk.domain.tickets import State
+from kiosk.domain.tickets import BookingState, State
 from kiosk.storage.models import OPEN_AT_WINDOW, OPEN_BOOKINGS, OPEN_TICKETS, Booking, Counter, Event, Ticket
 
 T = TypeVar("T")
@@ -309,7 +309,7 @@ def upcoming_slots(
     booked = select(Booking.at).where(
         Booking.day == day,
         Booking.department == department,
-        Booking.state == "booked",
+        Booking.state == BookingState.BOOKED,
         Booking.at > now - grace,
     )
     found = [(at, True) for at in s.scalars(checked_in) if at is not None]
