@@ -13,6 +13,7 @@ import tarfile
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,20 @@ from sqlalchemy import MetaData, Table, select
 from cli import main
 from harness import loadgen
 from kiosk.config import Settings
+from kiosk.doctor.files import check_backups
 from kiosk.errors import KioskError
 from kiosk.runtime import initialise, open_service
 from kiosk.security.signing import create_secret
 from kiosk.storage import SCHEMA_REVISION
-from kiosk.storage.backups import backups_in, make_backup, read_manifest, restore_backup
+from kiosk.storage.backups import (
+    backup_name,
+    backups_in,
+    latest_backup,
+    make_backup,
+    prune,
+    read_manifest,
+    restore_backup,
+)
 from kiosk.storage.db import Database
 from kiosk.storage.migrate import schema_differences, upgrade
 from tests.conftest import create_pg_database, drop_pg_database, make_settings
@@ -262,6 +272,7 @@ def test_a_file_that_is_not_a_whole_backup_is_refused_and_nothing_changes(tmp_pa
         _archive(tmp_path / "other.tar.gz", parts, changed(format="other")): "not a kiosk backup",
         _archive(tmp_path / "v2.tar.gz", parts, changed(version=2)): "format 2",
         _archive(tmp_path / "newer.tar.gz", parts, changed(schema="9999")): "newer than this kiosk",
+        _archive(tmp_path / "noschema.tar.gz", parts, changed(schema=None)): "a database with no schema",
         _archive(tmp_path / "pg.tar.gz", pg_parts, pg_manifest): "is a postgresql backup and this centre",
         _archive(tmp_path / "tampered.tar.gz", tampered, manifest): "does not match its checksum",
         _archive(
@@ -308,3 +319,128 @@ def test_backup_and_restore_commands(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["--config", str(empty), "show", "I-001"]) == 0
     assert main(["--config", str(empty), "restore", str(folder / "notes.txt"), "--yes"]) == 1
     assert "is not a kiosk backup" in capsys.readouterr().err
+
+
+# What is a backup, and how one is placed ------------------------------------------------------------
+
+
+def test_only_dated_backups_count_and_pruning_never_touches_another_file(tmp_path: Path) -> None:
+    """A hand-made `kiosk-backup-before-upgrade.tar.gz` is not the newest backup (it would sort
+    last by name), and pruning neither counts it nor deletes it."""
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    dated = [folder / f"kiosk-backup-2026010{day}-020000.tar.gz" for day in (1, 2, 3)]
+    others = [
+        folder / name
+        for name in (
+            "kiosk-backup-before-upgrade.tar.gz",
+            "kiosk-backup-2026.tar.gz",
+            "kiosk-backup-20260104-0200.tar.gz",
+            "kiosk-backup-20260104-020000-copy.tar.gz",
+        )
+    ]
+    for path in [*dated, *others]:
+        path.write_bytes(b"x")
+    box = folder / "kiosk-backup-20260105-020000.tar.gz"
+    box.mkdir()  # a folder is no backup either
+    assert backups_in(folder) == dated
+    assert latest_backup(folder) == dated[-1]
+    now = datetime(2026, 1, 3, 3, 0, tzinfo=UTC)
+    assert check_backups(folder, now, timedelta(hours=26)).detail.startswith(f"last backup {dated[-1]}")
+    assert prune(folder, 1) == dated[:2]
+    assert sorted(folder.iterdir()) == sorted([dated[-1], *others, box])
+
+
+def test_a_backup_never_replaces_a_file_that_has_its_name(tmp_path: Path) -> None:
+    """A name taken between a check and a rename would be overwritten: the archive is placed with
+    a hard link, which fails on any existing name, even a link to nowhere (which `exists()` calls
+    free). The name of this second is taken (and of the next, when this one is half gone, so that
+    the backup, made in well under half a second, meets one): it waits for a free one."""
+    settings = make_settings(tmp_path / "centre", open_around_the_clock=True)
+    initialise(settings)
+    folder = settings.backup_path
+    folder.mkdir()
+    start = datetime.now()
+    seconds = (-1, 0, 1) if start.microsecond > 500_000 else (-1, 0)
+    taken = [folder / backup_name(start + timedelta(seconds=s)) for s in seconds]
+    for link in taken:
+        link.symlink_to(tmp_path / "nowhere")
+    made = make_backup(settings).path
+    assert all(link.is_symlink() for link in taken), "a backup replaced a file"
+    assert made not in taken and made.is_file() and not made.is_symlink()
+    assert read_manifest(made).schema == SCHEMA_REVISION
+    assert sorted(p.name for p in folder.iterdir()) == sorted([made.name, *(p.name for p in taken)])
+
+
+def test_two_backups_at_once_each_keep_their_own_file(tmp_path: Path) -> None:
+    """Two backups in the same moment in one process: two whole files, none lost, nothing left."""
+    settings = make_settings(tmp_path / "centre", open_around_the_clock=True)
+    initialise(settings)
+    start = threading.Barrier(2)
+    made: list[Path] = []
+
+    def back_up() -> None:
+        start.wait()
+        made.append(make_backup(settings).path)
+
+    workers = [threading.Thread(target=back_up) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert len(made) == 2 and sorted(made) == backups_in(settings.backup_path)
+    assert all(read_manifest(path).schema == SCHEMA_REVISION for path in made)
+    assert [p.name for p in settings.backup_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_every_file_in_a_backup_is_private_inside_the_archive(tmp_path: Path) -> None:
+    """`tar x` by hand keeps the members' modes: the secrets must come out 0600, not 0644."""
+    settings = make_settings(tmp_path / "centre", open_around_the_clock=True)
+    initialise(settings)
+    path = make_backup(settings).path
+    with tarfile.open(path) as tar:
+        modes = {member.name: stat.S_IMODE(member.mode) for member in tar.getmembers()}
+    assert {"manifest.json", "database.sqlite3", "qr-secret", "pin-key"} <= set(modes)
+    assert modes == dict.fromkeys(modes, 0o600)
+
+
+def test_a_database_without_a_schema_is_not_backed_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "centre.toml"
+    config.write_text('data_dir = "data"\nspeech = false\n')
+    (tmp_path / "data").mkdir(mode=0o700)
+    with sqlite3.connect(tmp_path / "data" / "kiosk.sqlite3") as conn:
+        conn.execute("CREATE TABLE notes (text TEXT)")  # a database `kiosk init` never ran on
+    conn.close()
+    assert main(["--config", str(config), "backup"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("kiosk: the database sqlite:///") and err.count("\n") == 1
+    assert err.endswith("has no schema yet: run `kiosk init` first; no backup was made\n")
+    assert list((tmp_path / "data" / "backups").iterdir()) == []
+
+
+def test_restoring_a_named_pipe_is_refused_without_reading_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A FIFO would block the restore for ever, waiting for a writer. A writer is made ready here,
+    so that a regression reads an empty file (and fails) instead of hanging."""
+    config = tmp_path / "centre.toml"
+    config.write_text('data_dir = "restored"\n')
+    fifo = tmp_path / "kiosk-backup-20261205-023000.tar.gz"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.open("wb").close(), daemon=True)
+    writer.start()
+    try:
+        assert main(["--config", str(config), "restore", str(fifo), "--yes"]) == 1
+    finally:
+        reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # lets the writer's open return
+        writer.join()
+        os.close(reader)
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert err.startswith("kiosk: ") and err.endswith("is a named pipe (FIFO), not a backup file\n")
+    assert main(["--config", str(config), "restore", "/dev/null", "--yes"]) == 1
+    assert capsys.readouterr().err == "kiosk: '/dev/null' is a device, not a backup file\n"
+    assert not (tmp_path / "restored").exists()

@@ -13,17 +13,17 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine, event
 
 import cli.doctor
 from cli import main
 from harness.loopback import LoopbackPrinter
-from kiosk.doctor.base import FontSet
+from kiosk.doctor.base import CHECK_BROKE, FontSet
 from kiosk.doctor.files import check_disk
 from kiosk.doctor.fonts import _covers, check_fonts, covers, visible_texts
 from kiosk.domain.catalogue import load_catalogue
@@ -129,9 +129,7 @@ def test_a_well_set_up_centre_is_ready_and_doctor_changes_nothing(
     centre: Path, doctor: Doctor, tmp_path: Path
 ) -> None:
     before = listing(tmp_path)
-    started = time.monotonic()
     code, checks = doctor(centre)
-    assert time.monotonic() - started < 3
     assert code == 0
     assert list(checks) == [
         "settings", "catalogue", "database", "qr-secret", "pin-key", "data-folder", "printer", "voices",
@@ -181,9 +179,7 @@ def test_the_printer_answers_is_out_of_paper_or_is_not_there(
         printer.close()
     url = f"tcp://127.0.0.1:{closed_port()}"
     monkeypatch.setenv("KIOSK_PRINTER", url)
-    started = time.monotonic()
     checks = doctor(centre)[1]
-    assert time.monotonic() - started < 3
     assert checks["printer"]["detail"] == f"{url}: the printer refused the connection"
     assert checks["printer"]["fix"].startswith("switch the printer on")
 
@@ -249,10 +245,20 @@ def test_a_database_behind_missing_or_with_a_catalogue_not_loaded(
 
 
 def test_an_unreachable_database_server(centre: Path, doctor: Doctor) -> None:
+    """Named with its fix, and without waiting: the server is asked once, with a connect timeout
+    (a server that never answers costs 3 s, not the driver's default of waiting for ever)."""
     port = closed_port()
-    started = time.monotonic()
-    code, checks = doctor(centre, "--db", f"postgresql://kiosk:secret@127.0.0.1:{port}/kiosk")
-    assert time.monotonic() - started < 3
+    timeouts: list[object] = []
+
+    def connecting(dialect: Any, record: Any, args: Any, params: dict[str, Any]) -> None:
+        timeouts.append(params.get("connect_timeout"))
+
+    event.listen(Engine, "do_connect", connecting)
+    try:
+        code, checks = doctor(centre, "--db", f"postgresql://kiosk:secret@127.0.0.1:{port}/kiosk")
+    finally:
+        event.remove(Engine, "do_connect", connecting)
+    assert timeouts == [3]
     assert code == 1 and failed(checks) == ["database"]
     detail = checks["database"]["detail"]
     assert detail.startswith(f"postgresql+psycopg://kiosk:***@127.0.0.1:{port}/kiosk: ")
@@ -340,6 +346,22 @@ def test_a_missing_font_file_and_a_font_without_the_letters(
         checks["font-x"]["fix"]
         == f"reword those texts, or ship a font with these letters in place of {latin}"
     )
+
+
+def test_a_damaged_font_file_is_named_with_its_fix(tmp_path: Path) -> None:
+    """A WOFF2 file cut short (brotli cannot decode it) or a TrueType file of noise: the font check
+    fails naming the file and how to get it back, not as a check that broke."""
+    whole = (bundled_data() / "web" / "phone" / "fonts" / "DejaVuSans.woff2").read_bytes()
+    cut, noise = tmp_path / "DejaVuSans.woff2", tmp_path / "noise.ttf"
+    cut.write_bytes(whole[: len(whole) // 2])
+    noise.write_bytes((bundled_data() / "fonts" / "DejaVuSans.ttf").read_bytes()[:5000])
+    for path in (cut, noise):
+        check = check_fonts(FontSet("font-phone", "the visitor's phone page", (path,)), [("t", "Aa")])
+        assert not check.ok
+        assert check.detail.startswith(f"the visitor's phone page: the font file {path} is damaged (")
+        assert check.fix is not None
+        assert check.fix.startswith("reinstall the kiosk, which ships it: ")
+        assert "pip install --force-reinstall lobby-kiosk" in check.fix
 
 
 def test_glyphs_drawn_with_pillow_agree_with_the_character_map() -> None:
@@ -433,7 +455,8 @@ def test_a_check_that_breaks_is_a_failed_check_and_outside_text_is_plain(
     config.write_text('centre_name = "Red \\u001b[31m centre"\ndata_dir = "da\\u001bta"\n', encoding="utf-8")
     code, out, err = doctor.text(config)
     assert code == 1 and "Traceback" not in out + err
-    assert "FAIL  printer         the check itself failed: RuntimeError: the probe broke" in out
+    broke = "FAIL  printer         the check itself failed: RuntimeError: the probe broke"
+    assert f"{broke}\n{'':21} → {CHECK_BROKE}\n" in out  # what to do, like every failure
     assert "\x1b" not in out and "Red \\x1b[31m centre" in out
     assert f"FAIL  data-folder     the data folder {tmp_path}/da\\x1bta is missing" in out
     assert f"→ {RUN_INIT}" in out

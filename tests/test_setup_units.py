@@ -292,6 +292,44 @@ def test_bad_terminals_lobby_host_and_a_port_clash_are_refused() -> None:
         units(terminals=("web", "lobby"), lobby="browser", port=8000)
 
 
+@pytest.mark.parametrize(
+    "host",
+    ["999.1.1.1", "256.0.0.1", "127.1", "1.2.3", "10", "kiosk.999", "-web.example", "web_1.example",
+     "web..example", "[::1]", "a" * 64 + ".example", "a." * 126 + "ab", ""],
+)  # fmt: skip
+def test_a_host_kiosk_web_could_never_listen_on_is_refused(host: str) -> None:
+    """Each would be written into the unit, and `kiosk web` fail at every start, restarted for ever."""
+    with pytest.raises(SetupRefused, match=r"--host .*: expected an IP address") as raised:
+        units(terminals=("web",), host=host)
+    assert raised.value.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["127.0.0.1", "0.0.0.0", "::", "::1", "192.168.1.20", "localhost", "kiosk-web.centre.example", "a" * 63],
+)
+def test_addresses_and_host_names_are_taken(host: str) -> None:
+    service = parse(units(terminals=("web",), host=host)["kiosk-web.service"].text)["Service"]
+    assert service["ExecStart"][0].endswith(f"web --host {host} --port 8080")
+
+
+def test_the_command_refuses_a_bad_host_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cli import main
+
+    config = tmp_path / "kiosk.toml"
+    config.write_text('data_dir = "/var/lib/lobby-kiosk"\n', encoding="utf-8")
+    folder = tmp_path / "units"
+    folder.mkdir()
+    args = ["setup", "systemd", "--config", str(config), "--dir", str(folder), "--host", "999.1.1.1"]
+    assert main(args) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert err.startswith("kiosk: --host '999.1.1.1': expected an IP address")
+    assert list(folder.iterdir()) == []
+
+
 def test_spaces_percent_and_dollar_are_quoted_and_escaped() -> None:
     config = Path("/srv/центр 1/100% $HOME.toml")
     made = units(settings(data_dir=Path("/srv/кіоск дані")), config=config, terminals=("web",))

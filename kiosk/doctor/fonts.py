@@ -5,6 +5,7 @@ is not installed, each letter is drawn with Pillow and compared with the font's 
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +16,7 @@ from kiosk.doctor.base import Check, FontSet, fail, ok
 from kiosk.domain.catalogue import Catalogue
 from kiosk.domain.catalogue_fields import Text
 from kiosk.domain.languages import LANGUAGES, NATIVE_NAMES
+from kiosk.errors import clipped
 from kiosk.presentation.i18n import locale_dir
 
 SHOWN_MISSING = 5
@@ -69,11 +71,13 @@ def _covers(path: str, _mtime: int, _size: int) -> tuple[Covers, str]:
     try:
         from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
-        font = TTFont(path, lazy=True)  # WOFF2 needs brotli: an ImportError without it
-        try:
-            cmap = frozenset(font.getBestCmap() or {})
-        finally:
-            font.close()
+        # The file opened here, so that it is closed when fontTools fails on a damaged one.
+        with open(path, "rb") as handle:  # noqa: PTH123 - `path` is a str (the cache's key)
+            font = TTFont(handle, lazy=True)  # WOFF2 needs brotli: an ImportError without it
+            try:
+                cmap = frozenset(font.getBestCmap() or {})
+            finally:
+                font.close()
     except ImportError:
         return _drawn(path), "drawn with Pillow: fontTools or brotli is not installed"
     return (lambda ch: ord(ch) in cmap), "fontTools"
@@ -105,9 +109,12 @@ def check_fonts(fonts: FontSet, texts: Sequence[tuple[str, str]], catalogue_read
         if not path.is_file():
             fix = f"the font file {path} is missing: reinstall the kiosk, which ships it"
             return fail(fonts.name, f"{fonts.what}: no font file {path}", fix)
-        has, reader = covers(path)
+        try:
+            has, reader = covers(path)
+            missing = [ch for ch in first_seen if not has(ch)]
+        except Exception as exc:  # cut short or garbled: fontTools, brotli or Pillow says how
+            return _unreadable(fonts, path, exc)
         readers.add(reader)
-        missing = [ch for ch in first_seen if not has(ch)]
         if missing:
             shown = ", ".join(f"{ch} (U+{ord(ch):04X}, {first_seen[ch]})" for ch in missing[:SHOWN_MISSING])
             more = f" and {len(missing) - SHOWN_MISSING} more" if len(missing) > SHOWN_MISSING else ""
@@ -119,3 +126,22 @@ def check_fonts(fonts: FontSet, texts: Sequence[tuple[str, str]], catalogue_read
     if not catalogue_read:
         detail += "; the catalogue's texts were not checked: it did not load"
     return ok(fonts.name, detail)
+
+
+def _unreadable(fonts: FontSet, path: Path, exc: Exception) -> Check:
+    """A font file that is there but cannot be read: no rights to it, or damaged."""
+    if isinstance(exc, OSError) and exc.errno is not None:  # the system refused (Pillow's own
+        # "unknown file format" is an OSError without an errno: a damaged file)
+        detail = f"{fonts.what}: the font file {path} cannot be read: {exc.strerror or exc}"
+        return fail(fonts.name, detail, f"let the kiosk's user read {path}, or {reinstall()}")
+    reason = clipped(f"{type(exc).__name__}: {exc}")
+    return fail(fonts.name, f"{fonts.what}: the font file {path} is damaged ({reason})", reinstall())
+
+
+def reinstall() -> str:
+    """How to get the kiosk's own files back: reinstall it with this install's pip."""
+    pip = Path(sys.prefix) / "bin" / "pip"
+    return (
+        f"reinstall the kiosk, which ships it: {pip} install --force-reinstall lobby-kiosk (or the"
+        " wheel it was installed from; in a source checkout, restore the file from the repository)"
+    )

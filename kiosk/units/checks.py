@@ -41,11 +41,17 @@ def check_terminals(text: str) -> tuple[str, ...]:
 
 
 def check_host(host: str) -> str:
+    """An IP address, or a host name: labels of letters, digits and hyphens (not at either end),
+    up to 253 characters, and a last label that is not all digits (RFC 1123, 3696): `999.1.1.1` or
+    `127.1` is a mistyped address, which `kiosk web` could never listen on."""
     try:
         ipaddress.ip_address(host)
     except ValueError:
-        if len(host) > 253 or not _HOST_NAME.fullmatch(host):
-            raise SetupRefused(f"--host {quoted(host)}: expected an IP address or a host name") from None
+        if len(host) > 253 or not _HOST_NAME.fullmatch(host) or host.rsplit(".", 1)[-1].isdigit():
+            raise SetupRefused(
+                f"--host {quoted(host)}: expected an IP address (e.g. 127.0.0.1, 0.0.0.0 or ::) or a"
+                " host name"
+            ) from None
     return host
 
 

@@ -29,7 +29,7 @@ class BackupReport:
     path: Path
     size: int
     backend: str
-    schema: str | None
+    schema: str  # a database with no schema yet is not backed up
     files: list[str]
     pruned: list[Path] = field(default_factory=list)
 
@@ -39,7 +39,7 @@ class Manifest:
     created: str
     kiosk: str
     backend: str
-    schema: str | None
+    schema: str  # a backup of a database with no schema is refused
     files: dict[str, str]  # archive name -> SHA-256
 
     @property
@@ -53,7 +53,7 @@ class RestoreReport:
     manifest: Manifest
     database: str
     secrets: list[Path]
-    schema_before: str | None
+    schema_before: str
     schema: str | None
 
 

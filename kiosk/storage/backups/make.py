@@ -3,10 +3,10 @@ pg_dump's snapshot), with the secret files, written whole under its dated name, 
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
-import shutil
 import sqlite3
 import tarfile
 import tempfile
@@ -18,7 +18,7 @@ from typing import Any
 from kiosk import __version__
 from kiosk.config import Settings
 from kiosk.errors import KioskError, StorageUnavailable, clipped
-from kiosk.private import open_private, private_file, private_folder
+from kiosk.private import PRIVATE_FILE, open_private, private_file, private_folder
 from kiosk.storage.backups.common import (
     FORMAT,
     FORMAT_VERSION,
@@ -30,11 +30,15 @@ from kiosk.storage.backups.common import (
     libpq,
     pg_tool,
     run_pg,
+    safe_url,
     secret_paths,
     sha256,
     uri_path,
 )  # fmt: skip
-from kiosk.storage.backups.names import SUFFIX, backup_name, backups_in
+from kiosk.storage.backups.names import backup_name, backups_in
+
+# How many names (one a second) a backup tries when others take them, before giving up.
+NAME_TRIES = 30
 
 
 def make_backup(settings: Settings, folder: Path | None = None) -> BackupReport:
@@ -55,16 +59,17 @@ def _make(settings: Settings, folder: Path) -> BackupReport:
     with tempfile.TemporaryDirectory(dir=folder, prefix=".backup-") as staging_name:
         staging = Path(staging_name)
         if backend == "sqlite":
-            schema = _copy_sqlite(source, staging / SQLITE_FILE)
+            schema = _initialised(settings, _copy_sqlite(source, staging / SQLITE_FILE))
             database = SQLITE_FILE
         else:
-            schema = _pg_schema(source)
+            schema = _initialised(settings, _pg_schema(source))
             _pg_dump(source, staging / PG_FILE)
             database = PG_FILE
         files = {database: staging / database}
         for name, path in secret_paths(settings).items():
             if path.is_file():
-                shutil.copyfile(path, staging / name)
+                with path.open("rb") as original, open_private(staging / name, "wb") as copy:
+                    copy.write(original.read())
                 files[name] = staging / name
         manifest = {
             "format": FORMAT,
@@ -75,9 +80,19 @@ def _make(settings: Settings, folder: Path) -> BackupReport:
             "schema": schema,
             "files": {name: sha256(path) for name, path in files.items()},
         }
-        target = _write_archive(folder, manifest, files)
+        target = _write_archive(folder, staging / "archive", manifest, files)
     pruned = prune(folder, settings.backup_keep)
     return BackupReport(target, target.stat().st_size, backend, schema, list(files), pruned)
+
+
+def _initialised(settings: Settings, schema: str | None) -> str:
+    """The schema revision; a database `kiosk init` never ran on holds nothing to back up (and its
+    backup would restore as an empty, unusable database)."""
+    if schema is None:
+        raise KioskError(
+            f"the database {safe_url(settings)} has no schema yet: run `kiosk init` first; no backup was made"
+        )
+    return schema
 
 
 def prune(folder: Path, keep: int) -> list[Path]:
@@ -145,26 +160,51 @@ def _pg_dump(url: str, target: Path) -> None:
     run_pg(command, env, "pg_dump")
 
 
-def _write_archive(folder: Path, manifest: dict[str, Any], files: dict[str, Path]) -> Path:
-    """The archive written under a temporary name and renamed when whole: a backup that is listed
-    is complete. Two backups in one second: the second waits for the next second's name."""
-    partial = folder / f".partial-{os.getpid()}{SUFFIX}"
+def _write_archive(folder: Path, partial: Path, manifest: dict[str, Any], files: dict[str, Path]) -> Path:
+    """The archive written whole under a temporary name (`partial`, on the folder's disk), then
+    given its dated name, never over an existing file: a backup that is listed is complete, and
+    two backups in one second both stay (the second waits for the next second's name). Every member
+    is 0600, so that unpacking it by hand (`tar x`) leaves no secret readable by others."""
     with open_private(partial, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
         data = json.dumps(manifest, indent=2).encode()
         info = tarfile.TarInfo(MANIFEST)
-        info.size, info.mode, info.mtime = len(data), 0o600, int(time.time())
+        info.size, info.mode, info.mtime = len(data), PRIVATE_FILE, int(time.time())
         tar.addfile(info, io.BytesIO(data))
         for name, path in files.items():
             info = tar.gettarinfo(str(path), arcname=name)
+            info.mode = PRIVATE_FILE
             info.uid = info.gid = 0
             info.uname = info.gname = ""
             with path.open("rb") as handle:
                 tar.addfile(info, handle)
-    for _ in range(3):
-        target = folder / backup_name(datetime.now())
-        if not target.exists():
-            partial.rename(target)
+    for _ in range(NAME_TRIES):
+        moment = datetime.now()
+        target = folder / backup_name(moment)
+        if _place(partial, target):
             return target
-        time.sleep(1)
-    partial.unlink(missing_ok=True)
-    raise KioskError(f"backups named {target.name} keep appearing in {folder}: is another backup running?")
+        time.sleep(1 - moment.microsecond / 1_000_000)  # until the next second's name is due
+    raise KioskError(
+        f"backups named {target.name} keep appearing in {folder} ({NAME_TRIES} names tried, a second"
+        " apart): are other backups running?"
+    )
+
+
+def _place(partial: Path, target: Path) -> bool:
+    """`partial` under the name `target` if no file (nor link) has that name; False if one has.
+    A hard link is made in one step and fails on an existing name (a rename would replace it); on
+    a disk without hard links (a FAT USB stick), the name is taken first by creating it empty."""
+    try:
+        os.link(partial, target)
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK):
+            raise
+        try:
+            open_private(target, "xb").close()
+        except FileExistsError:
+            return False
+        partial.replace(target)  # over the empty file this backup just made
+        return True
+    partial.unlink()
+    return True

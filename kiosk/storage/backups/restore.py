@@ -7,7 +7,9 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import sqlite3
+import stat
 import tarfile
 import tempfile
 import zlib
@@ -96,24 +98,60 @@ def _restore(settings: Settings, path: Path) -> RestoreReport:
 
 @contextmanager
 def _open_archive(path: Path) -> Iterator[tarfile.TarFile]:
+    raw = _open_regular(path)
     try:
-        tar = tarfile.open(path, mode="r:gz")  # noqa: SIM115 - closed by this context manager
+        try:
+            tar = tarfile.open(fileobj=raw, mode="r:gz")  # noqa: SIM115 - closed below
+        except OSError as exc:  # a read error on the disk
+            why = exc.strerror or type(exc).__name__
+            raise KioskError(f"{quoted(str(path))} cannot be read: {why}") from None
+        except (tarfile.TarError, EOFError) as exc:
+            why = clipped(str(exc))
+            raise KioskError(
+                f"{quoted(str(path))} is not a kiosk backup (not a tar.gz archive: {why})"
+            ) from None
+        try:
+            yield tar
+        except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as exc:  # cut short or garbled
+            raise KioskError(f"{quoted(str(path))} is damaged: {clipped(str(exc))}") from None
+        finally:
+            tar.close()
+    finally:
+        raw.close()
+
+
+def _open_regular(path: Path) -> IO[bytes]:
+    """`path` opened for reading if it is a regular file; a FIFO (which would wait for a writer for
+    ever), a device or a folder is refused without reading from it. Opened without waiting, then
+    looked at through the open file: what is checked is what is read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise KioskError(f"{quoted(str(path))} does not exist") from None
-    except IsADirectoryError:
-        raise KioskError(f"{quoted(str(path))} is a folder, not a backup file") from None
-    except OSError as exc:  # a name too long, a loop of links, not a folder on the way...
+    except OSError as exc:  # no rights, a name too long, a loop of links, not a folder on the way...
         why = exc.strerror or type(exc).__name__
         raise KioskError(f"{quoted(str(path))} cannot be read: {why}") from None
-    except (tarfile.TarError, EOFError) as exc:
-        why = clipped(str(exc))
-        raise KioskError(f"{quoted(str(path))} is not a kiosk backup (not a tar.gz archive: {why})") from None
     try:
-        yield tar
-    except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as exc:  # cut short or garbled
-        raise KioskError(f"{quoted(str(path))} is damaged: {clipped(str(exc))}") from None
-    finally:
-        tar.close()
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise KioskError(f"{quoted(str(path))} is a folder, not a backup file")
+        if not stat.S_ISREG(mode):
+            raise KioskError(f"{quoted(str(path))} is {_kind(mode)}, not a backup file")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
 
 
 def _not_a_backup(path: Path, why: str) -> KioskError:
@@ -145,6 +183,11 @@ def _manifest(path: Path, tar: tarfile.TarFile) -> Manifest:
         raise _not_a_backup(path, "it names no database kind")
     if not (schema is None or isinstance(schema, str)) or not isinstance(files, dict):
         raise _not_a_backup(path, f"its {MANIFEST} is incomplete")
+    if schema is None:  # an older kiosk backed up a database `kiosk init` never ran on
+        raise KioskError(
+            f"{quoted(path.name)} is a backup of a database with no schema (made before `kiosk init`"
+            " ran on it): it holds nothing to restore; nothing was changed"
+        )
     manifest = Manifest(str(data.get("created", "")), str(data.get("kiosk", "")), backend, schema, {})
     allowed = {manifest.database_file, *SECRET_FILES}
     for name, digest in files.items():
@@ -152,7 +195,7 @@ def _manifest(path: Path, tar: tarfile.TarFile) -> Manifest:
             raise _not_a_backup(path, f"its {MANIFEST} lists {clipped(repr(name))}")
     if manifest.database_file not in files:
         raise _not_a_backup(path, "it holds no database")
-    if schema is not None and not _known_revision(schema):
+    if not _known_revision(schema):
         raise KioskError(
             f"{quoted(path.name)} was made at schema {clipped(schema)}, newer than this kiosk's"
             f" ({SCHEMA_REVISION}): upgrade the kiosk, then restore; nothing was changed"
