@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from datetime import date, time
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cli import render
 from kiosk.clock import Clock, clock_from_env, time_of_day
@@ -14,8 +14,10 @@ from kiosk.config import Settings, load_settings
 from kiosk.domain.tickets import Issued, TicketView
 from kiosk.errors import KioskError, quoted
 from kiosk.presentation import json_views
-from kiosk.security.staff import Member
-from kiosk.service import QueueService
+from kiosk.security.members import Member
+
+if TYPE_CHECKING:  # the database layer: imported when a command opens the service, not by a terminal's start
+    from kiosk.service import QueueService
 
 
 class Context:

@@ -9,7 +9,7 @@ import sys
 
 from cli.context import Context
 from kiosk.runtime import open_staff
-from kiosk.security.staff import SignInRefused
+from kiosk.security.members import SignInRefused
 
 
 def sign_in(ctx: Context, role: str) -> None:

@@ -17,6 +17,7 @@ from cli.options import Command, Parser, language_option, web_options
 from kiosk import collector
 from kiosk.paths import bundled_data
 from kiosk.presentation.i18n import translations
+from kiosk.storage.sqlite_file import preflight
 
 if TYPE_CHECKING:
     from screens.common.terminal import TerminalApp
@@ -43,6 +44,8 @@ def launch(ctx: Context, command: str, log_name: str, build: Callable[[], Termin
     log_to(ctx.settings, log_name, journal())
     app = build()
     app.run()
+    if app.startup_error is not None:  # its database did not open after the first frame
+        raise app.startup_error
     if app.return_code:  # stopped on an error it logged: non-zero, for a supervisor to restart it
         raise SystemExit(app.return_code)
 
@@ -105,11 +108,16 @@ def web_server(command: str, host: str, port: int, title: str, font_size: int, l
 
 
 def cmd_lobby(ctx: Context) -> None:
+    """The kiosk draws its first frame before it opens the database (`TerminalApp.service`): a SQLite
+    file that would be refused is refused first (`preflight`), in one line and without a screen."""
+
     def build() -> TerminalApp:
         from screens.lobby.app import create_app
 
-        return create_app(ctx.settings, ctx.service)
+        return create_app(ctx.settings, clock=ctx.clock)
 
+    if not ctx.args.web:
+        preflight(ctx.settings.db_url)
     launch(ctx, "lobby", "lobby", build)
 
 

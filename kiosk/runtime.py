@@ -10,7 +10,6 @@ from kiosk.clock import Clock, SystemClock
 from kiosk.config import Settings
 from kiosk.domain.catalogue import load_catalogue
 from kiosk.domain.events import CatalogueLoaded, Kind
-from kiosk.errors import StorageUnavailable
 from kiosk.private import private_folder
 from kiosk.security.pins import load_pin_key
 from kiosk.security.signing import create_secret, read_secret
@@ -20,6 +19,7 @@ from kiosk.storage import SCHEMA_REVISION
 from kiosk.storage.db import Database
 from kiosk.storage.journal import record
 from kiosk.storage.models import CatalogueVersion
+from kiosk.storage.sqlite_file import not_ready
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,7 @@ def open_service(settings: Settings, clock: Clock | None = None, db: Database | 
     db = db or Database(settings.db_url)
     revision = db.schema_revision()
     if revision != SCHEMA_REVISION:
-        found = f"revision {revision}" if revision else "an empty database"
-        raise StorageUnavailable(f"the database is not ready ({found}): run `kiosk init`")
+        raise not_ready(revision)
     service = QueueService(db, settings, clock or SystemClock(), read_secret(settings.secret_path))
     service.reload_catalogue()
     return service

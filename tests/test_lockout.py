@@ -17,7 +17,8 @@ from kiosk.config import Settings
 from kiosk.runtime import initialise, open_service, open_staff
 from kiosk.security import exit_pin
 from kiosk.security.exit_pin import ExitGuard, wait_after
-from kiosk.security.staff import MAX_FAILURES, SignInRefused, StaffDirectory
+from kiosk.security.members import SignInRefused
+from kiosk.security.staff import MAX_FAILURES, StaffDirectory
 from kiosk.service import QueueService
 from kiosk.storage.models import Event, StaffMember
 from tests.conftest import make_settings

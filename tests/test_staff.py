@@ -15,8 +15,9 @@ from kiosk.clock import FixedClock
 from kiosk.errors import KioskError
 from kiosk.runtime import open_staff
 from kiosk.security import pins
+from kiosk.security.members import SignInRefused
 from kiosk.security.pins import PinKey, PinKeyMismatch, check_pin, hash_pin, load_pin_key
-from kiosk.security.staff import MAX_FAILURES, SignInRefused, StaffDirectory
+from kiosk.security.staff import MAX_FAILURES, StaffDirectory
 from kiosk.service import QueueService
 from kiosk.storage.models import Event, StaffMember
 

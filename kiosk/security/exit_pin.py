@@ -11,7 +11,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from kiosk.domain.events import AtTerminal, Kind, WrongTry
-from kiosk.security.staff import Member, StaffDirectory
+from kiosk.security.members import Member
+from kiosk.security.staff import StaffDirectory
 from kiosk.storage.journal import record
 from kiosk.storage.models import Event
 

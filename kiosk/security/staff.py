@@ -3,8 +3,6 @@ repeated wrong PINs, counted atomically so that parallel tries cannot slip past 
 
 from __future__ import annotations
 
-import unicodedata
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
@@ -16,6 +14,7 @@ from kiosk.domain.events import Kind, StaffNamed, StaffWithRole
 from kiosk.domain.payload import Payload
 from kiosk.domain.tickets import minutes_until
 from kiosk.errors import KioskError, NotFound, quoted
+from kiosk.security.members import ROLES, Member, SignInRefused, valid_name
 from kiosk.security.pins import (
     PinKey,
     PinKeyMismatch,
@@ -29,43 +28,8 @@ from kiosk.storage.db import Database
 from kiosk.storage.journal import record
 from kiosk.storage.models import StaffMember
 
-ROLES = ("staff", "admin")
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=5)
-
-
-class SignInRefused(KioskError):
-    """A wrong name or PIN, a locked member, or a role that may not do this. `reason` is one of
-    "wrong", "locked" (with `minutes` left), "role" and "missing" (no name or PIN given, with its own
-    `message`), for screens to say in their language."""
-
-    def __init__(self, reason: str, minutes: int = 0, message: str = "") -> None:
-        self.reason = reason
-        self.minutes = minutes
-        messages = {
-            "wrong": "wrong name or PIN",
-            "locked": f"too many wrong PINs: try again in {minutes} min",
-            "role": "this needs an administrator",
-        }
-        super().__init__(message or messages[reason])
-
-
-@dataclass(frozen=True)
-class Member:
-    id: int
-    name: str
-    role: str
-    active: bool
-
-
-def valid_name(name: str) -> str:
-    """A member's name as typed, trimmed: 1 to 64 characters, no control or format characters."""
-    name = name.strip()
-    if not name or len(name) > 64:
-        raise KioskError("a staff name is 1 to 64 characters")
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
-        raise KioskError("a staff name may not hold control characters")
-    return name
 
 
 class StaffDirectory:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from kiosk.clock import Clock
 from kiosk.domain.events import Kind, TokenNamed
 from kiosk.errors import KioskError, NotFound, quoted
-from kiosk.security.staff import valid_name
+from kiosk.security.members import valid_name
 from kiosk.storage.db import Database
 from kiosk.storage.journal import record
 from kiosk.storage.models import ApiToken

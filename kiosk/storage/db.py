@@ -6,6 +6,7 @@ that cannot be reached surfaces as `StorageUnavailable`, never as a driver excep
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from kiosk.errors import KioskError, StorageUnavailable, clipped, quoted
 from kiosk.private import private_file, private_folder
+from kiosk.storage.sqlite_file import check_file, damaged, damaged_file
 
 BUSY_TIMEOUT_MS = 30_000
-SQLITE_HEADER = b"SQLite format 3\x00"
 DRIVERS = ("sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg")
 EXAMPLES = " (e.g. sqlite:////var/lib/lobby-kiosk/kiosk.sqlite3 or postgresql://kiosk@db.local/kiosk)"
 
@@ -50,8 +51,6 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        import sqlite3
-
         if sqlite3.sqlite_version_info < (3, 35):  # UPDATE ... RETURNING claims a ticket in one step
             raise KioskError(
                 f"this Python's SQLite is {sqlite3.sqlite_version}; the kiosk needs SQLite 3.35 or newer"
@@ -89,16 +88,11 @@ def _private_database(path: Path) -> None:
         for suffix in ("-wal", "-shm"):
             if path.with_name(path.name + suffix).exists():
                 private_file(path.with_name(path.name + suffix))
-        if not path.is_file():
-            raise StorageUnavailable(f"the database file {clipped(str(path))} is not a regular file")
-        with path.open("rb") as handle:
-            head = handle.read(len(SQLITE_HEADER))
     except OSError as exc:
         raise StorageUnavailable(
             f"the database file {clipped(str(path))} cannot be opened: {exc.strerror or exc}"
         ) from None
-    if head and head != SQLITE_HEADER:
-        raise damaged_file(path, "file is not a database")
+    check_file(path)
 
 
 def _tune_sqlite(engine: Engine) -> None:
@@ -195,20 +189,8 @@ def _close_on_return(dbapi_connection: Any, record: Any) -> None:
         record.invalidate()
 
 
-def damaged_file(path: object, reason: str) -> StorageUnavailable:
-    return StorageUnavailable(
-        f"the database file {clipped(str(path))} is damaged or is not a SQLite database ({reason}):"
-        " restore it from a backup or move it away and run `kiosk init`"
-    )
-
-
 def _damaged(exc: DBAPIError) -> bool:
-    """SQLite's SQLITE_CORRUPT ("database disk image is malformed") or SQLITE_NOTADB ("file is not a
-    database"): the file itself is broken, and no retry will help."""
-    import sqlite3
-
-    code = getattr(exc.orig, "sqlite_errorcode", None)
-    return code is not None and code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+    return isinstance(exc.orig, sqlite3.Error) and damaged(exc.orig)
 
 
 def _first_line(exc: DBAPIError) -> str:

@@ -22,7 +22,7 @@ from kiosk.presentation.alert_words import alert_reason
 from kiosk.presentation.i18n import N_
 from kiosk.queue.actions import DESK
 from kiosk.security import exit_pin
-from kiosk.security.staff import Member
+from kiosk.security.members import Member
 from kiosk.service import QueueService
 from printer.printing import TicketPrinter
 from screens.admin.alerts import ALERTS_TITLE, AlertsPane, alerts_label

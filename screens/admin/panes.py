@@ -13,7 +13,7 @@ from textual.widgets import Button, Label, TabbedContent, TabPane
 
 from kiosk.domain.tickets import EventView
 from kiosk.presentation.i18n import N_
-from kiosk.security.staff import Member
+from kiosk.security.members import Member
 from screens.admin.dialogs import LastTicket, LastTicketDialog, ReasonDialog, StaffDialog, StaffEntry
 from screens.admin.staff_stats import NOT_GIVEN
 from screens.common.pause import PauseScreen

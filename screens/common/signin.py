@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Label
 
 from kiosk.errors import KioskError
-from kiosk.security.staff import Member
+from kiosk.security.members import Member
 from screens.common.pin import PinScreen
 from screens.common.plain import plain
 from screens.common.terminal import TerminalApp, TerminalPart

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Callable
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
@@ -20,16 +21,18 @@ from kiosk.clock import Clock, SystemClock
 from kiosk.config import Settings
 from kiosk.errors import KioskError, StorageUnavailable
 from kiosk.presentation.i18n import N_, translations
-from kiosk.runtime import open_service, open_staff
+from kiosk.security.members import Member
 from kiosk.security.sessions import Kept, SessionFile
-from kiosk.security.staff import Member, StaffDirectory
-from kiosk.service import QueueService
 from screens.common.theme import THEME
 from screens.common.words import problem_text
 
 if TYPE_CHECKING:
     from kiosk.presentation.speech import Speaker
+    from kiosk.security.staff import StaffDirectory
+    from kiosk.service import QueueService
     from printer.printing import TicketPrinter
+
+    Opener = Callable[[], QueueService]
 
 log = logging.getLogger(__name__)
 
@@ -63,24 +66,54 @@ class TerminalApp(App[None]):
     def __init__(
         self,
         settings: Settings,
-        service: QueueService,
+        service: QueueService | Opener,
         lang: str | None = None,
         printer: TicketPrinter | None = None,
         speaker: Speaker | None = None,
     ) -> None:
+        """`service`: the queue service, or what opens it (`open_terminal_service`): then it is opened
+        after the first frame, off the UI thread, and the database layer is not imported before."""
         super().__init__()
         self.register_theme(THEME)
         self.theme = THEME.name
         self.settings = settings
-        self.service = service
+        self._service: QueueService | None = None if callable(service) else service
+        self._open: Opener | None = service if callable(service) else None
+        self._opening = threading.Lock()
+        self.startup_error: KioskError | None = (
+            None  # the database could not be opened: the launcher says why
+        )
         self.lang: str = lang or settings.main_language
         self.printer = printer
         self.speaker = speaker
         self.member: Member | None = None
         self.kept: Kept | None = None
 
+    @property
+    def service(self) -> QueueService:
+        """The queue service; opened here at its first use when the app was given its opener (by
+        then it is usually open: `on_mount` opens it off the UI thread after the first frame)."""
+        if self._service is None:
+            with self._opening:
+                if self._service is None:
+                    assert self._open is not None
+                    self._service = self._open()
+        return self._service
+
+    def _open_service(self) -> None:
+        """After the first frame, in a thread: the service opened; if the database cannot be, the
+        terminal stops (non-zero, the launcher says why)."""
+        try:
+            self.service  # noqa: B018 (read for its effect: opened)
+        except KioskError as exc:
+            self.startup_error = exc
+            to_ui(self, self.exit, None, exc.exit_code)
+
     @cached_property
     def staff(self) -> StaffDirectory:
+
+        from kiosk.runtime import open_staff  # the database layer: after the first frame
+
         return open_staff(self.service)
 
     @property
@@ -179,7 +212,12 @@ class TerminalApp(App[None]):
 
     def on_mount(self) -> None:
         self.set_interval(HOUSEKEEPING_SECONDS, self.housekeeping)
-        self.call_after_refresh(collector.release)  # held by the launcher until the first frame
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        collector.release()  # held by the launcher until the first frame
+        if self._service is None:
+            self.run_worker(self._open_service, thread=True, group="open")
 
     def _fatal_error(self) -> None:
         """An error no handler caught (Textual then ends the app with return code 1): its traceback
@@ -193,7 +231,7 @@ class TerminalApp(App[None]):
         """Past days closed, stale calls released, old notes purged: idempotent, so every terminal
         runs it and the centre's chores go on whichever terminals are up."""
         self.run_db(
-            self.service.housekeeping,
+            lambda: self.service.housekeeping(),
             on_failed=self.logged,
             group="housekeeping",
             exclusive=True,
@@ -208,7 +246,8 @@ class TerminalApp(App[None]):
             self.printer.close()
         if self.speaker is not None:
             self.speaker.close()
-        self.service.db.dispose()  # its pooled connections closed; the engine opens new ones if used
+        if self._service is not None:  # its pooled connections closed; the engine opens new ones if used
+            self._service.db.dispose()
 
 
 class TerminalPart(Generic[A]):
@@ -233,7 +272,10 @@ def open_terminal_service(
     database on `clock` (the system clock by default). Its catalogue is read now, before the event
     loop runs, so no screen reaches the database for it on the UI thread; a database that cannot be
     read yet leaves it to the first read off the UI thread (each terminal's start reads there)."""
-    service = service or open_service(settings, clock or SystemClock())
+    if service is None:
+        from kiosk.runtime import open_service
+
+        service = open_service(settings, clock or SystemClock())
     try:
         service.catalogue  # noqa: B018 (read for its effect: the catalogue loaded)
     except KioskError as exc:

@@ -9,7 +9,7 @@ from datetime import tzinfo
 from kiosk.domain.tickets import State, TicketView
 from kiosk.errors import StorageUnavailable
 from kiosk.presentation.i18n import N_
-from kiosk.security.staff import SignInRefused
+from kiosk.security.members import SignInRefused
 
 STATE_WORDS = {
     State.WAITING: N_("waiting"),

@@ -8,7 +8,7 @@ from textual.binding import Binding
 
 from kiosk.clock import Clock
 from kiosk.config import Settings
-from kiosk.security.staff import Member
+from kiosk.security.members import Member
 from kiosk.service import QueueService
 from screens.common.live import ConnectionChanged, EventsArrived, LiveApp, while_running
 from screens.common.signin import SignInScreen

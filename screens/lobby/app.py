@@ -28,7 +28,6 @@ from kiosk.errors import (
     StorageUnavailable,
 )
 from kiosk.presentation.i18n import translations
-from kiosk.service import QueueService
 from screens.common.terminal import BASE_CSS, TerminalApp, open_terminal_service
 from screens.common.webzoom import show_large_text
 from screens.lobby.base import Line, Spoken
@@ -47,6 +46,7 @@ from screens.lobby.ticket import TicketScreen
 
 if TYPE_CHECKING:  # imported when the app is built: the first frame does not wait for them
     from kiosk.presentation.speech import Speaker
+    from kiosk.service import QueueService
     from printer.printing import PrintResult, TicketPrinter
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
     def __init__(
         self,
         settings: Settings,
-        service: QueueService,
+        service: QueueService | Callable[[], QueueService],
         make_printer: Callable[[], TicketPrinter],
         speaker: Speaker,
         monotonic: Callable[[], float] = time.monotonic,
@@ -103,8 +103,13 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
 
     def on_mount(self) -> None:
         self.set_interval(self.tick_seconds, self.idle.tick)
-        self.call_after_refresh(self.draw_ahead)  # after the first frame: it waits for nothing
+        self.call_after_refresh(self._first_frame_drawn)
+
+    def _first_frame_drawn(self) -> None:
+        """Off the UI thread, once the visitor sees the kiosk: the departments' openings read and the
+        print queue made (both open the database first, when the app was given its opener)."""
         self.run_db(self.read_openings, self._openings_read, on_failed=self.logged, group="openings")
+        self.run_db(self.draw_ahead, on_failed=self.logged, group="printer")
 
     def _openings_read(self, openings: dict[str, Opening]) -> None:
         self.openings = openings
@@ -344,15 +349,26 @@ def create_app(
     monotonic: Callable[[], float] = time.monotonic,
     tick_seconds: float = 1.0,
 ) -> LobbyApp:
-    """The lobby kiosk over an initialised database (`kiosk init`)."""
+    """The lobby kiosk over an initialised database (`kiosk init`). Without a `service`, the app
+    opens the settings' database after its first frame: a visitor sees the kiosk before the
+    database layer is even imported."""
     from kiosk.presentation.speech import Speaker
 
-    service = open_terminal_service(settings, service, clock)
+    def open_later() -> QueueService:
+        return open_terminal_service(settings, None, clock)
 
     def make_printer() -> TicketPrinter:
         from printer.printing import TicketPrinter
 
-        return TicketPrinter(service, printer_url)
+        return TicketPrinter(app.service, printer_url)
 
     speaker = Speaker(output=speech_output)  # "Read aloud" works even when automatic speech is off
-    return LobbyApp(settings, service, make_printer, speaker, monotonic=monotonic, tick_seconds=tick_seconds)
+    app = LobbyApp(
+        settings,
+        open_terminal_service(settings, service) if service else open_later,
+        make_printer,
+        speaker,
+        monotonic=monotonic,
+        tick_seconds=tick_seconds,
+    )
+    return app

@@ -9,7 +9,6 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kiosk.bookings.checkin_guard import CheckInGuard
 from kiosk.domain.tickets import Issued
 from kiosk.errors import BookingRefused
 from kiosk.errors import Refusal as Refused
@@ -63,6 +62,10 @@ class CheckIns:
     def _check_in(
         self, code: str, lang: str | None, large: bool
     ) -> tuple[Issued, Future[PrintResult]] | CheckInRefusal | Waiting:
+        from kiosk.bookings.checkin_guard import (
+            CheckInGuard,  # the database layer: not before the first frame
+        )
+
         guard = CheckInGuard(self.app.service, self.app.settings.terminal)
         wait = guard.wait_left()
         if wait:

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 
 from kiosk.errors import KioskError
 from kiosk.presentation.i18n import translations
-from kiosk.security.exit_pin import ExitAnswer, ExitGuard
 from screens.common.words import problem_text
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the database layer: imported at the first PIN, not before the first frame
+    from kiosk.security.exit_pin import ExitAnswer, ExitGuard
     from screens.lobby.app import LobbyApp
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,8 @@ class ExitPin:
 
     @cached_property
     def guard(self) -> ExitGuard:
+        from kiosk.security.exit_pin import ExitGuard
+
         return ExitGuard(self.app.staff, self.app.settings.terminal)
 
     def ask(self, error: str = "") -> None:

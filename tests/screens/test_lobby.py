@@ -17,7 +17,7 @@ from harness.decode import decode_job
 from harness.loopback import LoopbackPrinter
 from kiosk.presentation.i18n import translations
 from kiosk.runtime import open_staff
-from kiosk.security.staff import SignInRefused
+from kiosk.security.members import SignInRefused
 from screens.lobby.dialogs import IdleScreen, NoticeScreen, OfferScreen
 from screens.lobby.language import LanguageScreen
 from screens.lobby.need import NeedScreen, ServiceScreen

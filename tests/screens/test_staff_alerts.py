@@ -10,7 +10,8 @@ from textual.widgets import Label
 from kiosk.bookings.checkin_guard import CheckInGuard
 from kiosk.runtime import open_staff
 from kiosk.security.exit_pin import ExitGuard
-from kiosk.security.staff import MAX_FAILURES, SignInRefused
+from kiosk.security.members import SignInRefused
+from kiosk.security.staff import MAX_FAILURES
 from screens.common.signin import SignInScreen
 from tests.screens.conftest import Centre, tap
 from tests.screens.test_admin import admin, sign_in
