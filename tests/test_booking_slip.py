@@ -1,9 +1,11 @@
 """The booking slip: printed through the ticket printer's queue (and by `kiosk book --print`), decoded
-from the printer's bytes, its QR read back with zxing-cpp: the bare booking code, which checks in."""
+from the printer's bytes, its QR read back with zxing-cpp: the bare booking code, which checks in; the
+code's nine digits (for a keypad of digits) are printed under it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pytest
 
 from harness.decode import decode_job
 from kiosk.clock import FixedClock
+from kiosk.domain.codes import code_of_number, number_code
 from kiosk.presentation.ticket import slip_content
 from kiosk.runtime import initialise, open_service
 from kiosk.service import QueueService
@@ -58,6 +61,11 @@ def test_the_slip_decodes_to_its_picture_and_its_qr_checks_in(
         "23.11.2026  10:30",
     )
     assert content.title != "Your appointment"  # in the booking's language
+    digits = number_code(booking.code)  # the code for a keypad of digits: on the slip, in the picture
+    assert len(digits.replace(" ", "")) == 9 and digits in content.number_code, content.number_code
+    assert code_of_number(digits.replace(" ", "")) == booking.code
+    without = render_slip(replace(content, number_code=content.number_code.replace(digits, "")), width)
+    assert image.tobytes() != without.convert(image.mode).tobytes(), "the number code is not printed"
     scanned = read_qr(image)
     assert scanned == booking.code
     clock.set(MONDAY_10.replace(minute=25))

@@ -69,10 +69,11 @@ class Centre:
     """A centre on a temporary SQLite file with the clock pinned to a Monday morning, set up as the
     terminals read it: a settings file, named by KIOSK_CONFIG, and KIOSK_NOW."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, public_url: str | None = None) -> None:
         self.tmp = tmp
         self.config = tmp / "kiosk.toml"
-        self.config.write_text('centre_name = "Test centre"\ndata_dir = "data"\nspeech = false\n')
+        public = f'public_url = "{public_url}"\n' if public_url else ""
+        self.config.write_text('centre_name = "Test centre"\ndata_dir = "data"\nspeech = false\n' + public)
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
         self.env.update(
             KIOSK_CONFIG=str(self.config), KIOSK_NOW=MONDAY_10.isoformat(), XDG_DATA_HOME=str(tmp / "xdg")
@@ -91,8 +92,9 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def centre(tmp_path: Path) -> Iterator[Centre]:
-    centre = Centre(tmp_path)
+def centre(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Centre]:
+    """The centre; parametrized indirectly with a `public_url` (the QR then holds a URL)."""
+    centre = Centre(tmp_path, getattr(request, "param", None))
     yield centre
     centre.service.db.dispose()
 
@@ -336,11 +338,15 @@ def test_larger_text_leaves_enough_cells_on_a_small_screen(centre: Centre, lobby
     assert all(name in seen for name in needs), (needs, seen)
 
 
+@pytest.mark.parametrize(
+    "centre", [None, "https://cnap.lutsk-rada.gov.ua/cherha"], ids=["token", "public_url"], indirect=True
+)
 def test_with_larger_text_the_ticket_number_is_whole_and_its_qr_reads(
     centre: Centre, lobby: Served, browser: Any
 ) -> None:
     """A portrait touchscreen with larger text: the number was cut to "P-00"; now it is whole, and
-    the QR on screen, where there is one, reads back as the ticket's (or the screen says it prints)."""
+    the QR on screen reads back as the ticket's: its token, or with `public_url` the URL of its page,
+    the larger QR (1080x1920 has the room for either)."""
     for page in touch_page(browser, 1080, 1920):
         page.goto(lobby.url)
         tap_text(page, "English")
@@ -354,10 +360,11 @@ def test_with_larger_text_the_ticket_number_is_whole_and_its_qr_reads(
         shot = centre.tmp / "ticket-large.png"
         page.screenshot(path=shot)
         codes = zxingcpp.read_barcodes(Image.open(shot).convert("L"))
-        if codes:
-            assert verify(read_secret(centre.settings.secret_path), codes[0].text).ticket_id == ticket.id
-        else:
-            wait_for_text(page, "The QR code is on your printed ticket.")
+        assert len(codes) == 1, "no QR read off the screen:\n" + "\n".join(screen(page))
+        public = centre.settings.public_url
+        if public:
+            assert codes[0].text.startswith(public.upper() + "/T/"), codes[0].text
+        assert verify(read_secret(centre.settings.secret_path), codes[0].text).ticket_id == ticket.id
 
 
 def swipe(page: Any, x: float, from_y: float, to_y: float) -> None:

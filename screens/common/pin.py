@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 
 class PinScreen(ModalScreen[str | None]):
-    """Asks for a PIN; dismisses with the digits typed, or None when cancelled."""
+    """Asks for a PIN; dismisses with the digits typed, or None when cancelled (Cancel or Escape)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False)]
 
     DEFAULT_CSS = """
     PinScreen { align: center middle; }
@@ -54,5 +59,5 @@ class PinScreen(ModalScreen[str | None]):
         self.dismiss(self.query_one(Input).value)
 
     @on(Button.Pressed, "#pin-cancel")
-    def _cancel(self) -> None:
+    def action_cancel(self) -> None:
         self.dismiss(None)

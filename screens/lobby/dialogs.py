@@ -5,10 +5,11 @@ buttons are laid out in as many rows as their texts need at the terminal's size.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
@@ -64,7 +65,10 @@ class Dialog(TerminalPart["LobbyApp"], Spoken, ModalScreen[R]):
 
 
 class IdleScreen(Dialog[bool]):
-    """Counts down; dismisses True when the visitor continues. The app resets when time is up."""
+    """Counts down; dismisses True when the visitor continues (Escape too: someone is there). The app
+    resets when time is up."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "continue", show=False)]
 
     def __init__(
         self, title: str, template: str, button: str, seconds: int, deadline: float, lang: str = "en"
@@ -94,12 +98,14 @@ class IdleScreen(Dialog[bool]):
         return [self.title_text, self.template.format(seconds=self.seconds)]
 
     @on(Button.Pressed, "#continue")
-    def _continue(self) -> None:
+    def action_continue(self) -> None:
         self.dismiss(True)
 
 
 class NoticeScreen(Dialog[None]):
-    """A short message and one button."""
+    """A short message and one button (Escape closes it as the button does)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "ok", show=False)]
 
     def __init__(self, message: str, button: str, lang: str = "en") -> None:
         super().__init__()
@@ -116,12 +122,15 @@ class NoticeScreen(Dialog[None]):
         return [self.message]
 
     @on(Button.Pressed, "#ok")
-    def _ok(self) -> None:
+    def action_ok(self) -> None:
         self.dismiss(None)
 
 
 class OfferScreen(Dialog[bool]):
-    """A short message with an offer: dismisses True when the visitor takes it, False to go back."""
+    """A short message with an offer: dismisses True when the visitor takes it, False to go back
+    (Escape too)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "decline", show=False)]
 
     def __init__(self, message: str, offer: str, back: str, lang: str = "en") -> None:
         super().__init__()
@@ -146,5 +155,5 @@ class OfferScreen(Dialog[bool]):
         self.dismiss(True)
 
     @on(Button.Pressed, "#decline")
-    def _decline(self) -> None:
+    def action_decline(self) -> None:
         self.dismiss(False)

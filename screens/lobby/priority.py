@@ -1,13 +1,14 @@
 """The optional priority step: the legal categories; the document is shown at the window. Every
 choice shows without scrolling where the terminal has the rows (120x40 and up), the one chosen is
-marked, and the dialog closes with its ✕ Close button (nothing changes then)."""
+marked, and the dialog closes with its ✕ Close button or Escape (nothing changes then)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Grid
 from textual.widgets import Button, Label
 
@@ -26,7 +27,10 @@ CLOSE = "✕ "
 
 
 class PriorityScreen(Dialog[str | None]):
-    """Dismisses with the chosen category's code, "" for none, or None when closed."""
+    """Dismisses with the chosen category's code, "" for none, or None when closed (✕ Close or
+    Escape: a modal screen hides the app's own Escape, its `go_back`)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", show=False)]
 
     def choices(self) -> list[tuple[str, str, bool]]:
         """Each choice: id, numbered text and whether it is the one chosen now."""
@@ -81,7 +85,7 @@ class PriorityScreen(Dialog[str | None]):
         self.dismiss("")
 
     @on(Button.Pressed, "#close")
-    def _close(self) -> None:
+    def action_close(self) -> None:
         self.dismiss(None)
 
     def speech(self) -> list[Line]:

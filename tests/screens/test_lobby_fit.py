@@ -9,19 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widget import Widget
+from textual.widgets import Label
 
 from harness.loopback import LoopbackPrinter
+from kiosk.presentation.i18n import translations
 from kiosk.runtime import open_service
 from screens.common.widgets import BigText
 from screens.lobby.app import LobbyApp, create_app
 from screens.lobby.checkin import CheckInScreen
 from screens.lobby.dialogs import IdleScreen, NoticeScreen, OfferScreen
-from screens.lobby.language import LanguageScreen
+from screens.lobby.language import HEADING, LanguageScreen
 from screens.lobby.need import NeedScreen, ServiceScreen
 from screens.lobby.rating import RatingDialog
 from screens.lobby.ticket import TicketScreen
@@ -207,6 +211,21 @@ def lobby_for(centre: Centre, walk: str, printer: LoopbackPrinter | None) -> Lob
     return create_app(settings, open_service(settings, centre.clock), monotonic=centre.ticks)
 
 
+def main_language_only(app: App[Any], centre: Centre) -> None:
+    """No English on a screen drawn in the centre's main language (Ukrainian here) before a visitor
+    chose theirs; the first screen's heading turns through every language by design (3 s each), so
+    a heading that has turned is left out."""
+    main = centre.settings.main_language
+    assert main != "en", "the centre's main language is English: nothing to find"
+    names = [centre.settings.centre_name]
+    if isinstance(app.screen, LanguageScreen):
+        heading = str(app.screen.query_one("#heading", Label).content)
+        if heading != translations(main).gettext(HEADING):
+            names.append(heading)
+    found = english_on_screen(app, main, tuple(names))
+    assert not found, f"English on {type(app.screen).__name__} in {main}: {found}"
+
+
 def pictures(widget: Widget) -> bool:
     """The QR code and the big number are pictures: their text is not words."""
     return widget.id in ("qr", "number")
@@ -228,6 +247,8 @@ async def test_every_lobby_screen_fits(centre: Centre, walk: str, size: tuple[in
                 if lang != "en":  # every word a visitor reads is in the visitor's language
                     names = (centre.settings.centre_name,)
                     assert not english_on_screen(app, lang, names), f"English on {walk} in {lang}"
+                elif once:  # the first screen and the exit PIN open in the centre's main language
+                    main_language_only(app, centre)
                 if isinstance(app.screen, TicketScreen):
                     await pilot.pause(0.1)  # the QR is left out after the first layout if it does not fit
                     number, qr = app.screen.query_one("#number", BigText), app.screen.query_one("#qr")

@@ -1,7 +1,8 @@
 """SVG snapshots of the staff terminals and the lobby display, in English and Ukrainian; the counter
 serving a ticket, the front desk's queue and the lobby display also at the kiosk sizes (80x24, 100x30,
 120x40, portrait 60x100) in English, Ukrainian, Romanian and Vietnamese, the PIN keypad at the smallest
-and the portrait size."""
+and the portrait size; in English once each, a counter's long line ("+N more") with a ticket recalled
+twice, and the display's "(called again)"."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import datetime, time
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from screens.admin.bookings import BookingsPane
 from screens.admin.stats import StatsPane
@@ -19,7 +21,7 @@ from tests.conftest import KYIV
 from tests.screens.conftest import Centre, tap
 from tests.screens.test_admin import admin, booked_and_walk_in_day
 from tests.screens.test_admin import sign_in as admin_sign_in
-from tests.screens.test_counter import counter, sign_in
+from tests.screens.test_counter import counter, details, sign_in
 from tests.screens.test_lobby import SIZE, shown, until
 from tests.screens.test_staff_fit import busy_day
 from tests.screens.test_terminal_fit import pin_keypad
@@ -61,6 +63,24 @@ def test_counter_serving(snap_compare: Snap, centre: Centre, lang: str, size: tu
     assert snap_compare(counter(centre, lang=lang), terminal_size=size, run_before=steps)
 
 
+def test_counter_long_line_and_a_recall(snap_compare: Snap, centre: Centre) -> None:
+    """More waiting than the list has rows: "+N more" under it; the ticket recalled twice says so."""
+    for _ in range(30):
+        centre.service.issue("pension-new")
+
+    async def steps(pilot: Pilot[None]) -> None:
+        screen = await sign_in(pilot)
+        await pilot.press("f1")
+        await until(pilot, lambda: screen.counter_ticket is not None)
+        await pilot.press("f2")
+        await until(pilot, lambda: details(screen).startswith("recalled (1×)"))
+        await pilot.press("f2")
+        await until(pilot, lambda: details(screen).startswith("recalled (2×)"))
+        await until(pilot, lambda: "more" in str(screen.query_one("#next", Static).content))
+
+    assert snap_compare(counter(centre), terminal_size=SIZE, run_before=steps)
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_counter_transfer_dialog(snap_compare: Snap, centre: Centre, lang: str) -> None:
     centre.service.issue("pension-new")
@@ -91,6 +111,28 @@ def test_lobby_display(snap_compare: Snap, centre: Centre, lang: str, size: tupl
         await pilot.pause(0.6)
 
     assert snap_compare(app, terminal_size=size, run_before=steps)
+
+
+def test_lobby_display_called_again(snap_compare: Snap, centre: Centre) -> None:
+    """Latest calls: each number once, at its latest window, a recall marked "(called again)"."""
+    service = centre.service
+    first, _, third = (service.issue("pension-new").ticket for _ in range(3))
+    service.call_next("6")
+    service.recall(window="6")
+    service.transfer(first.code, to="employment")
+    service.call_next("9")  # the transferred ticket, at its new window
+    service.call_next("7")
+    service.recall(window="9")
+    service.call_next("8")
+    app = create_display(centre.settings, service, lang="en")
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await until(pilot, lambda: bool(app.calls) and app.calls[0].code == third.code)
+        await until(pilot, lambda: "(called again)" in str(app.query_one("#history", Static).content))
+        app.flash_until = 0.0
+        await pilot.pause(0.6)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=steps)
 
 
 @pytest.mark.parametrize("lang", KIOSK_LANGS)
