@@ -10,10 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
@@ -31,7 +32,47 @@ if TYPE_CHECKING:
     from screens.common.transfer import Transfer
     from screens.counter.app import CounterApp  # noqa: F401 (the typed base below)
 
-SHOWN = 6  # tickets of the line listed at least (as many as fit); "+N more" says how many else wait
+SHOWN = 6  # tickets of the line read before the list has its size; then as many as its rows hold
+
+
+class WaitingList(Static):
+    """The line behind the window: as many tickets as its rows hold, "+N more" last. Its rows are
+    what the panel leaves it (`height: 1fr`); a new size (the terminal's, or the ticket's details
+    above it on a portrait terminal) reads the line again for that many."""
+
+    @property
+    def rows(self) -> int:
+        return self.content_size.height
+
+    def on_resize(self, event: events.Resize) -> None:
+        screen = self.screen
+        if isinstance(screen, CounterScreen):
+            screen.refresh_view()
+
+    def fit(self, marks: list[str], count: int, more: Callable[[int], str]) -> list[str]:
+        """The first of `marks` (the tickets of a line of `count`) that fit the rows, each as many
+        rows as it wraps to, and `more(rest)` under them for the rest."""
+        rows, width = self.rows, self.content_size.width
+        if rows <= 0 or width <= 0:  # not laid out yet: the rows read, then its resize reads again
+            rows, width = len(marks) + 1, 1_000
+
+        rules = self.styles.get_rules()  # its wrapping, as it draws the text
+
+        def height(text: str) -> int:
+            return Content(text).get_height(rules, width)
+
+        used = 0
+        shown: list[str] = []
+        for mark in marks:
+            rest = count - len(shown) - 1  # waiting after this one
+            need = height(mark) + (height(more(rest)) if rest else 0)
+            if used + need > rows:
+                break
+            shown.append(mark)
+            used += height(mark)
+        if count > len(shown):
+            shown.append(more(count - len(shown)))
+        return shown
 
 
 @dataclass(frozen=True)
@@ -45,7 +86,7 @@ class WindowView:
     on_way: bool = False
     recalls: int = 0
     note: str | None = None
-    rows: int = SHOWN  # of the line, listed by number
+    rows: int = SHOWN  # of the line, read by number (the most its list may show)
     long_waits: int = 0  # visitors of its departments waiting past the desk's warning
 
 
@@ -71,7 +112,7 @@ class CounterScreen(TerminalPart["CounterApp"], Screen[None]):
             with Vertical(id="line"):
                 yield Label(self.gettext("Waiting"), classes="title")
                 yield Label("", id="waiting-count")
-                yield Static("", id="next", markup=False)
+                yield WaitingList("", id="next", markup=False)
         yield Label("", id="status", markup=False)
         with Grid(id="actions"):
             for name, key, label in KEYS:
@@ -111,7 +152,8 @@ class CounterScreen(TerminalPart["CounterApp"], Screen[None]):
         action = BY_NAME[name]
         assert action in WINDOW_MOVES
         counter = self.terminal
-        self.run(lambda: self.moved(move(counter.service, action, None, counter.window, counter.who)))
+        recall = name == "recall"
+        self.run(lambda: self.moved(move(counter.service, action, None, counter.window, counter.who), recall))
 
     def next_called(self) -> str:
         counter = self.terminal
@@ -126,7 +168,13 @@ class CounterScreen(TerminalPart["CounterApp"], Screen[None]):
         self.say(message)
         self.refresh_view()
 
-    def moved(self, ticket: TicketView) -> str:
+    def moved(self, ticket: TicketView, recall: bool = False) -> str:
+        """The line an action leaves (in its worker): the ticket's new state; a recall, how many
+        times it was called again, as its details say it."""
+        if recall and ticket.state == State.CALLED:
+            status = self.terminal.service.ticket_statuses([ticket.id]).get(ticket.id)
+            if status is not None and status.recalls:
+                return f"{ticket.code}: " + self.gettext("recalled ({count}×)").format(count=status.recalls)
         return f"{ticket.code}: {self.gettext(STATE_WORDS[ticket.state])}"
 
     def ask_pause(self) -> None:
@@ -224,8 +272,9 @@ class CounterScreen(TerminalPart["CounterApp"], Screen[None]):
     paused = False  # the window's break, as last shown
 
     def refresh_view(self) -> None:
-        shown = self.query("#next")  # as many as fit, "+N more" last
-        rows = max(SHOWN, shown.first().size.height - 1) if shown else SHOWN
+        listed = self.query(WaitingList)  # as many as its rows hold, "+N more" last
+        rows = listed.first().rows if listed else 0
+        rows = rows if rows > 0 else SHOWN
         self.terminal.run_db(lambda: self.read_view(rows), self.show, group="view", exclusive=True)
 
     def read_view(self, rows: int = SHOWN) -> WindowView:
@@ -300,9 +349,9 @@ class CounterScreen(TerminalPart["CounterApp"], Screen[None]):
             + (f"  {booked_text(t, zone, self.gettext)}" if t.booked_at else "")
             for t in upcoming[: view.rows]
         ]
-        if count > len(marks):
-            marks.append(self.gettext("+{count} more").format(count=count - len(marks)))
-        self.query_one("#next", Static).update("\n".join(marks))
+        listed = self.query_one("#next", WaitingList)
+        more = self.gettext("+{count} more")
+        listed.update("\n".join(listed.fit(marks, count, lambda rest: more.format(count=rest))))
         word = self.gettext("Resume") if paused else self.gettext("Break")
         self.query_one("#act-pause", Button).label = f"F9 {word}"
         self.query_one("#act-call", Button).disabled = paused

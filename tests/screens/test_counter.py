@@ -67,7 +67,7 @@ async def test_the_whole_cycle_with_keys(centre: Centre) -> None:
         await settle(pilot, screen, f"Called {veteran.code}")
         details = str(screen.query_one("#current-details", Static).content)
         assert "War veteran" in details and "interpreter requested" in details
-        for key, word in (("f2", "called"), ("f3", "being served"), ("f4", "served")):
+        for key, word in (("f2", "recalled (1×)"), ("f3", "being served"), ("f4", "served")):
             await pilot.press(key)
             await settle(pilot, screen, f"{veteran.code}: {word}")
         await pilot.press("f1")
@@ -235,6 +235,7 @@ async def test_the_note_goes_with_the_ticket_and_a_recall_says_so(centre: Centre
         await until(pilot, lambda: details(screen).startswith("recalled (1×)"))
         await pilot.press("f2")
         await until(pilot, lambda: details(screen).startswith("recalled (2×)"))
+        await settle(pilot, screen, f"{ticket.code}: recalled (2×)")  # the status line, not "called"
 
 
 async def test_a_long_line_says_how_many_more_wait(centre: Centre) -> None:
@@ -244,8 +245,17 @@ async def test_a_long_line_says_how_many_more_wait(centre: Centre) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await sign_in(pilot)
         nexts = screen.query_one("#next", Static)
-        await until(pilot, lambda: "more" in str(nexts.content))
-        lines = str(nexts.content).splitlines()
-        listed = len(lines) - 1
-        assert lines[-1] == f"+{40 - listed} more" and listed >= 6
-        assert lines[0] == "P-001" and len(lines) <= nexts.size.height, "as many as fit, the count last"
+
+        async def filled() -> int:
+            """The tickets listed once the list fills its rows, the count under them."""
+            await until(pilot, lambda: len(str(nexts.content).splitlines()) == nexts.size.height)
+            lines = str(nexts.content).splitlines()
+            listed = len(lines) - 1
+            assert lines[0] == "P-001" and lines[-1] == f"+{40 - listed} more"
+            return listed
+
+        small = await filled()
+        assert small >= 6
+        await pilot.resize_terminal(120, 40)  # a taller list: more listed, the count follows
+        await until(pilot, lambda: nexts.size.height > small + 1)
+        assert await filled() > small

@@ -64,7 +64,8 @@ def test_counter_serving(snap_compare: Snap, centre: Centre, lang: str, size: tu
 
 
 def test_counter_long_line_and_a_recall(snap_compare: Snap, centre: Centre) -> None:
-    """More waiting than the list has rows: "+N more" under it; the ticket recalled twice says so."""
+    """More waiting than the list has rows: as many as its rows hold, "+N more" under them for the
+    rest; the ticket recalled twice says so, in its details and in the status line."""
     for _ in range(30):
         centre.service.issue("pension-new")
 
@@ -76,7 +77,12 @@ def test_counter_long_line_and_a_recall(snap_compare: Snap, centre: Centre) -> N
         await until(pilot, lambda: details(screen).startswith("recalled (1×)"))
         await pilot.press("f2")
         await until(pilot, lambda: details(screen).startswith("recalled (2×)"))
-        await until(pilot, lambda: "more" in str(screen.query_one("#next", Static).content))
+        nexts = screen.query_one("#next", Static)
+        await until(pilot, lambda: len(str(nexts.content).splitlines()) == nexts.size.height)
+        *listed, more = str(nexts.content).splitlines()
+        assert len(listed) > 6 and listed[0] == "P-002", "the list fills its rows"
+        assert more == f"+{29 - len(listed)} more", "the rest of the 29 waiting"
+        assert "P-001: recalled (2×)" in str(screen.query_one("#status", Static).content)
 
     assert snap_compare(counter(centre), terminal_size=SIZE, run_before=steps)
 
