@@ -16,6 +16,7 @@ from kiosk.domain.codes import number_code
 from kiosk.domain.tickets import BookingView
 from kiosk.errors import KioskError, clipped, quoted
 from kiosk.presentation import json_views
+from kiosk.queue.actions import BOOK, CANCEL_BOOKING
 
 __all__ = ["Context", "cmd_book", "cmd_bookings", "cmd_checkin", "cmd_slots", "cmd_unbook"]
 
@@ -34,8 +35,8 @@ def book_arguments(p: Parser) -> None:
 
 def cmd_book(ctx: Context) -> None:
     a = ctx.args
-    booking = ctx.service.book(
-        a.service, _at(a.at), a.lang, name=a.name, phone=a.phone, source="cli", staff=a.staff
+    booking = BOOK.run(
+        ctx.service, a.service, _at(a.at), a.lang, name=a.name, phone=a.phone, source="cli", staff=a.staff
     )
     zone = ctx.settings.zone
     printed = _print_slip(ctx, booking) if a.print else None
@@ -46,8 +47,9 @@ def cmd_book(ctx: Context) -> None:
         render.emit_json(data)
         return
     print(
-        f"Booked {booking.code} (number code {number_code(booking.code)}): {booking.service} "
-        f"({booking.department}) at {booking.at.astimezone(zone):%Y-%m-%d %H:%M}, language {booking.language}"
+        f"{BOOK.done.capitalize()} {booking.code} (number code {number_code(booking.code)}): "
+        f"{booking.service} ({booking.department}) at {booking.at.astimezone(zone):%Y-%m-%d %H:%M}, "
+        f"language {booking.language}"
     )
     if printed is not None and printed["status"] == "printed":
         print(f"slip printed on {printed['printer']}" + (f": {printed['job']}" if printed["job"] else ""))
@@ -127,11 +129,11 @@ def _read(name: str) -> str:
 
 
 def cmd_unbook(ctx: Context) -> None:
-    booking = ctx.service.cancel_booking(ctx.args.code, source="cli", staff=ctx.args.staff)
+    booking = CANCEL_BOOKING.run(ctx.service, ctx.args.code, source="cli", staff=ctx.args.staff)
     if ctx.json:
         render.emit_json(json_views.booking_json(booking, ctx.settings.zone))
     else:
-        print(f"booking {booking.code} cancelled")
+        print(f"booking {booking.code} {CANCEL_BOOKING.done}")
 
 
 def slots_arguments(p: Parser) -> None:

@@ -41,6 +41,7 @@ from kiosk.errors import (
 from kiosk.presentation.figures import stats_json
 from kiosk.presentation.rating_figures import with_ratings
 from kiosk.presentation.refusals import REFUSALS
+from kiosk.queue.actions import BY_NAME, TicketAction
 from kiosk.security.tokens import TokenDirectory, TokenInfo
 from kiosk.service import QueueService
 from web import appointments, phone, ratings
@@ -227,15 +228,18 @@ class Api:
         headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}  # a ticket's own events
         return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
 
-    async def on_my_way(self, request: Request) -> Response:
-        ticket_id = await self.ticket_id(request)
-        await self.call(self.service.on_my_way, ticket_id, "phone")
-        return JSONResponse(await self.status_json(ticket_id, self.lang(request)))
+    def phone_action(self, action: TicketAction) -> Handler:
+        """One of the visitor's own actions of `kiosk.queue.actions` (on my way, leave) on the
+        token's ticket, answered with the ticket's status."""
+        run = action.run
+        assert run is not None
 
-    async def leave(self, request: Request) -> Response:
-        ticket_id = await self.ticket_id(request)
-        await self.call(self.service.leave, ticket_id, "phone")
-        return JSONResponse(await self.status_json(ticket_id, self.lang(request)))
+        async def endpoint(request: Request) -> Response:
+            ticket_id = await self.ticket_id(request)
+            await self.call(run, self.service, ticket_id, "phone")
+            return JSONResponse(await self.status_json(ticket_id, self.lang(request)))
+
+        return endpoint
 
     # Integrators: bearer tokens ---------------------------------------------------------------
 
@@ -344,8 +348,14 @@ def create_app(
         Route("/healthz", api.health, methods=["GET"]),
         Route("/api/v1/tickets/{token}", api.public(api.get_ticket), methods=["GET"]),
         Route("/api/v1/tickets/{token}/events", api.public(api.ticket_events), methods=["GET"]),
-        Route("/api/v1/tickets/{token}/on-my-way", api.public(api.on_my_way), methods=["POST"]),
-        Route("/api/v1/tickets/{token}/leave", api.public(api.leave), methods=["POST"]),
+        Route(
+            "/api/v1/tickets/{token}/on-my-way",
+            api.public(api.phone_action(BY_NAME["on_my_way"])),
+            methods=["POST"],
+        ),
+        Route(
+            "/api/v1/tickets/{token}/leave", api.public(api.phone_action(BY_NAME["leave"])), methods=["POST"]
+        ),
         *ratings.routes(api),  # POST /api/v1/tickets/{token}/rating, once served
         Route("/api/v1/tickets", api.scoped("issue", api.issue), methods=["POST"]),
         Route("/api/v1/queue", api.scoped("read", api.queue), methods=["GET"]),

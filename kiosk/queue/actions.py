@@ -1,7 +1,9 @@
-"""The one table of ticket actions, read by the CLI, the counter and the front desk: each action's
-name, its CLI command, the queue service's method behind it (the function itself, called with the
-service), its label on the terminals (translated where shown), its keys at the counter and the front
-desk, the role it needs and the CLI's words for it once done. Headless: no terminal code here."""
+"""The one table of ticket actions, read by the CLI, the counter, the front desk and the phone's
+routes: each action's name, its CLI command, the queue service's method behind it (the function
+itself, called with the service), its label (translated where shown), its keys at the counter and
+the front desk, the role it needs and the CLI's words for it once done. Beside it the booking
+actions, read by the CLI and the desk's Bookings pane, in the same shape without keys. Headless: no
+terminal code here."""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from kiosk.domain.tickets import TicketView
+from kiosk.bookings.core import Bookings
+from kiosk.domain.tickets import BookingView, TicketView
 from kiosk.presentation.i18n import N_
 from kiosk.queue.issuing import Issuing
 from kiosk.queue.moves import Moves
@@ -18,7 +21,7 @@ if TYPE_CHECKING:
     from kiosk.queue.base import TicketRef
     from kiosk.service import QueueService
 
-Role = Literal["staff", "admin"]
+Role = Literal["staff", "admin", "visitor"]  # "visitor": whoever holds the ticket's signed token
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,11 @@ ACTIONS = (
         "admin",
         "called",
     ),
+    # The visitor's own, on the phone's ticket page (web.app): the same labels as the page's.
+    TicketAction(
+        "on_my_way", None, Moves.on_my_way, N_("I'm on my way"), None, None, "visitor", "on the way"
+    ),
+    TicketAction("leave", None, Moves.leave, N_("Leave the queue"), None, None, "visitor", "left the queue"),
 )
 
 
@@ -94,3 +102,23 @@ def move(
     ticket = action.run(service, ref, window=window, staff=staff)
     assert isinstance(ticket, TicketView)
     return ticket
+
+
+@dataclass(frozen=True)
+class BookingAction:
+    """A booking action: as a `TicketAction`, without keys (the desk's Bookings pane has buttons)."""
+
+    name: str
+    command: str | None  # `kiosk <command>`, if the CLI has it
+    run: Callable[..., BookingView]  # the service's method, given the service first
+    label: str  # N_(): the desk's button
+    role: Role
+    done: str  # the CLI's English words once done: "booking KMT74X cancelled"
+
+
+BOOK = BookingAction("book", "book", Bookings.book, N_("Book"), "staff", "booked")
+MOVE_BOOKING = BookingAction("move_booking", None, Bookings.move_booking, N_("Move"), "staff", "moved")
+CANCEL_BOOKING = BookingAction(
+    "cancel_booking", "unbook", Bookings.cancel_booking, N_("Cancel the booking"), "staff", "cancelled"
+)
+BOOKING_ACTIONS = (BOOK, MOVE_BOOKING, CANCEL_BOOKING)

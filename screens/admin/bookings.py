@@ -20,6 +20,7 @@ from textual.widgets import Button, Label
 from kiosk.domain.events import BOOKINGS, payload_of
 from kiosk.domain.tickets import BookingState, BookingView, booking_late
 from kiosk.presentation.i18n import N_, translations
+from kiosk.queue.actions import BOOK, CANCEL_BOOKING, MOVE_BOOKING
 from screens.admin.booking_dialogs import (
     BookChoice,
     CodeScreen,
@@ -48,6 +49,9 @@ LATE = N_("late")
 NOT_COME = N_("did not come")
 CANCELLED = "cancelled"  # translated with the context "booking"
 CHECKED_IN = N_("checked in: {number}")
+
+# The pane's buttons: the booking actions of `kiosk.queue.actions`, by button id.
+BUTTONS = {"booking-add": BOOK, "booking-move": MOVE_BOOKING, "booking-cancel": CANCEL_BOOKING}
 
 
 def state_word(booking: BookingView, now: datetime, grace_minutes: int) -> str:
@@ -82,9 +86,8 @@ class BookingsPane(Pane):
             table.add_column(self.gettext(label), key=key)
         yield table
         with Horizontal(classes="pane-buttons"):
-            yield Button(self.gettext("Book"), id="booking-add")
-            yield Button(self.gettext("Move"), id="booking-move")
-            yield Button(self.gettext("Cancel the booking"), id="booking-cancel")
+            for ident, action in BUTTONS.items():
+                yield Button(self.gettext(action.label), id=ident)
 
     @property
     def table(self) -> PlainTable:
@@ -208,7 +211,7 @@ class BookingsPane(Pane):
     def _book(self) -> None:
         terminal = self.terminal
         dialog = SlotDialog(
-            terminal.lang, self.gettext("Book a visit"), self.gettext("Book"), terminal.service.catalogue,
+            terminal.lang, self.gettext("Book a visit"), self.gettext(BOOK.label), terminal.service.catalogue,
             self.bookable_days(), self.day or terminal.service.today(), list(terminal.settings.languages),
             language=terminal.settings.main_language,
         )  # fmt: skip
@@ -219,8 +222,8 @@ class BookingsPane(Pane):
             return
         terminal = self.terminal
         self.run(
-            lambda: terminal.service.book(
-                choice.service, choice.at, language=choice.language, name=choice.name,
+            lambda: BOOK.run(
+                terminal.service, choice.service, choice.at, language=choice.language, name=choice.name,
                 phone=choice.phone, source="desk", staff=terminal.who,
             ),
             self.show_code,
@@ -244,7 +247,7 @@ class BookingsPane(Pane):
         terminal = self.terminal
         title = self.gettext("Move {code}").format(code=booking.code)
         dialog = SlotDialog(
-            terminal.lang, title, self.gettext("Move"), terminal.service.catalogue,
+            terminal.lang, title, self.gettext(MOVE_BOOKING.label), terminal.service.catalogue,
             self.bookable_days(), booking.day, None, booking.service,
         )  # fmt: skip
         self.app.push_screen(dialog, callback=lambda choice: self._moved(booking, choice))
@@ -254,7 +257,9 @@ class BookingsPane(Pane):
             return
         terminal = self.terminal
         self.run(
-            lambda: terminal.service.move_booking(booking.code, choice.at, source="desk", staff=terminal.who),
+            lambda: MOVE_BOOKING.run(
+                terminal.service, booking.code, choice.at, source="desk", staff=terminal.who
+            ),
             lambda moved: self.say(
                 self.gettext("Moved: {what}").format(what=f"{moved.code} · {self.described(moved)[0]}")
             ),
@@ -267,7 +272,7 @@ class BookingsPane(Pane):
             self.say(self.gettext("Choose a booking in the table first"))
             return
         title = self.gettext("Cancel the booking {code}?").format(code=booking.code)
-        confirm = self.gettext("Cancel the booking")
+        confirm = self.gettext(CANCEL_BOOKING.label)
         dialog = ConfirmDialog(self.terminal.lang, title, confirm, self.described(booking))
         self.app.push_screen(dialog, callback=lambda yes: self._cancelled(booking, yes))
 
@@ -276,7 +281,7 @@ class BookingsPane(Pane):
             return
         terminal = self.terminal
         self.run(
-            lambda: terminal.service.cancel_booking(booking.code, source="desk", staff=terminal.who),
+            lambda: CANCEL_BOOKING.run(terminal.service, booking.code, source="desk", staff=terminal.who),
             lambda gone: self.say(self.gettext("Cancelled: {code}").format(code=gone.code)),
         )
 
