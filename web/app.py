@@ -18,7 +18,6 @@ from typing import Any, ParamSpec, TypeVar
 from anyio import to_thread
 from pydantic import BaseModel, ConfigDict
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -28,24 +27,15 @@ from kiosk import __version__
 from kiosk.domain.languages import LANGUAGES
 from kiosk.domain.tickets import State
 from kiosk.errors import (
-    BookingRefused,
-    DepartmentClosed,
-    InvalidTransition,
-    KioskError,
-    NotFound,
-    PriorityRefused,
-    ScanRefused,
-    SlotUnavailable,
     StorageUnavailable,
 )
 from kiosk.presentation.figures import stats_json
 from kiosk.presentation.rating_figures import with_ratings
-from kiosk.presentation.refusals import REFUSALS
 from kiosk.queue.actions import BY_NAME, TicketAction
 from kiosk.security.tokens import TokenDirectory, TokenInfo
 from kiosk.service import QueueService
 from web import appointments, phone, ratings
-from web.errors import ApiError, body_of
+from web.errors import HANDLERS, ApiError, body_of
 from web.headers import SafeHeaders
 from web.hub import Hub
 from web.limits import BodyLimit
@@ -73,24 +63,6 @@ class NewTicket(BaseModel):
     language: str | None = None
     priority: str | None = None
     interpreter: bool = False
-
-
-def status_of(exc: KioskError) -> int:
-    if isinstance(exc, ScanRefused):
-        return 410 if exc.reason == "other_day" else 404
-    if isinstance(exc, BookingRefused):
-        return REFUSALS[exc.reason].status
-    if isinstance(exc, NotFound):
-        return 404
-    if isinstance(exc, InvalidTransition | DepartmentClosed | PriorityRefused | SlotUnavailable):
-        return 409
-    if isinstance(exc, StorageUnavailable):
-        return 503
-    return 400
-
-
-def error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status, headers=headers)
 
 
 class Api:
@@ -365,44 +337,11 @@ def create_app(
         # assets under `/t/static/` (web.phone, data/web/phone/).
         *phone.routes(),
     ]
-    handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
-        ApiError: _api_error,
-        KioskError: _kiosk_error,
-        HTTPException: _http_error,
-        Exception: _unexpected,
-    }
     app = Starlette(
         routes=routes,
-        exception_handlers=handlers,
+        exception_handlers=HANDLERS,
         lifespan=lifespan,
         middleware=[Middleware(SafeHeaders), Middleware(BodyLimit)],
     )
     app.state.hub = hub
     return app
-
-
-async def _api_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, ApiError)
-    return error(exc.status, exc.message, exc.headers)
-
-
-async def _kiosk_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, KioskError)
-    if isinstance(exc, ScanRefused) and exc.reason in ("malformed", "forged", "unknown"):
-        return error(404, "no such ticket: the link is wrong or damaged")  # nothing told about why
-    if isinstance(exc, StorageUnavailable):  # where the database is and what its driver said: the log's
-        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
-        return error(503, "temporarily unavailable: please try again in a minute", {"Retry-After": "30"})
-    if isinstance(exc, SlotUnavailable | BookingRefused):  # a booking refused: say why, for a program
-        return JSONResponse({"error": str(exc), "reason": exc.reason}, status_code=status_of(exc))
-    return error(status_of(exc), str(exc))
-
-
-async def _http_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
-    return error(exc.status_code, str(exc.detail), dict(exc.headers or {}))
-
-
-async def _unexpected(request: Request, exc: Exception) -> Response:
-    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error(500, "internal error: the server logged it")
