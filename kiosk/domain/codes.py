@@ -29,7 +29,7 @@ def new_code() -> str:
 
 def parse_code(text: str) -> str | None:
     """A typed or scanned booking code in its stored form ('kmt 74x' -> 'KMT74X'; its number code
-    '041 913 545' too), or None."""
+    '032 688 803' too), or None."""
     cleaned = "".join(text.split()).replace("-", "").upper().translate(_CYRILLIC)
     if len(cleaned) == NUMBER_LENGTH and cleaned.isascii() and cleaned.isdigit():
         return code_of_number(cleaned)
@@ -46,7 +46,7 @@ def code_character(text: str) -> str | None:
 
 
 def number_code(code: str) -> str:
-    """'KMT74X' -> its 9 digits, grouped in threes to read out: '041 913 545'."""
+    """'KMT74X' -> its 9 digits, grouped in threes to read out: '032 688 803'."""
     value = 0
     for character in code:
         value = value * len(ALPHABET) + ALPHABET.index(character)

@@ -1,11 +1,13 @@
 """Check-in for a booked visit: the visitor types the booking code on a large keypad of the code's
-22 characters (`kiosk.domain.codes.ALPHABET`), sees it in its six places, and checks in with OK.
+17 letters (`kiosk.domain.codes.ALPHABET`) and all ten digits, sees it in its six places, and checks
+in with OK.
 
-A numeric keypad types the booking's number code instead (9 digits, `kiosk.domain.codes`): digits
-typed with no letter before them may grow to nine, shown in nine places. Spoken guidance says so
-when the screen opens: a blind visitor checks in with the 9 digits and Enter. With guidance on, the
-minus key deletes the last character, and each typed letter is said as the visitor's readers name it
-(uk "ер" for P, as the hall's calls say it).
+The booking's number code (9 digits, `kiosk.domain.codes`, printed under the code) types on the
+same keys or on a numeric keypad: digits typed with no letter before them may grow to nine, shown in
+nine places grouped in threes as on the slip; a digit no code has types nothing after a letter.
+Spoken guidance says so when the screen opens: a blind visitor checks in with the 9 digits and
+Enter. With guidance on, the minus key deletes the last character, and each typed letter is said as
+the visitor's readers name it (uk "ер" for P, as the hall's calls say it).
 
 The kiosk's barcode scanner is a keyboard: a scanned booking slip types its code (the slip's QR holds
 the bare code, `printer.slip`) and then Enter, which checks in at once. A physical keyboard types the
@@ -35,13 +37,16 @@ from screens.lobby.base import Line, VisitorScreen
 from screens.lobby.plan import Grid as Plan
 from screens.lobby.plan import smallest_grid, wrapped
 
-KEY_COLUMNS = (6, 8, 11)  # the keypad's columns, the fewest (the largest keys) that fit first
+KEY_COLUMNS = (5, 6, 10)  # the keypad's columns, the fewest (the largest keys) that fit first
 PLACES_ROWS = 3
+PLACE_WIDTH = 7  # a place's cells, fewer where nine do not fit
+GROUP = 3  # a number code's digits in threes, as printed ("032 688 803")
+GROUP_GAP = 3  # the cells between two groups (1 between two places)
 EMPTY = "·"
 
 
 LETTERS = "".join(c for c in ALPHABET if c.isalpha())
-DIGITS = "".join(c for c in ALPHABET if c.isdigit())
+DIGITS = "0123456789"  # every digit: a number code has them all
 KEYPAD = N_(
     "On the keypad, type the 9 digits of the number code from your booking, then press Enter. "
     "The minus key deletes the last digit. The star key says this again."
@@ -60,6 +65,13 @@ def keypad(width: int, room: int) -> tuple[int, int]:
         if key_rows(columns) * 3 <= room:
             return columns, min(5, room // key_rows(columns))
     return KEY_COLUMNS[-1], 3
+
+
+def place_cells(width: int) -> int:
+    """A place's width on a screen `width` cells wide: as wide as nine places in three groups fit."""
+    groups = NUMBER_LENGTH // GROUP
+    gaps = (groups - 1) * GROUP_GAP + (NUMBER_LENGTH - groups) * 1 + 2  # and a cell at either end
+    return max(3, min(PLACE_WIDTH, (width - gaps) // NUMBER_LENGTH))
 
 
 class Key(Button):
@@ -87,8 +99,8 @@ class CheckInScreen(VisitorScreen):
 
     def instruction(self) -> str:
         return self.gettext(
-            "Type the 6 characters of the code from your booking, then press “Check in”. Or hold "
-            "the QR code of your booking slip under the scanner."
+            "Type the 6 characters of your booking code, or the 9 digits of the number code under "
+            "it, then press “Check in”. Or hold your slip's QR code under the scanner."
         )
 
     def action_labels(self) -> list[tuple[str, str, str]]:
@@ -115,10 +127,15 @@ class CheckInScreen(VisitorScreen):
         rows = key_rows(columns)
         with Vertical(id="checkin"):
             yield Label(heading, id="heading", markup=False)
-            yield Label(self.instruction(), id="subheading")
+            yield Label(self.instruction(), id="subheading", markup=False)
             with Horizontal(id="places"):
+                place_width = place_cells(width)
                 for index in range(NUMBER_LENGTH):  # the last three for a number code only
-                    yield Static(EMPTY, classes="place", id=f"place-{index}")
+                    place = Static(EMPTY, classes="place", id=f"place-{index}")
+                    if place_width < PLACE_WIDTH:
+                        place.set_styles(f"width: {place_width};")
+                    self.show_place(place, index)  # drawn with the code kept (larger text switched)
+                    yield place
             keys = Grid(id="keys")
             keys.set_styles(f"grid-size: {columns}; grid-rows: {' '.join([str(key_height)] * rows)};")
             with keys:
@@ -156,16 +173,32 @@ class CheckInScreen(VisitorScreen):
         )
 
     def show_code(self) -> None:
-        places = NUMBER_LENGTH if self.numeric() else CODE_LENGTH
         for index, place in enumerate(self.query(".place").results(Static)):
-            place.display = index < places
-            place.update(self.code[index] if index < len(self.code) else EMPTY)
-            place.set_class(index == len(self.code), "-next")
+            self.show_place(place, index)
+
+    def show_place(self, place: Static, index: int) -> None:
+        """The code's character at `index` (or the empty mark), the next place marked; a number
+        code's nine places in threes ("032 688 803")."""
+        numeric = self.numeric()
+        place.display = index < (NUMBER_LENGTH if numeric else CODE_LENGTH)
+        place.update(self.code[index] if index < len(self.code) else EMPTY)
+        place.set_class(index == len(self.code), "-next")
+        place.set_class(numeric and index > 0 and index % GROUP == 0, "-group")
 
     # Typing ----------------------------------------------------------------------------------------
 
+    def takes(self, character: str) -> bool:
+        """Whether `character` (a key's, or a typed one in its stored form) types: any digit while
+        the code may be a number code (nothing typed, only digits, or a code sent: a new one
+        begins), a letter or digit of a code otherwise; a number code has no letters."""
+        if self.sent:
+            return character in ALPHABET or character in DIGITS
+        if character in DIGITS:
+            return character in ALPHABET or not self.code or self.code.isdigit()
+        return character in ALPHABET and not self.numeric()
+
     def type_character(self, character: str) -> None:
-        if self.numeric() and not character.isdigit() and not self.sent:  # a number code has no letters
+        if not self.takes(character):  # a digit no code has after a letter, a letter in a number code
             return
         if len(self.code) >= self.room(self.code + character) or (self.sent and self.complete()):
             if not self.sent:
@@ -214,7 +247,7 @@ class CheckInScreen(VisitorScreen):
             event.stop()  # otherwise a dash within a typed code: ignored
             return
         typed = (event.character or "") if event.is_printable else ""
-        if len(typed) == 1 and typed in "0123456789" and (not self.code or self.code.isdigit()):
+        if len(typed) == 1 and typed in DIGITS and self.takes(typed):
             character: str | None = typed  # a number code may begin, or go on
         else:
             character = code_character(typed)
@@ -222,7 +255,7 @@ class CheckInScreen(VisitorScreen):
             self.keyboard = True
             self.type_character(character)
             event.stop()
-        elif len(typed) == 1 and typed in "0123456789":  # a digit no code has, after letters
+        elif len(typed) == 1 and typed in DIGITS:  # a digit no code has, after letters
             event.stop()
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:

@@ -6,10 +6,11 @@ that do not check in: too early, too late, wrong, used, cancelled."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Label
+from textual.widgets import Label, Static
 
 from harness.decode import decode_job
 from kiosk.bookings.checkin_guard import CheckInGuard
@@ -26,7 +27,9 @@ from screens.lobby.need import NeedScreen
 from screens.lobby.ticket import TicketScreen
 from tests.conftest import MONDAY_10, needs_tool
 from tests.screens.conftest import Centre, tap
+from tests.screens.fit import assert_fits
 from tests.screens.test_lobby import shown, until
+from tests.screens.test_lobby_fit import pictures
 from tests.screens.test_lobby_guide import guided_to_the_needs, listening, press, quiet
 from tests.test_printer import read_qr
 
@@ -276,15 +279,37 @@ async def test_a_guided_visitor_checks_in_with_the_keypad_and_hears_it_all(centr
     assert ticket.issued.ticket.booked_at == booking.at
 
 
-async def test_larger_text_keeps_the_code_typed(centre: Centre) -> None:
-    async with centre.lobby().run_test(size=SIZE) as pilot:
-        await to_checkin(pilot, "en")
+async def test_larger_text_keeps_the_code_typed_and_a_number_code_is_tapped_in_threes(centre: Centre) -> None:
+    """Larger text (the screen drawn again) keeps the code typed. The keypad has all ten digits:
+    KMT74X's number code 032 688 803 (0, 2 and 8 are in no code) tapped shows in three groups of
+    three places as on the slip, fits the narrowest kiosk and checks in; a digit no code has types
+    nothing after a letter."""
+    rows = "service,at,language,name,phone,code\nhousing-subsidy,2026-11-23T10:30,vi,,,KMT74X\n"
+    centre.service.import_bookings(rows, "outside.csv")
+    centre.clock.set(SLOT)
+    async with centre.lobby().run_test(size=(60, 100)) as pilot:
+        await to_checkin(pilot, "vi")
         await pilot.press("k", "m")
         await tap(pilot, "#larger")
         await until(pilot, lambda: bool(pilot.app.screen.query("#larger.-on")))
         screen = pilot.app.screen
         assert isinstance(screen, CheckInScreen) and screen.code == "KM"
-        assert [str(p.content) for p in screen.query(".place").results()][:3] == ["K", "M", "·"]
+        assert [str(p.content) for p in screen.query(".place").results(Static)][:3] == ["K", "M", "·"]
+        await tap(pilot, "#key-0")
+        assert screen.code == "KM"
+        await tap(pilot, "#key-clear")
+        digits = number_code("KMT74X").replace(" ", "")
+        await keys(pilot, digits)
+        assert screen.code == digits
+        await pilot.pause()
+        places = list(screen.query(".place").results(Static))
+        assert [str(p.content) for p in places] == list(digits)
+        steps = [b.region.x - a.region.x for a, b in pairwise(places)]
+        assert steps[2] == steps[5] > steps[0] == steps[1] == steps[3] == steps[4] == steps[6] == steps[7]
+        assert_fits(pilot, skip=pictures, context="a number code tapped, larger text")
+        await tap(pilot, "#key-ok")
+        await until(pilot, lambda: isinstance(pilot.app.screen, TicketScreen))
+    assert centre.service.booking("KMT74X").state == "checked_in"
 
 
 async def test_booked_visitors_checked_in_at_the_kiosk_are_called_before_an_earlier_walk_in(
