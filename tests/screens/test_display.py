@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 from textual.widgets import Label, Static
 
+from kiosk.domain.tickets import TicketView
 from kiosk.presentation.i18n import translations
 from kiosk.presentation.speech import CHIME, Utterance
+from kiosk.service import QueueService
 from screens.common.widgets import BigText
 from screens.display.app import SCAN_SECONDS, Call, DisplayApp, HallText, create_app
 from tests.conftest import MONDAY_10, needs_tool
@@ -176,10 +178,10 @@ async def test_one_clock_timer_however_often_the_display_is_resized(centre: Cent
         assert len(ticking) == 1, ticking
 
 
-async def test_latest_calls_list_each_number_once_at_its_latest_window(centre: Centre) -> None:
-    service = centre.service
-    first, second = service.issue("pension-new").ticket, service.issue("pension-new").ticket
-    third = service.issue("pension-new").ticket
+def recalls_and_a_transfer(service: QueueService) -> tuple[TicketView, TicketView, TicketView]:
+    """Three tickets: the first called, recalled, transferred, called at its new window and recalled
+    there; the second called at 7; the third at 8 (called now)."""
+    first, second, third = (service.issue("pension-new").ticket for _ in range(3))
     service.call_next("6")
     service.recall(window="6")
     service.transfer(first.code, to="employment")
@@ -187,6 +189,11 @@ async def test_latest_calls_list_each_number_once_at_its_latest_window(centre: C
     service.call_next("7")
     service.recall(window="9")
     service.call_next("8")
+    return first, second, third
+
+
+async def test_latest_calls_list_each_number_once_at_its_latest_window(centre: Centre) -> None:
+    first, second, third = recalls_and_a_transfer(centre.service)
     app = display(centre)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: now_number(app) == third.code)

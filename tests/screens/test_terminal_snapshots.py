@@ -22,6 +22,7 @@ from tests.screens.conftest import Centre, tap
 from tests.screens.test_admin import admin, booked_and_walk_in_day
 from tests.screens.test_admin import sign_in as admin_sign_in
 from tests.screens.test_counter import counter, details, sign_in
+from tests.screens.test_display import recalls_and_a_transfer
 from tests.screens.test_lobby import SIZE, shown, until
 from tests.screens.test_staff_fit import busy_day
 from tests.screens.test_terminal_fit import pin_keypad
@@ -121,16 +122,8 @@ def test_lobby_display(snap_compare: Snap, centre: Centre, lang: str, size: tupl
 
 def test_lobby_display_called_again(snap_compare: Snap, centre: Centre) -> None:
     """Latest calls: each number once, at its latest window, a recall marked "(called again)"."""
-    service = centre.service
-    first, _, third = (service.issue("pension-new").ticket for _ in range(3))
-    service.call_next("6")
-    service.recall(window="6")
-    service.transfer(first.code, to="employment")
-    service.call_next("9")  # the transferred ticket, at its new window
-    service.call_next("7")
-    service.recall(window="9")
-    service.call_next("8")
-    app = create_display(centre.settings, service, lang="en")
+    third = recalls_and_a_transfer(centre.service)[2]
+    app = create_display(centre.settings, centre.service, lang="en")
 
     async def steps(pilot: Pilot[None]) -> None:
         await until(pilot, lambda: bool(app.calls) and app.calls[0].code == third.code)
