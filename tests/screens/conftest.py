@@ -73,6 +73,16 @@ def centre(tmp_path: Path) -> Centre:
     return Centre(settings, service, clock, Ticks(), tmp_path)
 
 
+async def workers_done(pilot: Pilot[None], seconds: float = 10.0) -> None:
+    """Every worker finished, done or cancelled: `wait_for_complete` raises for one cancelled (an
+    exclusive read replaced by a newer one, which a loaded machine makes likelier; CI failed on it)."""
+    for _ in range(int(seconds / 0.05)):
+        if all(w.is_finished for w in pilot.app.workers):
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the terminal's workers did not finish in time")
+
+
 async def tap(pilot: Pilot[None], selector: str) -> None:
     """A tap (a click) on `selector` once it is on screen: a widget just composed has no place yet,
     and a click then lands on whatever is at (0, 0). Clicks anyway after 5 s, for the test to judge."""

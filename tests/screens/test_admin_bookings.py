@@ -15,7 +15,7 @@ from screens.admin.booking_dialogs import CodeScreen, ConfirmDialog, SlotDialog
 from screens.admin.bookings import BookingsPane
 from screens.counter.window import CounterScreen
 from tests.conftest import KYIV
-from tests.screens.conftest import Centre, tap
+from tests.screens.conftest import Centre, tap, workers_done
 from tests.screens.test_admin import admin, cell, sign_in, status
 from tests.screens.test_counter import counter
 from tests.screens.test_counter import sign_in as counter_sign_in
@@ -26,12 +26,6 @@ MONDAY = date(2026, 11, 23)
 
 def at(hour: int, minute: int, day: date = MONDAY) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=KYIV)
-
-
-async def workers_done(pilot: Pilot[None]) -> None:
-    """Every worker finished, done or cancelled (`wait_for_complete` raises for one cancelled: an
-    exclusive read of the slots replaced by a newer one)."""
-    await until(pilot, lambda: all(w.is_finished for w in pilot.app.workers))
 
 
 async def bookings_tab(pilot: Pilot[None]) -> BookingsPane:

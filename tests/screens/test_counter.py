@@ -11,7 +11,7 @@ from kiosk.security import signing
 from screens.common.signin import SignInScreen
 from screens.counter.app import CounterApp, create_app
 from screens.counter.window import CounterScreen
-from tests.screens.conftest import Centre, tap
+from tests.screens.conftest import Centre, tap, workers_done
 from tests.screens.test_lobby import SIZE, shown, until
 
 
@@ -38,7 +38,7 @@ def status(pilot: Pilot[None]) -> str:
 async def settle(pilot: Pilot[None], screen: CounterScreen, text: str) -> None:
     await until(pilot, lambda: text in status(pilot))
     await pilot.pause(0.1)
-    await screen.workers.wait_for_complete()
+    await workers_done(pilot)
 
 
 async def test_sign_in_needs_the_right_pin(centre: Centre) -> None:

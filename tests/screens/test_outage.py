@@ -26,7 +26,7 @@ from screens.lobby.ticket import TicketScreen
 from tests.conftest import MONDAY_10, make_settings
 from tests.net_proxy import Proxy
 from tests.screens import test_admin, test_counter
-from tests.screens.conftest import tap
+from tests.screens.conftest import tap, workers_done
 from tests.screens.test_lobby import SIZE, shown, until
 
 # Real processes and timing: run in turn with the others of the group, on one worker (pyproject).
@@ -85,7 +85,7 @@ async def test_all_terminals_ride_out_a_30_second_network_cut(pg_url: str, tmp_p
             await until(at_desk, lambda: AWAY in label(at_desk, "#admin-status"), seconds=15)
             await at_window.press("f1")  # call next: refused calmly, in the staff's words
             await at_window.pause(0.5)
-            await screen.workers.wait_for_complete()
+            await workers_done(at_window)
             assert AWAY in label(at_window, "#status") and "Traceback" not in label(at_window, "#status")
             await tap(pilot, "#service-pension-new")
             await until(pilot, lambda: bool(pilot.app.screen.query("#notice")), seconds=15)

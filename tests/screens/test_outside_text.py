@@ -24,7 +24,7 @@ from screens.common.widgets import BigText
 from screens.display.app import create_app as create_display
 from screens.lobby.need import NeedScreen
 from tests.conftest import KYIV, MONDAY_10, make_settings
-from tests.screens.conftest import ADMIN_PIN, Centre, Ticks, tap
+from tests.screens.conftest import ADMIN_PIN, Centre, Ticks, tap, workers_done
 from tests.screens.test_admin import admin, sign_in
 from tests.screens.test_counter import counter, settle
 from tests.screens.test_counter import sign_in as counter_sign_in
@@ -155,7 +155,7 @@ async def test_outside_text_is_drawn_as_text_on_every_tab_of_the_front_desk(host
                 await until(pilot, lambda: pane.opened)  # noqa: B023
                 if isinstance(pane, StatsPane):
                     await until(pilot, lambda: pane.shown is not None)  # noqa: B023
-            await app.workers.wait_for_complete()
+            await workers_done(pilot)
             await pilot.pause()
             expected = {"bookings": [NAME, PHONE], "staff": [STAFF], "audit": [NOTE], "stats": [DEPARTMENT],
                         "day": [DEPARTMENT], "queue": [SERVICE, NOTE]}  # fmt: skip

@@ -38,7 +38,7 @@ from screens.admin.stats import StatsPane
 from screens.common.signin import SignInScreen
 from screens.common.transfer import TransferScreen
 from screens.counter.window import CounterScreen
-from tests.screens.conftest import Centre
+from tests.screens.conftest import Centre, workers_done
 from tests.screens.fit import misfits
 from tests.screens.test_admin import admin
 from tests.screens.test_admin import sign_in as admin_sign_in
@@ -170,7 +170,7 @@ async def show_tab(pilot: Pilot[None], screen: AdminScreen, tab: str) -> None:
     pane = screen.query_one(f"#tab-{tab}").query(Pane).first() if tab != "queue" else None
     if pane is not None:
         await until(pilot, lambda: pane.opened)
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot)
     if isinstance(pane, StatsPane):
         await until(pilot, lambda: pane.shown is not None)
     await pilot.pause()
