@@ -207,7 +207,7 @@ class LobbyApp(TerminalApp, inherit_bindings=False):
         issued = self.service.issue(
             service_code, language=lang, priority=priority, interpreter=interpreter, source="kiosk"
         )
-        # Print first: the job is rendered while the ticket screen is being drawn.
+        # Print first: the ticket screen is drawn once the printer has the job (or HEAD_START later).
         return issued, self.ready_printer().submit(issued, render_here=True, large=self.large)
 
     def ticket_issued(self, saved: tuple[Issued, Future[PrintResult]]) -> None:

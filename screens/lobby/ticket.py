@@ -28,6 +28,7 @@ class TicketScreen(VisitorScreen):
         super().__init__()
         self.issued = issued
         self.printed: PrintResult | None = None
+        self.up = False  # built: before, a print's outcome waits for on_mount
 
     def compose(self) -> ComposeResult:
         lobby = self.terminal
@@ -84,8 +85,11 @@ class TicketScreen(VisitorScreen):
         self.content = content
 
     def on_mount(self) -> None:
+        self.up = True
         self.query_one("#qr-note").display = False
         self.call_after_refresh(self.place_qr)
+        if self.printed is not None:  # the printer had the job before the screen was built
+            self.show_print(self.printed)
 
     def place_qr(self) -> None:
         """Under the text, where the screen is too short to show the QR code whole, it is left out
@@ -97,6 +101,8 @@ class TicketScreen(VisitorScreen):
 
     def show_print(self, result: PrintResult) -> None:
         self.printed = result
+        if not self.up:
+            return
         status = self.query_one("#print-status", Label)
         if result.ok:
             status.update(self.gettext("Please take your ticket"))

@@ -18,6 +18,7 @@ from harness.loopback import LoopbackPrinter
 from kiosk.presentation.i18n import translations
 from kiosk.runtime import open_staff
 from kiosk.security.members import SignInRefused
+from printer.printing import PrintResult
 from screens.lobby.dialogs import IdleScreen, NoticeScreen, OfferScreen
 from screens.lobby.language import LanguageScreen
 from screens.lobby.need import NeedScreen, ServiceScreen
@@ -110,6 +111,20 @@ async def test_three_taps_to_a_printed_ticket(
     assert (ticket.language, ticket.service, ticket.department) == (lang, service, department)
     image, _ = decode_job(Path(printed.job).read_bytes())
     assert read_qr(image) == screen.issued.qr == centre.service.qr_payload(ticket)
+
+
+async def test_a_print_done_before_the_ticket_screen_is_built_shows_on_it(centre: Centre) -> None:
+    """The printer is given a head start, so its answer often comes before the screen is built."""
+    app = centre.lobby()
+    issued = centre.service.issue("pension-new", language="uk", source="kiosk")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = TicketScreen(issued)
+        screen.show_print(PrintResult("printed", "preview://", issued.ticket.id, job="x.bin"))
+        app.push_screen(screen)
+        await shown(pilot, TicketScreen, "#print-status")
+        status = screen.query_one("#print-status", Label)
+        await until(pilot, lambda: "ok" in status.classes)
+        assert str(status.content) == translations(app.lang).gettext("Please take your ticket")
 
 
 async def test_priority_and_interpreter_reach_the_ticket(centre: Centre) -> None:
