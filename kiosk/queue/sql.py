@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from functools import cache
 from importlib import import_module
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
     Select,
+    Table,
     and_,
     bindparam,
     case,
@@ -24,13 +25,16 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from kiosk.domain.events import WINDOW_PAUSES, Kind
 from kiosk.domain.tickets import BookingState, State
+from kiosk.storage.frozen import frozen
 from kiosk.storage.models import OPEN_AT_WINDOW, OPEN_BOOKINGS, OPEN_TICKETS, Booking, Counter, Event, Ticket
 
 T = TypeVar("T")
+TICKETS = cast(Table, Ticket.__table__)
 
 
 def queue_order(now: datetime | Any) -> tuple[Any, ...]:
@@ -158,18 +162,29 @@ def claim_next(
     On PostgreSQL a ticket another window is claiming is skipped; on SQLite the write lock taken at
     BEGIN serialises us. Raises IntegrityError when the window called another ticket at the same
     moment."""
-    claim = _claim(len(departments), dialect == "postgresql")
-    options = {"synchronize_session": False, "populate_existing": True}
+    claim = _claim(len(departments), s.get_bind().dialect)
+    options = {"populate_existing": True}
     values = {"p_day": day, "p_now": now, "p_window": window}
     values.update({f"p_department_{n}": department for n, department in enumerate(departments)})
     values.update({f"p_late_{n}": moment for n, moment in enumerate(late)})
     return s.scalars(claim, values, execution_options=options).first()
 
 
-@cache
-def _claim(count: int, lock: bool) -> Any:
-    """The claim for a window of `count` departments, built once (building it took longer than
-    running it): the departments, the day, the moment and the window are its parameters."""
+_claims: dict[tuple[int, str], Any] = {}
+
+
+def _claim(count: int, dialect: Dialect) -> Any:
+    """The claim for a window of `count` departments on `dialect`'s database, built and compiled
+    once (`kiosk.storage.frozen`): the departments, the day, the moment and the window are its
+    parameters. It loads the claimed ticket."""
+    key = (count, dialect.name)
+    if key not in _claims:
+        statement = _claim_statement(count, lock=dialect.name == "postgresql")
+        _claims[key] = select(Ticket).from_statement(frozen(statement, dialect).columns(*TICKETS.c))
+    return _claims[key]
+
+
+def _claim_statement(count: int, lock: bool) -> Any:
     day: Any = bindparam("p_day")
     now: Any = bindparam("p_now")
     window: Any = bindparam("p_window")
@@ -201,9 +216,10 @@ def _window_state() -> Any:
 
 
 def _paused(day: Any, window: Any) -> Any:
+    kinds = [literal(kind) for kind in sorted(WINDOW_PAUSES)]  # literals: a frozen claim holds it
     last = (
         select(Event.kind)
-        .where(Event.day == day, Event.window == window, Event.kind.in_(sorted(WINDOW_PAUSES)))
+        .where(Event.day == day, Event.window == window, Event.kind.in_(kinds))
         .order_by(Event.id.desc())
         .limit(1)
         .scalar_subquery()
