@@ -57,6 +57,9 @@ class Line:
 
 def wrap(text: str, face: FontT, width: int) -> Iterator[str]:
     """Break `text` at spaces to fit `width` dots; a single over-long word is shrunk by the caller."""
+    if face.getlength(text) <= width:  # most lines fit whole: one measure instead of one a word
+        yield " ".join(text.split())
+        return
     line = ""
     for word in text.split():
         candidate = f"{line} {word}".strip()
@@ -163,7 +166,8 @@ def ticket_rows(content: TicketContent, width: int, large: bool = False) -> byte
             fixed_band(top, width),
             band((number,), width),
             *(fixed_band(lines, width) for lines in details_and_marks),
-            recent_band((queue, issued), width),
+            recent_band((queue,), width),
+            recent_band((issued,), width),  # apart: the time of issue repeats for a minute
             _qr_band(content.qr, width, max(4, round(6 * scale)), round(8 * scale)),
             fixed_band(footer, width),
             _blank(width, margin - margin // 2),
