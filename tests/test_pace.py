@@ -4,6 +4,7 @@ quote and the desk's forecast made from it."""
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 
 from kiosk.clock import FixedClock
@@ -47,6 +48,25 @@ def test_quotes_follow_the_days_pace(service: QueueService, clock: FixedClock) -
     clock.advance(minutes=3)  # the pace is read again (it is kept 2 minutes)
     issued = service.issue("pension-new")
     assert (issued.ahead, issued.wait_minutes) == (5, 25)  # 5 ahead x 5 min at 1 window
+
+
+def test_while_every_window_has_a_visitor_the_visits_in_progress_count() -> None:
+    busy = Pace(gap=8.0, windows=2, occupied=2)
+    assert busy.minutes(0, typical=12) == 2  # next, but both windows busy: half a visit shared by 2
+    assert busy.minutes(4, typical=12) == 18  # (4 + 0.5) x 8 min / 2 windows
+    free = Pace(gap=8.0, windows=2, occupied=1)
+    assert (free.minutes(0, typical=12), free.minutes(4, typical=12)) == (0, 16)
+
+
+def test_the_next_visitor_is_told_of_the_visits_in_progress(service: QueueService, clock: FixedClock) -> None:
+    assert service.issue("info-general").wait_minutes == 0  # both windows are free
+    service.issue("info-general")
+    for window in ("1", "2"):
+        service.start(service.call_next(window).code)
+    clock.advance(minutes=3)  # the pace is read again (it is kept 2 minutes)
+    issued = service.issue("info-general")
+    typical = service.catalogue.dept("info").typical_minutes
+    assert (issued.ahead, issued.wait_minutes) == (0, math.ceil(typical / 2 / 2))  # half a visit, 2 windows
 
 
 def test_booked_visitors_whose_slots_begin_meanwhile_go_first() -> None:

@@ -115,8 +115,6 @@ class QueueCore:
         pace today (`pace`; `typical`: the service's own minutes, else the department's)."""
         if ticket.booked_at is not None and ticket.booked_at > now:
             return minutes_until(ticket.booked_at, now)
-        if not ahead:
-            return 0
         typical = typical or self.catalogue.dept(ticket.department).typical_minutes
         return self.pace(ticket.department, s).quote(ahead, typical, now)
 
@@ -149,7 +147,8 @@ class QueueCore:
             (at, 1.0 if checked_in else SHOWS)
             for at, checked_in in sql.upcoming_slots(s, department, day, now, grace)
         )
-        return pace_of(calls, now, len(self.catalogue.dept(department).windows), slots)
+        occupied = sql.at_windows(s, department, day)
+        return pace_of(calls, now, len(self.catalogue.dept(department).windows), slots, occupied)
 
     def qr_payload(self, ticket: TicketView) -> str:
         """The text of the ticket's QR: its signed token, or with `public_url` set the URL of its page

@@ -29,7 +29,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from kiosk.domain.events import WINDOW_PAUSES, Kind
-from kiosk.domain.tickets import BookingState, State
+from kiosk.domain.tickets import AT_WINDOW, BookingState, State
 from kiosk.storage.frozen import frozen
 from kiosk.storage.models import OPEN_AT_WINDOW, OPEN_BOOKINGS, OPEN_TICKETS, Booking, Counter, Event, Ticket
 
@@ -308,6 +308,14 @@ def recent_calls(s: Session, department: str, day: date, since: datetime) -> lis
         .order_by(Event.id)
     )
     return [(str(window), at) for window, at in s.execute(query)]
+
+
+def at_windows(s: Session, department: str, day: date) -> int:
+    """How many of the department's tickets are at a window now (called or being served)."""
+    query = select(func.count()).where(
+        Ticket.day == day, Ticket.department == department, Ticket.state.in_(sorted(AT_WINDOW))
+    )
+    return int(s.scalar(query) or 0)
 
 
 def upcoming_slots(
