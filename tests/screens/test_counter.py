@@ -35,7 +35,7 @@ def status(pilot: Pilot[None]) -> str:
     return str(pilot.app.screen.query_one("#status", Label).content)
 
 
-async def settle(pilot: Pilot[None], screen: CounterScreen, text: str) -> None:
+async def settle(pilot: Pilot[None], text: str) -> None:
     await until(pilot, lambda: text in status(pilot))
     await pilot.pause(0.1)
     await workers_done(pilot)
@@ -64,26 +64,26 @@ async def test_the_whole_cycle_with_keys(centre: Centre) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await sign_in(pilot)
         await pilot.press("f1")
-        await settle(pilot, screen, f"Called {veteran.code}")
+        await settle(pilot, f"Called {veteran.code}")
         details = str(screen.query_one("#current-details", Static).content)
         assert "War veteran" in details and "interpreter requested" in details
         for key, word in (("f2", "recalled (1×)"), ("f3", "being served"), ("f4", "served")):
             await pilot.press(key)
-            await settle(pilot, screen, f"{veteran.code}: {word}")
+            await settle(pilot, f"{veteran.code}: {word}")
         await pilot.press("f1")
-        await settle(pilot, screen, f"Called {first.code}")
+        await settle(pilot, f"Called {first.code}")
         await pilot.press("f5")
-        await settle(pilot, screen, f"{first.code}: did not come")
+        await settle(pilot, f"{first.code}: did not come")
         await pilot.press("f1")
-        await settle(pilot, screen, f"Called {third.code}")
+        await settle(pilot, f"Called {third.code}")
         await pilot.press("f8")
-        await settle(pilot, screen, f"{third.code}: waiting")
+        await settle(pilot, f"{third.code}: waiting")
         await pilot.press("f1")
-        await settle(pilot, screen, f"Called {third.code}")
+        await settle(pilot, f"Called {third.code}")
         await pilot.press("f3", "f6")
-        await settle(pilot, screen, f"{third.code}: on hold")
+        await settle(pilot, f"{third.code}: on hold")
         await pilot.press("f1")
-        await settle(pilot, screen, "nobody is waiting for window 6")
+        await settle(pilot, "nobody is waiting for window 6")
         assert "problem" in screen.query_one("#status", Label).classes
     kinds = [e.kind for e in service.history(veteran.id)]
     assert kinds == ["issued", "called", "recalled", "started", "finished"]
@@ -98,7 +98,7 @@ async def test_transfer_dialog_keeps_the_number(centre: Centre) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await sign_in(pilot)
         await tap(pilot, "#act-call")
-        await settle(pilot, screen, f"Called {ticket.code}")
+        await settle(pilot, f"Called {ticket.code}")
         await pilot.press("f7")  # opened and left with Escape: nothing moves
         await until(pilot, lambda: bool(app.screen.query("#department")))
         await pilot.press("escape")
@@ -112,7 +112,7 @@ async def test_transfer_dialog_keeps_the_number(centre: Centre) -> None:
         dialog.query_one("#note", Input).value = "needs the benefit form"
         await pilot.pause(0.1)
         await tap(pilot, "#confirm")
-        await settle(pilot, screen, f"{ticket.code} moved to")
+        await settle(pilot, f"{ticket.code} moved to")
     moved = centre.service.ticket(ticket.id)
     assert (moved.code, moved.department, moved.service, moved.state) == (
         "P-001",
@@ -133,14 +133,14 @@ async def test_a_break_stops_calls_here(centre: Centre) -> None:
         screen = await sign_in(pilot)
         await pilot.press("f9")  # asks why (tests/screens/test_staff_breaks.py)
         await tap(pilot, "#reason-break")
-        await settle(pilot, screen, "On a break")
+        await settle(pilot, "On a break")
         await until(pilot, lambda: screen.query_one("#act-call", Button).disabled)
         assert centre.service.window_paused("6")
         await pilot.press("f9")
-        await settle(pilot, screen, "Back from the break")
+        await settle(pilot, "Back from the break")
         await until(pilot, lambda: not screen.query_one("#act-call", Button).disabled)
         await pilot.press("f1")
-        await settle(pilot, screen, "Called P-001")
+        await settle(pilot, "Called P-001")
 
 
 async def test_scan_field_good_and_bad_codes(centre: Centre) -> None:
@@ -159,7 +159,7 @@ async def test_scan_field_good_and_bad_codes(centre: Centre) -> None:
             field.value = text
             await tap(pilot, "#scan")
             await pilot.press("enter")
-            await settle(pilot, screen, expect)
+            await settle(pilot, expect)
 
         await scan(waiting.qr, f"{waiting.ticket.code}: called")  # the visitor stands at the window
         await scan(waiting.qr, f"{waiting.ticket.code}: being served")  # scanned again: start
@@ -194,7 +194,7 @@ async def test_scan_refuses_a_ticket_of_another_department_or_over_in_the_clerks
             screen.query_one("#scan", Input).value = text
             await tap(pilot, "#scan")
             await pilot.press("enter")
-            await settle(pilot, screen, expect)
+            await settle(pilot, expect)
 
         await scan(job_seeker.qr, "E-001 обслуговують у вікні 9, 10, не тут")
         await scan("E-001", "E-001 обслуговують у вікні 9, 10, не тут")  # a typed number too
@@ -229,13 +229,13 @@ async def test_the_note_goes_with_the_ticket_and_a_recall_says_so(centre: Centre
     async with app.run_test(size=SIZE) as pilot:
         screen = await sign_in(pilot)
         await tap(pilot, "#act-call")
-        await settle(pilot, screen, f"Called {ticket.code}")
+        await settle(pilot, f"Called {ticket.code}")
         await until(pilot, lambda: "Note: needs the disability form" in details(screen))
         await pilot.press("f2")
         await until(pilot, lambda: details(screen).startswith("recalled (1×)"))
         await pilot.press("f2")
         await until(pilot, lambda: details(screen).startswith("recalled (2×)"))
-        await settle(pilot, screen, f"{ticket.code}: recalled (2×)")  # the status line, not "called"
+        await settle(pilot, f"{ticket.code}: recalled (2×)")  # the status line, not "called"
 
 
 async def test_a_long_line_says_how_many_more_wait(centre: Centre) -> None:
