@@ -64,7 +64,8 @@ class LanguageScreen(VisitorScreen):
         settings = self.terminal.settings
         languages = likely_first(settings.main_language, [str(lang) for lang in settings.languages])
         self._turn = (self._turn + 1) % len(languages)
-        self.query_one("#heading", Label).update(translations(languages[self._turn]).gettext(HEADING))
+        for heading in self.query("#heading").results(Label):  # none while the screen is redrawn
+            heading.update(translations(languages[self._turn]).gettext(HEADING))
 
     def on_mouse_down(self, event: MouseDown) -> None:
         self.terminal.guide.touch_down(event.button)

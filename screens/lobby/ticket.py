@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 class TicketScreen(VisitorScreen):
     spoken_on_show = False  # it speaks once the print's outcome is known (`show_print`)
+    AUTO_FOCUS = "#done"  # Enter ends the visit's screen; stacked, the scroll would take the focus
 
     def __init__(self, issued: Issued) -> None:
         super().__init__()

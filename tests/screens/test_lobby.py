@@ -127,6 +127,30 @@ async def test_a_print_done_before_the_ticket_screen_is_built_shows_on_it(centre
         assert str(status.content) == translations(app.lang).gettext("Please take your ticket")
 
 
+@pytest.mark.parametrize("size", [SIZE, (60, 100)])
+async def test_enter_on_the_ticket_screen_is_done(centre: Centre, size: tuple[int, int]) -> None:
+    """Where the ticket is stacked (a portrait screen) its scroll took the focus: Enter did nothing."""
+    app = centre.lobby()
+    async with app.run_test(size=size) as pilot:
+        await get_ticket(pilot, "uk", "pension", "pension-new")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, LanguageScreen))
+
+
+async def test_the_turning_heading_waits_out_a_redraw_of_the_first_screen(centre: Centre) -> None:
+    """Larger text in the browser, or a turned screen, redraws the first screen under the others;
+    its heading turns every 3 s and once found none mid-redraw: the visitor's session ended."""
+    app = centre.lobby()
+    async with app.run_test(size=SIZE) as pilot:
+        await shown(pilot, LanguageScreen, "#heading")
+        screen = app.screen
+        assert isinstance(screen, LanguageScreen)
+        await screen.query_one("#heading").remove()  # as a redraw leaves it for a moment
+        screen._next_heading()
+        await pilot.pause()
+        assert app.screen is screen and app.return_code is None
+
+
 async def test_priority_and_interpreter_reach_the_ticket(centre: Centre) -> None:
     app = centre.lobby()
     async with app.run_test(size=SIZE) as pilot:
