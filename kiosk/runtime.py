@@ -75,13 +75,20 @@ def initialise(settings: Settings, clock: Clock | None = None) -> InitReport:
 
 
 def open_service(settings: Settings, clock: Clock | None = None, db: Database | None = None) -> QueueService:
-    """A service over an initialised database; a clear message when `kiosk init` is still due."""
+    """A service over an initialised database; a clear message when `kiosk init` is still due. A
+    database it opened and cannot use is closed again (its connections would be left open)."""
+    own = db is None
     db = db or Database(settings.db_url)
-    revision = db.schema_revision()
-    if revision != SCHEMA_REVISION:
-        raise not_ready(revision)
-    service = QueueService(db, settings, clock or SystemClock(), read_secret(settings.secret_path))
-    service.reload_catalogue()
+    try:
+        revision = db.schema_revision()
+        if revision != SCHEMA_REVISION:
+            raise not_ready(revision)
+        service = QueueService(db, settings, clock or SystemClock(), read_secret(settings.secret_path))
+        service.reload_catalogue()
+    except BaseException:
+        if own:
+            db.dispose()
+        raise
     return service
 
 

@@ -88,3 +88,24 @@ def test_a_connection_back_after_dispose_is_closed_and_the_next_pool_still_pools
         conn.execute(text("SELECT 1"))
     assert db.engine.pool.checkedin() == 1, "the new pool keeps its connections"
     db.dispose()
+
+
+@pytest.mark.postgres
+def test_a_database_not_ready_is_closed_again(pg_url: str, tmp_path: Any) -> None:
+    """A terminal that finds the database without its schema says so and leaves no connection
+    open behind it (one is made at every try of a terminal that waits for `kiosk init`)."""
+    import psycopg
+
+    from kiosk.config import Settings
+    from kiosk.errors import KioskError
+    from kiosk.runtime import open_service
+
+    settings = Settings(data_dir=tmp_path, database_url=pg_url)
+    name = pg_url.rsplit("/", 1)[1]
+    with pytest.raises(KioskError, match="run `kiosk init`"):
+        open_service(settings)
+    with psycopg.connect(pg_url.replace("+psycopg", ""), autocommit=True) as conn:
+        others = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (name,)
+        ).fetchone()
+    assert others == (0,)

@@ -18,7 +18,7 @@ async def scanned(pilot: Pilot[None], screen: CounterScreen, text: str, expect: 
     field.focus()
     field.value = text
     await pilot.press("enter")
-    await settle(pilot, screen, expect)
+    await settle(pilot, expect)
 
 
 async def test_on_my_way_shows_on_the_calling_counter(centre: Centre) -> None:
@@ -28,7 +28,7 @@ async def test_on_my_way_shows_on_the_calling_counter(centre: Centre) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await sign_in(pilot)
         await pilot.press("f1")
-        await settle(pilot, screen, ticket.code)
+        await settle(pilot, ticket.code)
         details = screen.query_one("#current-details", Static)
         assert "Уже йде" not in str(details.content)
         service.on_my_way(ticket.id, "phone")  # what POST /api/v1/tickets/{token}/on-my-way does

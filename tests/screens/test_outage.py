@@ -68,7 +68,7 @@ async def test_all_terminals_ride_out_a_30_second_network_cut(pg_url: str, tmp_p
             admin.run_test(size=SIZE) as at_desk,
         ):
             await until(on_display, lambda: display.follower is not None)
-            screen = await test_counter.sign_in(at_window)
+            await test_counter.sign_in(at_window)
             queue = await test_admin.sign_in(at_desk)
             await until(at_desk, lambda: test_admin.table(queue).row_count == 1)
             await shown(pilot, LanguageScreen, "#lang-en")
@@ -100,7 +100,7 @@ async def test_all_terminals_ride_out_a_30_second_network_cut(pg_url: str, tmp_p
             await until(at_window, lambda: "Connected again" in label(at_window, "#status"), seconds=15)
             await until(at_desk, lambda: label(at_desk, "#admin-status") == "", seconds=15)
             await at_window.press("f1")
-            await test_counter.settle(at_window, screen, "Called P-001")
+            await test_counter.settle(at_window, "Called P-001")
             await until(on_display, lambda: Call("P-001", "6") in display.calls, seconds=15)
             await tap(pilot, "#ok")
             await shown(pilot, ServiceScreen, "#service-pension-new")

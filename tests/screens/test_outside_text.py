@@ -116,9 +116,9 @@ async def test_the_counter_and_the_display_draw_names_and_notes_as_text(hostile:
     service.transfer(ticket.code, to="pensions", service="pension-new", staff="Ivan", note=NOTE)
     app = counter(hostile, window="6")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await counter_sign_in(pilot, name=STAFF, pin="1234")
+        await counter_sign_in(pilot, name=STAFF, pin="1234")
         await tap(pilot, "#act-call")
-        await settle(pilot, screen, f"Called {ticket.code}")
+        await settle(pilot, f"Called {ticket.code}")
         await shows(pilot, app, NOTE, DEPARTMENT, SERVICE, STAFF)
         await pilot.press("f7")  # the transfer dialog lists the departments by name
         await until(pilot, lambda: bool(app.screen.query("#department")))

@@ -56,10 +56,10 @@ async def test_the_counter_asks_why_by_tap_digit_and_arrows(centre: Centre) -> N
             "1  Short break", "2  Lunch", "3  Paperwork", "4  Training or meeting", "5  Other",
         ]  # fmt: skip
         await tap(pilot, "#reason-lunch")
-        await settle(pilot, screen, "On a break")
+        await settle(pilot, "On a break")
         await until(pilot, lambda: screen.query_one("#act-call", Button).disabled)
         await pilot.press("f9")  # back at once: no question
-        await settle(pilot, screen, "Back from the break")
+        await settle(pilot, "Back from the break")
         await until(pilot, lambda: not screen.paused)
 
         await open_dialog(pilot)
@@ -74,7 +74,7 @@ async def test_the_counter_asks_why_by_tap_digit_and_arrows(centre: Centre) -> N
         await pilot.press("f9")
         await until(pilot, lambda: not screen.paused)
         await pilot.press("f1")
-        await settle(pilot, screen, "Called P-001")
+        await settle(pilot, "Called P-001")
     paused, resumed = Kind.WINDOW_PAUSED, Kind.WINDOW_RESUMED
     assert breaks(centre) == [
         (paused, "Ivan", "lunch"), (resumed, "Ivan", None), (paused, "Ivan", "paperwork"),
