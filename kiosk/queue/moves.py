@@ -78,7 +78,7 @@ class Moves(QueueCore):
         self, s: Session, departments: list[str], day: date, window: str, now: datetime, late: list[datetime]
     ) -> Ticket | None:
         try:
-            return sql.claim_next(s, self.db.dialect, departments, day, window, now, late)
+            return sql.claim_next(s, departments, day, window, now, late)
         except IntegrityError:
             raise WindowBusy(f"window {window} called another ticket at the same moment") from None
 

@@ -149,7 +149,6 @@ def guard_on(departments: list[str], day: Any, window: Any, late: list[Any]) -> 
 
 def claim_next(
     s: Session,
-    dialect: str,
     departments: list[str],
     day: date,
     window: str,
