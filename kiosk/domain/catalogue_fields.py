@@ -18,7 +18,9 @@ DAYS: tuple[Day, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 def clean_text(value: str) -> str:
     """Shown on screens, printed and spoken: no control or format characters (an escape sequence, a
     right-to-left override), nothing blank, no spaces around it."""
-    if any(unicodedata.category(c) in ("Cc", "Cf") for c in value):
+    # isprintable() is false for any control or format character (and a few allowed ones, such as a
+    # no-break space): the loop checks only such a text
+    if not value.isprintable() and any(unicodedata.category(c) in ("Cc", "Cf") for c in value):
         raise ValueError("control or format characters are not allowed")
     if not value.strip():
         raise ValueError("must not be blank")
