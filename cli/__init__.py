@@ -129,7 +129,11 @@ def _run(argv: Sequence[str] | None) -> int:
             needs = "admin" if getattr(args, "override", None) is not None else args.needs
             sign_in(context, needs or "staff")
         collector.release()
-        command_of(args.command).run(context)
+        try:
+            command_of(args.command).run(context)
+        finally:
+            if hasattr(context, "close"):
+                context.close()
     except KioskError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -38,6 +38,12 @@ class Context:
 
         return open_service(self.settings, self.clock)
 
+    def close(self) -> None:
+        """The database's connections closed, if the command opened it (its process ends next)."""
+        service = self.__dict__.get("service")
+        if service is not None:
+            service.db.dispose()
+
     @cached_property
     def clock(self) -> Clock:
         try:
