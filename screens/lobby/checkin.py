@@ -39,6 +39,7 @@ from screens.lobby.plan import smallest_grid, wrapped
 
 KEY_COLUMNS = (5, 6, 10)  # the keypad's columns, the fewest (the largest keys) that fit first
 PLACES_ROWS = 3
+PLACES_GAP = 1  # the blank row above the places (`#places.-apart`): they do not touch the words
 PLACE_WIDTH = 7  # a place's cells, fewer where nine do not fit
 GROUP = 3  # a number code's digits in threes, as printed ("032 688 803")
 GROUP_GAP = 3  # the cells between two groups (1 between two places)
@@ -119,16 +120,19 @@ class CheckInScreen(VisitorScreen):
         if bar_plan is not None:
             bar.set_styles(bar_plan.css() + f"height: {bar_plan.total};")
         heading = self.gettext("I have an appointment")
-        top = sum(wrapped(t, width - 2) or 1 for t in (heading, self.instruction())) + (2 if roomy else 0)
+        top = sum(wrapped(t, width - 2) or 1 for t in (heading, self.instruction())) + (1 if roomy else 0)
         actions = self.action_labels()
         action_plan = smallest_grid([t for _, t, _ in actions], width - 4, (3, 1)) or Plan(3, (3,), 0)
         fixed = top + PLACES_ROWS + action_plan.total + (bar_plan.total if bar_plan else 3)
-        columns, key_height = keypad(width - 4, height - fixed - (2 if roomy else 0))
+        room = height - fixed - (2 if roomy else 0)
+        # A blank row between the words and the code's places, where the keys keep their least height
+        gap = PLACES_GAP if room - PLACES_GAP >= key_rows(KEY_COLUMNS[-1]) * 3 else 0
+        columns, key_height = keypad(width - 4, room - gap)
         rows = key_rows(columns)
         with Vertical(id="checkin"):
             yield Label(heading, id="heading", markup=False)
             yield Label(self.instruction(), id="subheading", markup=False)
-            with Horizontal(id="places"):
+            with Horizontal(id="places", classes="-apart" if gap else ""):
                 place_width = place_cells(width)
                 for index in range(NUMBER_LENGTH):  # the last three for a number code only
                     place = Static(EMPTY, classes="place", id=f"place-{index}")

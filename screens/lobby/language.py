@@ -1,6 +1,8 @@
-"""The first screen: each language by its own name; the heading cycles through the seven, from
-the centre's main language (the screen opens all in it, its buttons too). Read aloud is here too (it
-says each language's key in its own voice, the main language first), and the staff's way out."""
+"""The first screen: each language by its own name; its own words (the heading, Read aloud and the
+staff's key) are in one language at a time and turn through the seven together every 3 s, from the
+centre's main language, in which the screen opens: never an English heading over Ukrainian buttons.
+Read aloud says each language's key in its own voice, the main language first; the staff's key is
+the way out."""
 
 from __future__ import annotations
 
@@ -18,26 +20,29 @@ from screens.lobby.guide import language_line, likely_first, numbered
 from screens.lobby.plan import best_grid, wrapped
 
 HEADING = N_("Choose your language")
+TURN_SECONDS = 3.0
 
 
 class LanguageScreen(VisitorScreen):
+    turn = 0  # the language of the screen's own words: the centre's main language first (`turning`)
+
     def compose(self) -> ComposeResult:
         settings = self.terminal.settings
         languages = settings.languages
         width, height = self.composed_for = self.app.size.width, self.app.size.height
         roomy = height >= 30
         self.set_class(roomy, "-roomy")
-        headings = [settings.centre_name, *(translations(lang).gettext(HEADING) for lang in languages)]
+        headings = [settings.centre_name, *(translations(lang).gettext(HEADING) for lang in self.turning())]
         top = (wrapped(settings.centre_name, width - 2) or 1) + max(
             wrapped(text, width - 2) or 1 for text in headings[1:]
         )  # the heading keeps its rows whichever language it shows
         room = height - top - (2 if roomy else 0) - 3 - (2 if roomy else 0)
         names = [numbered(number, NATIVE_NAMES[lang]) for number, lang in enumerate(languages, 1)]
         plan = best_grid(names, width - 8, room, (2, 3, 1, 4), gutter=1 if roomy else 0)
+        t = translations(self.turning()[self.turn])  # the centre's main language until it turns
         with Vertical(id="language"):
             yield Label(settings.centre_name, id="centre", markup=False)
-            main = settings.main_language  # the screen opens in one language: the centre's
-            heading = Label(translations(main).gettext(HEADING), id="heading")
+            heading = Label(t.gettext(HEADING), id="heading")
             heading.styles.height = (
                 top - (wrapped(settings.centre_name, width - 2) or 1) + (2 if roomy else 0)
             )
@@ -49,23 +54,32 @@ class LanguageScreen(VisitorScreen):
                 for name, lang in zip(names, languages, strict=True):
                     yield Choice(name, id=f"lang-{lang}", classes="language")
             with Horizontal(id="staff-bar"):
-                yield Button(translations(main).gettext("Read aloud"), id="read-aloud")
-                yield Button(translations(settings.main_language).gettext("Staff"), id="staff")
+                yield Button(t.gettext("Read aloud"), id="read-aloud")
+                yield Button(t.gettext("Staff"), id="staff")
 
     def on_resize(self) -> None:
         if getattr(self, "composed_for", None) != (self.app.size.width, self.app.size.height):
             self.redraw_later()
 
     def on_mount(self) -> None:
-        self._turn = 0
-        self.set_interval(3.0, self._next_heading)
+        self.set_interval(TURN_SECONDS, self._next_heading)
+
+    def turning(self) -> list[str]:
+        """The languages the screen's own words turn through: the centre's main language, then the
+        others in the screen's order."""
+        settings = self.terminal.settings
+        return likely_first(settings.main_language, [str(lang) for lang in settings.languages])
 
     def _next_heading(self) -> None:
-        settings = self.terminal.settings
-        languages = likely_first(settings.main_language, [str(lang) for lang in settings.languages])
-        self._turn = (self._turn + 1) % len(languages)
+        """The heading, Read aloud and the staff's key in the next language, all three together."""
+        languages = self.turning()
+        self.turn = (self.turn + 1) % len(languages)
+        t = translations(languages[self.turn])
         for heading in self.query("#heading").results(Label):  # none while the screen is redrawn
-            heading.update(translations(languages[self._turn]).gettext(HEADING))
+            heading.update(t.gettext(HEADING))
+        for ident, text in (("read-aloud", "Read aloud"), ("staff", "Staff")):
+            for button in self.query(f"#{ident}").results(Button):
+                button.label = t.gettext(text)
 
     def on_mouse_down(self, event: MouseDown) -> None:
         self.terminal.guide.touch_down(event.button)

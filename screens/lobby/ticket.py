@@ -1,6 +1,8 @@
 """The ticket on screen: the number very large, where to go, the wait and the QR code. It shows how
 printing went; when the printer fails it says so calmly and stays up longer. The QR stands beside
-the text where the terminal is wide enough for both, else under it: it never covers the number."""
+the text where the terminal is wide enough for both, else under it: it never covers the number. A
+tall screen that has the rows for it puts the QR under the text when the number grows larger so.
+The ticket stands in the middle of the screen, top to bottom (lobby.tcss)."""
 
 from __future__ import annotations
 
@@ -12,13 +14,20 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Label
 
 from kiosk.domain.tickets import Issued
+from kiosk.presentation.i18n import N_
 from kiosk.presentation.ticket import ticket_content
 from screens.common.widgets import LEGIBLE_ROWS, BigText, QrCode, number_width
 from screens.lobby.base import Line, VisitorScreen
-from screens.lobby.plan import smallest_grid
+from screens.lobby.plan import smallest_grid, wrapped
 
 if TYPE_CHECKING:
+    from kiosk.presentation.ticket import TicketContent
     from printer.printing import PrintResult
+
+FAILED = N_(
+    "The printer is not working right now. Take a photo of this screen or remember your number. "
+    "The front desk knows."
+)
 
 
 class TicketScreen(VisitorScreen):
@@ -43,17 +52,23 @@ class TicketScreen(VisitorScreen):
             issued.qr,
         )
         width, height = self.app.size.width, self.app.size.height
-        self.set_class(height >= 30, "-roomy")
+        roomy = height >= 30
+        self.set_class(roomy, "-roomy")
         qr = QrCode(issued.qr, id="qr")
-        qr_width = max(len(line) for line in str(qr.content).splitlines())
-        sizes = (8, 6, 5, LEGIBLE_ROWS) if lobby.large and height >= 30 else (6, 5, LEGIBLE_ROWS)
+        qr_lines = str(qr.content).splitlines()
+        qr_width = max(len(line) for line in qr_lines)
+        sizes = (8, 6, 5, LEGIBLE_ROWS) if lobby.large and roomy else (6, 5, LEGIBLE_ROWS)
         code = issued.ticket.code
         for rows in sizes:  # the largest number that leaves room for the QR beside the text
             beside = width - qr_width - 8 >= max(number_width(code, rows), 30)  # margins and padding
             if beside:
                 break
-        else:  # under each other: the largest number the width holds, never one cut at the edge
-            rows = next((r for r in (*sizes, 3) if number_width(code, r) <= width - 6), 3)
+        # under each other: the largest number the width holds, never one cut at the edge
+        stacked = next((r for r in (*sizes, 3) if number_width(code, r) <= width - 6), 3)
+        if beside and stacked > rows:  # a tall screen: the number larger above the QR, if all fits
+            beside = self.stacked_rows(content, stacked, len(qr_lines), roomy) > height
+        if not beside:
+            rows = stacked
         number = BigText(code, rows=rows, id="number")
         with Horizontal(id="ticket") if beside else VerticalScroll(id="ticket", classes="-stacked"):
             with Vertical(id="ticket-text"):
@@ -85,6 +100,24 @@ class TicketScreen(VisitorScreen):
             yield qr
         self.content = content
 
+    def stacked_rows(self, content: TicketContent, rows: int, qr_rows: int, roomy: bool) -> int:
+        """The rows the ticket takes with the QR under the text and the number `rows` tall, as
+        `compose` lays it out (with the printer's failure, the longest status, and the buttons)."""
+        width = self.app.size.width - 4  # the ticket's padding
+        texts = [
+            self.gettext("Your number"),
+            content.department,
+            content.windows,
+            content.service,
+            content.queue,
+            self.gettext(FAILED),
+        ]
+        marks = [m for m in (content.booked, content.priority, content.interpreter) if m]
+        lines = sum(wrapped(t, width) or 1 for t in texts) + sum(wrapped(m, width - 2) or 1 for m in marks)
+        buttons = smallest_grid([self.gettext("Done"), self.gettext("Read aloud")], width - 2, (2, 1))
+        spaces = 8 if roomy else 0  # the padding, and the margins of the number, status and QR
+        return lines + rows + (buttons.total if buttons else 3) + qr_rows + spaces
+
     def on_mount(self) -> None:
         self.up = True
         self.query_one("#qr-note").display = False
@@ -109,12 +142,7 @@ class TicketScreen(VisitorScreen):
             status.update(self.gettext("Please take your ticket"))
             status.set_classes("ok")
         else:
-            status.update(
-                self.gettext(
-                    "The printer is not working right now. Take a photo of this screen or remember "
-                    "your number. The front desk knows."
-                )
-            )
+            status.update(self.gettext(FAILED))
             status.set_classes("problem")
             self.query_one("#qr-note").display = False  # there is no printed ticket
         self.terminal.idle.schedule_reset(failed=not result.ok)

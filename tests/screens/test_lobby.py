@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from textual.app import App
+from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import Button, Label
 
@@ -20,7 +21,7 @@ from kiosk.runtime import open_staff
 from kiosk.security.members import SignInRefused
 from printer.printing import PrintResult
 from screens.lobby.dialogs import IdleScreen, NoticeScreen, OfferScreen
-from screens.lobby.language import LanguageScreen
+from screens.lobby.language import HEADING, LanguageScreen
 from screens.lobby.need import NeedScreen, ServiceScreen
 from screens.lobby.ticket import TicketScreen
 from tests.conftest import needs_tool
@@ -49,6 +50,17 @@ async def shown(pilot: Pilot[None], screen: type, selector: str) -> None:
     await until(pilot, ready)
 
 
+async def to_needs(pilot: Pilot[None], lang: str, selector: str = "#larger", larger: bool = False) -> None:
+    """From the language screen to the need screen in `lang` (showing `selector`), with larger text
+    turned on if asked."""
+    await shown(pilot, LanguageScreen, f"#lang-{lang}")
+    await tap(pilot, f"#lang-{lang}")
+    await shown(pilot, NeedScreen, selector)
+    if larger:
+        await tap(pilot, "#larger")
+        await shown(pilot, NeedScreen, "#larger.-on")
+
+
 async def choose_service(
     pilot: Pilot[None],
     lang: str,
@@ -56,11 +68,10 @@ async def choose_service(
     service: str,
     priority: str | None = None,
     interpreter: bool = False,
+    larger: bool = False,
 ) -> None:
     """Walk from the language screen to the service screen showing `service`, as a visitor taps."""
-    await shown(pilot, LanguageScreen, f"#lang-{lang}")
-    await tap(pilot, f"#lang-{lang}")
-    await shown(pilot, NeedScreen, f"#menu-{menu}")
+    await to_needs(pilot, lang, f"#menu-{menu}", larger)
     if priority:
         await tap(pilot, "#priority")
         await until(pilot, lambda: pilot.app.screen.query("#priority-none"))
@@ -82,8 +93,9 @@ async def get_ticket(
     service: str,
     priority: str | None = None,
     interpreter: bool = False,
+    larger: bool = False,
 ) -> TicketScreen:
-    await choose_service(pilot, lang, menu, service, priority, interpreter)
+    await choose_service(pilot, lang, menu, service, priority, interpreter, larger)
     await tap(pilot, f"#service-{service}")
     await shown(pilot, TicketScreen, "#print-status")
     screen = pilot.app.screen
@@ -149,6 +161,68 @@ async def test_the_turning_heading_waits_out_a_redraw_of_the_first_screen(centre
         screen._next_heading()
         await pilot.pause()
         assert app.screen is screen and app.return_code is None
+
+
+async def test_the_first_screen_shows_its_words_in_one_language_at_a_time(centre: Centre) -> None:
+    """The first screen opens in the centre's main language (Ukrainian here) and its heading turns
+    through the languages; Read aloud and the staff's key turn with it, so the screen never shows an
+    English heading over Ukrainian keys, as it did once the heading had turned."""
+    settings = centre.settings
+    by_heading = {translations(lang).gettext(HEADING): lang for lang in settings.languages}
+    app = centre.lobby()
+    async with app.run_test(size=SIZE) as pilot:
+        await shown(pilot, LanguageScreen, "#staff")
+        screen = app.screen
+        assert isinstance(screen, LanguageScreen)
+        seen = []
+        for _ in range(len(settings.languages) + 1):  # every language, and round to the first again
+            lang = by_heading[str(screen.query_one("#heading", Label).content)]
+            t = translations(lang)
+            keys = [screen.query_one(f"#{i}", Button).label.plain for i in ("read-aloud", "staff")]
+            assert keys == [t.gettext("Read aloud"), t.gettext("Staff")], f"keys not in {lang}, the heading's"
+            seen.append(lang)
+            screen._next_heading()
+            await pilot.pause()
+    assert seen[0] == settings.main_language and set(seen) == set(settings.languages)
+
+
+def rows_around_the_ticket(screen: TicketScreen) -> tuple[int, int]:
+    """The empty rows above and below what the ticket shows (its words, number, buttons and QR)."""
+    shown = [w.region for w in screen.query("#ticket-text > *, #qr") if w.display and w.region.area]
+    content = Region.from_union(shown)
+    return content.y - screen.region.y, screen.region.bottom - content.bottom
+
+
+# The browser's screens in cells (`kiosk lobby --web`, tests/test_web.py's font of 23 px): 1280x900,
+# and with larger text; a portrait 1080x1920, and with larger text.
+BROWSER_SIZES = {"1280x900": ((98, 28), False), "1280x900-larger": ((80, 24), True),
+                 "1080x1920": ((83, 60), False), "1080x1920-larger": ((63, 46), True)}  # fmt: skip
+
+
+@pytest.mark.parametrize("screen_size", list(BROWSER_SIZES))
+async def test_the_ticket_stands_in_the_middle_of_the_browsers_screens(
+    centre: Centre, screen_size: str
+) -> None:
+    """The "Your number" label stood against the top edge at 1280x900 (with larger text too) and the ticket at
+    the top of a portrait screen, most of it empty below, its number only 4 rows tall beside the QR:
+    now the ticket stands in the middle, a blank row at least above "Your number", the number and
+    the QR whole, and on the portrait screen the number larger, above the QR."""
+    size, large = BROWSER_SIZES[screen_size]
+    for lang in ("en", "uk"):
+        app = centre.lobby()
+        async with app.run_test(size=size) as pilot:
+            screen = await get_ticket(pilot, lang, "pension", "pension-new", larger=large)
+            await pilot.pause(0.2)
+            bounds, your_number = screen.region, screen.query_one("#your-number").region
+            number, qr = screen.query_one("#number").region, screen.query_one("#qr")
+            assert your_number.y >= 1, f"'Your number' against the top edge in {lang}"
+            above, below = rows_around_the_ticket(screen)
+            assert abs(below - above) <= 2, f"not in the middle in {lang}: {above} rows above, {below} below"
+            assert bounds.contains_region(number) and qr.display and bounds.contains_region(qr.region)
+            assert not number.overlaps(qr.region)
+            if size == (83, 60):
+                assert number.height == 6 and number.bottom <= qr.region.y, "the number larger, above the QR"
+        centre.clock.advance(minutes=10)
 
 
 async def test_priority_and_interpreter_reach_the_ticket(centre: Centre) -> None:

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Label, Static
 
@@ -28,7 +29,7 @@ from screens.lobby.ticket import TicketScreen
 from tests.conftest import MONDAY_10, needs_tool
 from tests.screens.conftest import Centre, tap
 from tests.screens.fit import assert_fits
-from tests.screens.test_lobby import shown, until
+from tests.screens.test_lobby import shown, to_needs, until
 from tests.screens.test_lobby_fit import pictures
 from tests.screens.test_lobby_guide import guided_to_the_needs, listening, press, quiet
 from tests.test_printer import read_qr
@@ -310,6 +311,28 @@ async def test_larger_text_keeps_the_code_typed_and_a_number_code_is_tapped_in_t
         await tap(pilot, "#key-ok")
         await until(pilot, lambda: isinstance(pilot.app.screen, TicketScreen))
     assert centre.service.booking("KMT74X").state == "checked_in"
+
+
+@pytest.mark.slow  # seven languages a case
+@pytest.mark.parametrize("size", [(80, 24), (98, 28), (100, 30), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "larger"])
+async def test_the_codes_places_stand_a_row_below_the_words(
+    centre: Centre, size: tuple[int, int], large: bool
+) -> None:
+    """The code's places touched the instructions above them on landscape screens (98x28 is the
+    browser's 1280x900): a blank row between them now, in every language, with larger text too,
+    and the keypad, its actions and the bar still all on screen."""
+    async with centre.lobby().run_test(size=size) as pilot:
+        for lang in LANGUAGES:
+            await to_needs(pilot, lang, "#appointment", large)
+            await tap(pilot, "#appointment")
+            await shown(pilot, CheckInScreen, "#key-A")
+            await pilot.pause(0.1)
+            screen = pilot.app.screen
+            words, place = screen.query_one("#subheading").region, screen.query_one("#place-0").region
+            assert place.y == words.bottom + 1, f"the places touch the words in {lang}"
+            assert_fits(pilot, skip=pictures, context=f"check-in in {lang}, larger text {large}")
+            pilot.app.start_over()
 
 
 async def test_booked_visitors_checked_in_at_the_kiosk_are_called_before_an_earlier_walk_in(

@@ -16,7 +16,7 @@ import pytest
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Label
+from textual.widgets import Button, Label
 
 from harness.loopback import LoopbackPrinter
 from kiosk.presentation.i18n import translations
@@ -32,7 +32,7 @@ from screens.lobby.ticket import TicketScreen
 from tests.screens.conftest import Centre, tap
 from tests.screens.english import english_on_screen
 from tests.screens.fit import assert_fits
-from tests.screens.test_lobby import choose_service, get_ticket, shown, until
+from tests.screens.test_lobby import choose_service, get_ticket, rows_around_the_ticket, shown, until
 
 pytestmark = pytest.mark.slow  # 5 to 20 s a case: started first
 
@@ -213,8 +213,8 @@ def lobby_for(centre: Centre, walk: str, printer: LoopbackPrinter | None) -> Lob
 
 def main_language_only(app: App[Any], centre: Centre) -> None:
     """No English on a screen drawn in the centre's main language (Ukrainian here) before a visitor
-    chose theirs; the first screen's heading turns through every language by design (3 s each), so
-    a heading that has turned is left out."""
+    chose theirs; the first screen's own words (heading, Read aloud, the staff's key) turn through
+    every language together by design (3 s each), so words that have turned are left out."""
     main = centre.settings.main_language
     assert main != "en", "the centre's main language is English: nothing to find"
     names = [centre.settings.centre_name]
@@ -222,8 +222,26 @@ def main_language_only(app: App[Any], centre: Centre) -> None:
         heading = str(app.screen.query_one("#heading", Label).content)
         if heading != translations(main).gettext(HEADING):
             names.append(heading)
+            names += [str(app.screen.query_one(f"#{i}", Button).label) for i in ("read-aloud", "staff")]
     found = english_on_screen(app, main, tuple(names))
     assert not found, f"English on {type(app.screen).__name__} in {main}: {found}"
+
+
+def ticket_in_the_middle(screen: TicketScreen, context: str) -> None:
+    """The ticket stands in the middle of the screen, top to bottom (the QR's margin or an odd row
+    may make a side two rows larger), and "Your number" is not against the top edge where the
+    screen has rows to spare: the ticket once stood at the top of a portrait screen with most of it
+    empty below, and at 80x24 "Your number" touched the top edge."""
+    above, below = rows_around_the_ticket(screen)
+    assert abs(below - above) <= 2, f"not in the middle ({context}): {above} rows above, {below} below"
+    your_number = screen.query_one("#your-number").region
+    assert your_number.y > screen.region.y or below <= 1, f"'Your number' against the top edge ({context})"
+
+
+def places_apart(screen: CheckInScreen, context: str) -> None:
+    """A blank row between the check-in's instructions and the code's places (they touched)."""
+    words, place = screen.query_one("#subheading").region, screen.query_one("#place-0").region
+    assert place.y > words.bottom, f"the code's places touch the words above them ({context})"
 
 
 def pictures(widget: Widget) -> bool:
@@ -261,6 +279,9 @@ async def test_every_lobby_screen_fits(centre: Centre, walk: str, size: tuple[in
                         assert not number.region.overlaps(qr.region)
                     else:
                         assert app.screen.query_one("#qr-note").display or app.screen.printed is not None
+                    ticket_in_the_middle(app.screen, f"{walk} in {lang}")
+                if isinstance(app.screen, CheckInScreen):
+                    places_apart(app.screen, f"{walk} in {lang}")
                 app.start_over()
                 centre.clock.advance(minutes=10)  # a priority right again: not the same visitor
     finally:
@@ -300,3 +321,21 @@ async def test_larger_text_shows_every_need_without_scrolling(centre: Centre, si
                 await until(pilot, lambda: app.screen.focused is not None)
                 assert app.screen.focused.id == expected[min(last, 9) - 1]
             app.start_over()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_first_screen_fits_in_every_language_its_words_turn_to(
+    centre: Centre, size: tuple[int, int]
+) -> None:
+    """The first screen's own words (heading, Read aloud, the staff's key) turn through the
+    languages together: each turn fits, the staff's two words in its narrow key too."""
+    app = centre.lobby()
+    async with app.run_test(size=size) as pilot:
+        await shown(pilot, LanguageScreen, "#staff")
+        screen = app.screen
+        assert isinstance(screen, LanguageScreen)
+        for _ in LANGS:
+            screen._next_heading()
+            await pilot.pause()
+            heading = screen.query_one("#heading", Label).content
+            assert_fits(pilot, context=f"the first screen turned to {heading}")
