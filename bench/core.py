@@ -402,9 +402,10 @@ def other_rows(report: dict[str, Any], columns: int) -> list[list[str]]:
         ),
         ("lobby display: CPU while idle", f"{shown['display_idle_cpu_percent']:.1f} % of a core", "< 2 %"),
         (
-            f"front desk over {desk['tickets']:,} tickets: open / apply one change",
-            f"{desk['open_seconds']:.2f} s / {desk['apply_change_ms_p50']:.1f} ms",
-            "open <= 0.5 s, change <= 100 ms",
+            f"front desk over {desk['tickets']:,} tickets: PIN to the day / open / apply one change",
+            f"{desk['signin_to_day_seconds']:.2f} s / {desk['open_seconds']:.2f} s / "
+            f"{desk['apply_change_ms_p50']:.1f} ms",
+            "PIN to the day and open <= 0.5 s, change <= 100 ms",
         ),
         (
             "ticket render + encode, p50 / p95",
@@ -462,7 +463,8 @@ def text_report(report: dict[str, Any]) -> str:
     lines.append(
         f"front desk with {desk['tickets']:,} tickets: opens in {desk['open_seconds']:.2f} s "
         f"(goal <= 0.5 s, {_verdict(desk['open_seconds'], 0.5, True)}), "
-        f"{desk['signin_to_day_seconds']:.2f} s from the PIN checked to the day on screen; "
+        f"{desk['signin_to_day_seconds']:.2f} s from the PIN typed to the day on screen "
+        f"(goal <= 0.5 s, {_verdict(desk['signin_to_day_seconds'], 0.5, True)}); "
         f"one change applied in {desk['apply_change_ms_p50']:.1f} ms "
         f"(max {desk['apply_change_ms_max']:.1f} ms; goal <= 100 ms, "
         f"{_verdict(desk['apply_change_ms_max'], 100, True)})"
