@@ -1,11 +1,11 @@
 """The day's queue, live: one table row per ticket, keyed by ticket id and updated in place when
-events arrive (never cleared and reloaded on a timer). Filters, search, sorting, and colour marks
-for waits past the SLA target and printer faults."""
+events arrive (never cleared and reloaded on a timer, but for a new day). Filters, search,
+sorting, and colour marks for waits past the SLA target and printer faults."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -78,6 +78,7 @@ class QueueTable(TerminalPart["AdminApp"], Vertical):
         self.faults: set[int] = set()
         self.notes: dict[int, str] = {}  # the latest transfer note of a ticket, for the next window
         self.sort_key = "waited"  # who has waited longest first; a header tap sorts by its column
+        self.day: date | None = None  # the day on screen: another day's tickets never join it
 
     def compose(self) -> ComposeResult:
         catalogue = self.terminal.service.catalogue
@@ -111,6 +112,7 @@ class QueueTable(TerminalPart["AdminApp"], Vertical):
         meanwhile: the rows live until the next load, and collecting among them as they are made
         cost the desk's opening over 5,000 tickets a quarter of its time."""
         service, terminal = self.terminal.service, self.terminal
+        day = self.day = service.today()
         collector.hold()
 
         def failed(exc: KioskError) -> None:
@@ -118,7 +120,7 @@ class QueueTable(TerminalPart["AdminApp"], Vertical):
             terminal.failed(exc)
 
         terminal.run_db(
-            lambda: (service.day_view(), service.print_faults(), service.transfer_notes()),
+            lambda: (service.day_view(day), service.print_faults(), service.transfer_notes()),
             lambda read: self._loaded(*read),
             on_failed=failed,
             group="queue-load",
@@ -152,8 +154,17 @@ class QueueTable(TerminalPart["AdminApp"], Vertical):
     def sort(self) -> None:
         self.table.sort(self.sort_key, key=lambda cell: cell.order)
 
+    def new_day(self) -> bool:
+        """Past midnight the table starts again with the new day (loaded afresh, as when opened)."""
+        if self.terminal.service.today() == self.day:
+            return False
+        self.load()
+        return True
+
     def changed(self, events: list[EventView]) -> None:
         """Events from any terminal: fetch just the tickets they touched and update their rows."""
+        if self.new_day():
+            return
         ids = {e.ticket_id for e in events if e.ticket_id is not None}
         for e in events:
             if e.kind == Kind.TRANSFERRED and e.ticket_id is not None and e.data.get("note"):
@@ -175,6 +186,8 @@ class QueueTable(TerminalPart["AdminApp"], Vertical):
         table = self.table
         matches = self.matcher()
         for ticket in tickets:
+            if ticket.day != self.day:  # e.g. a past day's ticket the day's rollover closed
+                continue
             self.tickets[ticket.id] = ticket
             key = str(ticket.id)
             present = key in table.rows
@@ -192,6 +205,8 @@ class QueueTable(TerminalPart["AdminApp"], Vertical):
 
     def tick(self) -> None:
         """Every few seconds: only the "waited" cells of waiting tickets move on."""
+        if self.new_day():
+            return
         table = self.table
         now = self.terminal.service.now()
         for ticket in self.tickets.values():

@@ -218,6 +218,9 @@ class TerminalApp(App[None]):
         collector.release()  # held by the launcher until the first frame
         if self._service is None:
             self.run_worker(self._open_service, thread=True, group="open")
+        # The chores once at the start too: the morning's first terminal closes what the day before
+        # left open at once, not a half minute later under the eyes of the staff.
+        self.housekeeping()
 
     def _fatal_error(self) -> None:
         """An error no handler caught (Textual then ends the app with return code 1): its traceback

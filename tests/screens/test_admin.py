@@ -12,13 +12,15 @@ from textual.pilot import Pilot
 from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
 
 from harness import loadgen
+from kiosk.domain.tickets import State
 from kiosk.service import QueueService
 from screens.admin.app import AdminApp, AdminScreen, create_app
 from screens.admin.dialogs import SendDialog
 from screens.admin.queue import Cell, QueueTable
 from screens.admin.stats import StatsPane
+from screens.common.live import FOLLOW_SECONDS
 from screens.common.signin import SignInScreen
-from tests.screens.conftest import ADMIN_PIN, Centre, tap
+from tests.screens.conftest import ADMIN_PIN, Centre, tap, workers_done
 from tests.screens.test_display import kiosk_cli
 from tests.screens.test_lobby import SIZE, shown, until
 
@@ -68,6 +70,30 @@ async def test_live_table_follows_other_terminals(centre: Centre) -> None:
         assert cell(queue, first.id, "window") == "6"
         second = next(t for t in centre.service.day_view() if t.code == "E-001")
         assert cell(queue, second.id, "language") == "tr"
+
+
+async def test_the_desk_shows_its_own_day_and_turns_to_the_next_at_midnight(centre: Centre) -> None:
+    service, clock = centre.service, centre.clock
+    left = [service.issue("pension-new").ticket.id for _ in range(2)]  # the terminals were off at closing
+    clock.advance(days=1)  # the morning after
+    app = admin(centre)
+    async with app.run_test(size=SIZE) as pilot:
+        queue = await sign_in(pilot)
+        # the desk's start closes what the day before left open at once, not a half minute later
+        await until(pilot, lambda: all(service.ticket(i).state == State.CLOSED for i in left), seconds=3)
+        fresh = service.issue("job-register").ticket
+        await until(pilot, lambda: str(fresh.id) in table(queue).rows, seconds=3)
+        assert table(queue).row_count == 1
+        clock.advance(days=1)  # midnight passes with the desk open
+        queue.tick()
+        await until(pilot, lambda: table(queue).row_count == 0, seconds=3)
+        app.housekeeping()  # as any terminal's chores may, while this desk follows the events
+        await until(pilot, lambda: service.ticket(fresh.id).state == State.CLOSED, seconds=3)
+        await pilot.pause(3 * FOLLOW_SECONDS)
+        await workers_done(pilot)
+        assert table(queue).row_count == 0, "a past day's ticket, closed by the rollover, stays off the day"
+        today = service.issue("housing-subsidy").ticket
+        await until(pilot, lambda: list(table(queue).rows) == [str(today.id)], seconds=3)
 
 
 async def test_every_action_on_a_ticket(centre: Centre) -> None:
