@@ -50,7 +50,10 @@ ENTER_KEYS = frozenset({"enter", "ctrl+j"})
 DIGITS = "123456789"
 
 HINT = N_("For speech, press star or hold the screen.")
-PRESS = N_("For {language}, press {number}, then Enter.")
+# The first screen's list names each language's key only (seven in about 17 s); the Enter is said
+# once a digit picked the language, in its voice (`PICKED`).
+PRESS = N_("For {language}, press {number}.")
+PICKED = N_("{language}: press Enter.")
 KEYS = N_(
     "Press a number, then Enter. Zero moves to the next button. The minus key goes back. "
     "The star key says this again."
@@ -72,6 +75,11 @@ def likely_first(main: str, languages: Sequence[str]) -> list[str]:
 def language_line(lang: str, number: int) -> Line:
     """How to choose `lang`, in its own words and voice."""
     return translations(lang).gettext(PRESS).format(language=NATIVE_NAMES[lang], number=number), lang
+
+
+def language_picked(lang: str) -> Line:
+    """`lang` picked by its digit (or reached with the next key): Enter takes it, in its own voice."""
+    return translations(lang).gettext(PICKED).format(language=NATIVE_NAMES[lang]), lang
 
 
 class Guide:
@@ -128,8 +136,7 @@ class Guide:
         lang = app.lang
         widget_id = widget.id or ""
         if widget_id.startswith("lang-"):
-            code = widget_id.removeprefix("lang-")
-            return language_line(code, [str(x) for x in app.settings.languages].index(code) + 1)
+            return language_picked(widget_id.removeprefix("lang-"))
         chosen, not_chosen = self.gettext("Chosen"), self.gettext("Not chosen")
         if widget_id == "interpreter":
             name = self.gettext("I need a sign-language interpreter")

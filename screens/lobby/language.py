@@ -99,7 +99,7 @@ class LanguageScreen(VisitorScreen):
         self.terminal.exit_pin.ask()
 
     def speech(self) -> list[Line]:
-        """Each language's key, in its own voice ("Українська: натисніть 2, потім Enter."): the
+        """Each language's key, in its own voice ("Українська: натисніть 2."): the
         centre's main language first, then the others (`likely_first`)."""
         settings = self.terminal.settings
         languages = [str(lang) for lang in settings.languages]

@@ -73,11 +73,11 @@ async def test_a_blind_visitor_gets_a_ticket_with_the_keypad_alone(centre: Centr
         said = await press(pilot, app, heard, "asterisk")  # the star key starts the guidance
         assert app.guide.on
         assert [u.lang for u in said] == MAIN_FIRST, said
-        assert said[0].text == "Українська: натисніть 2, потім Enter."
-        assert said[1].text == "For English, press 1, then Enter."
+        assert said[0].text == "Українська: натисніть 2."
+        assert said[1].text == "For English, press 1."
 
         said = await press(pilot, app, heard, "2")
-        assert said == [Utterance("Українська: натисніть 2, потім Enter.", "uk")]
+        assert said == [Utterance("Українська: натисніть Enter.", "uk")]  # picked: Enter takes it
         said = await press(pilot, app, heard, "enter")
         assert isinstance(app.screen, NeedScreen) and app.lang == "uk"
         intro = " ".join(u.text for u in said)
@@ -128,6 +128,8 @@ async def test_a_blind_visitor_gets_a_ticket_with_the_keypad_alone(centre: Centr
     assert [(t.service, t.language) for t in issued] == [("pension-new", "uk")]
     names = [f.name.split("-", 1)[1] for f in wavs(centre)]
     assert names[:7] == [f"{lang}.wav" for lang in MAIN_FIRST]  # the main language first
+    lengths = [seconds(path) for path in wavs(centre)[:7]]
+    assert sum(lengths) <= 20, f"the seven languages' keys took {sum(lengths):.1f} s, their pauses included"
     assert set(names[7:]) == {"uk.wav"} and len(names) == len(heard)
 
 
