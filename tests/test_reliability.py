@@ -91,6 +91,20 @@ def test_a_connection_back_after_dispose_is_closed_and_the_next_pool_still_pools
 
 
 @pytest.mark.postgres
+def test_a_connection_made_after_close_is_closed_when_it_comes_back(pg_url: str) -> None:
+    """A worker the closing terminal started just before it closed makes its call after: that
+    connection is closed when it comes back, not left open in a pool nobody disposes (psycopg then
+    warned from the garbage collector, during whatever test ran next)."""
+    db = Database(pg_url)
+    db.close()
+    with db.connection() as conn:
+        conn.execute(text("SELECT 1"))
+        raw = conn.connection.dbapi_connection
+    assert raw is not None and raw.closed
+    db.close()  # twice is fine
+
+
+@pytest.mark.postgres
 def test_a_database_not_ready_is_closed_again(pg_url: str, tmp_path: Any) -> None:
     """A terminal that finds the database without its schema says so and leaves no connection
     open behind it (one is made at every try of a terminal that waits for `kiosk init`)."""

@@ -183,6 +183,14 @@ class Database:
         self.engine.dispose()
         event.listen(old, "checkin", _close_on_return)
 
+    def close(self) -> None:
+        """Disposed for good, as a terminal ends: a connection made after it (a worker the closing
+        app started just before, whose call comes after) is closed when it comes back too, not
+        kept open in a pool nobody disposes. The database still answers; it just pools no more."""
+        self.dispose()
+        if not event.contains(self.engine.pool, "checkin", _close_on_return):
+            event.listen(self.engine.pool, "checkin", _close_on_return)
+
 
 def _close_on_return(dbapi_connection: Any, record: Any) -> None:
     if dbapi_connection is not None:

@@ -249,8 +249,8 @@ class TerminalApp(App[None]):
             self.printer.close()
         if self.speaker is not None:
             self.speaker.close()
-        if self._service is not None:  # its pooled connections closed; the engine opens new ones if used
-            self._service.db.dispose()
+        if self._service is not None:  # closed, and so is a connection a late worker still makes
+            self._service.db.close()
 
 
 class TerminalPart(Generic[A]):
