@@ -283,7 +283,8 @@ class QueueTable(TerminalPart["AdminApp"], Vertical):
     def waited(self, ticket: TicketView, now: datetime) -> Cell:
         if ticket.state != State.WAITING:
             return EMPTY
-        minutes = int((now - ticket.queued_at).total_seconds() // 60)
+        # never below 0: a kiosk whose clock runs a little ahead of the desk's issues "in the future"
+        minutes = max(0, int((now - ticket.queued_at).total_seconds() // 60))
         late = minutes * 60 > self.sla_seconds(ticket.department)
         order = (0, ticket.queued_at.isoformat())  # waiting ones first, the longest wait on top
         return Cell(self.minutes.format(minutes=minutes), LATE if late else None, order)

@@ -304,7 +304,7 @@ class CounterScreen(TerminalPart["CounterApp"], Screen[None]):
         else:
             number.show(current.code)
             service, _ = catalogue.service(current.service)
-            waited = int((self.terminal.service.now() - current.issued_at).total_seconds() // 60)
+            waited = max(0, int((self.terminal.service.now() - current.issued_at).total_seconds() // 60))
             state = self.gettext(STATE_WORDS[current.state])
             if view.recalls and current.state == State.CALLED:
                 state = self.gettext("recalled ({count}×)").format(count=view.recalls)

@@ -96,6 +96,16 @@ async def test_the_desk_shows_its_own_day_and_turns_to_the_next_at_midnight(cent
         await until(pilot, lambda: list(table(queue).rows) == [str(today.id)], seconds=3)
 
 
+async def test_a_ticket_from_a_kiosk_whose_clock_runs_ahead_has_waited_no_time(centre: Centre) -> None:
+    centre.clock.advance(minutes=2)
+    ahead = centre.service.issue("pension-new").ticket  # the kiosk's clock two minutes ahead
+    centre.clock.advance(minutes=-2)
+    async with admin(centre).run_test(size=SIZE) as pilot:
+        queue = await sign_in(pilot)
+        await until(pilot, lambda: table(queue).row_count == 1)
+        assert cell(queue, ahead.id, "waited") == "0 min"
+
+
 async def test_every_action_on_a_ticket(centre: Centre) -> None:
     service = centre.service
     app = admin(centre)
