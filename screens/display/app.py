@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from rich.table import Table
@@ -140,6 +140,7 @@ class DisplayApp(LiveApp):
         self.calls: list[Call] = []  # each number once, at its latest window, newest first
         self.flash_until = 0.0
         self.announced = 0
+        self.day: date | None = None  # the day of the calls shown; past midnight they go
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="top"):
@@ -200,6 +201,7 @@ class DisplayApp(LiveApp):
         )
 
     def read_state(self) -> tuple[list[Call], dict[str, int], int]:
+        self.day = self.service.today()
         after = self.service.last_event_id()
         recent = self.service.recent_calls(40)
         waiting = self.service.waiting_counts()
@@ -301,6 +303,11 @@ class DisplayApp(LiveApp):
             return  # shutting down (the screen already taken down): a last tick can still land here
         now: datetime = self.service.local()
         label.update(now.strftime("%H:%M"))
+        if self.day is not None and now.date() != self.day:  # numbers start again each day: last
+            self.day = now.date()  # night's calls must not stand over the morning's same numbers
+            self.calls = []
+            self.show_calls()
+            self.refresh_waiting()
         if self.settings.public_url:  # the invitation turns through the languages, 8 s each
             turn = int((self.monotonic() - self.scan_from) // SCAN_SECONDS)
             self.query_one("#scan", Label).update(self.scan_text(turn))

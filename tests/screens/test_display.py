@@ -64,6 +64,22 @@ async def test_started_mid_day_it_shows_the_state_at_once(centre: Centre) -> Non
         assert app.announced == 0, "what was called before the display started is not announced again"
 
 
+async def test_past_midnight_last_nights_calls_leave_the_hall(centre: Centre) -> None:
+    """Numbers start again each day: yesterday's last call must not stand over this morning's
+    P-001 (its holder would go to that window)."""
+    service = centre.service
+    service.issue("pension-new")
+    service.call_next("6")
+    app = display(centre)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: now_number(app) == "P-001")
+        centre.clock.advance(days=1)
+        await until(pilot, lambda: app.calls == [] and now_number(app) == "Welcome", seconds=3)
+        service.issue("pension-new")
+        service.call_next("7")
+        await until(pilot, lambda: app.calls == [Call("P-001", "7")], seconds=3)
+
+
 @needs_espeak
 async def test_a_call_from_another_process_is_shown_and_announced_once(centre: Centre) -> None:
     centre.service.issue("pension-new")
