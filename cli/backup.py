@@ -4,12 +4,12 @@ confirmation."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from cli import render
 from cli.context import Context
 from cli.options import Command, Parser
 from kiosk.errors import KioskError
+from kiosk.paths import expanded
 
 
 def backup_arguments(p: Parser) -> None:
@@ -21,7 +21,7 @@ def backup_arguments(p: Parser) -> None:
 def cmd_backup(ctx: Context) -> None:
     from kiosk.storage.backups import make_backup
 
-    folder = Path(ctx.args.to).expanduser() if ctx.args.to else None
+    folder = expanded(ctx.args.to) if ctx.args.to else None
     report = make_backup(ctx.settings, folder)
     if ctx.json:
         render.emit_json(
@@ -49,7 +49,7 @@ def restore_arguments(p: Parser) -> None:
 def cmd_restore(ctx: Context) -> None:
     from kiosk.storage.backups import read_manifest, restore_backup
 
-    path = Path(ctx.args.file).expanduser()
+    path = expanded(ctx.args.file)
     settings = ctx.settings
     manifest = read_manifest(path, settings)  # a file that cannot be restored here is refused unasked
     if not ctx.json:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kiosk.domain.languages import LANGUAGES, Lang
-from kiosk.paths import bundled_data, default_data_dir
+from kiosk.paths import bundled_data, default_data_dir, expanded
 from kiosk.printer_url import parse_printer_url
 from kiosk.tomlfile import read_toml, validate
 
@@ -202,7 +202,7 @@ def load_settings(
         for key in ("data_dir", "catalogue", "secret_file", "pin_key_file", "backup_dir"):
             value = data.get(key)
             if isinstance(value, str) and value:
-                data[key] = str(base / Path(value).expanduser())
+                data[key] = str(base / expanded(value))
     from_env = [env_key for env_key in ENV_KEYS if env.get(env_key)]
     for env_key in from_env:
         data[ENV_KEYS[env_key]] = env[env_key]

@@ -17,6 +17,15 @@ def bundled_data() -> Path:
     raise FileNotFoundError("the bundled data folder (catalogue.toml) is missing from this install")
 
 
+def expanded(text: str) -> Path:
+    """A path as typed, with `~` and `~user` expanded as a shell does; `~name` of no such user stays
+    as typed, as a shell leaves it (pathlib would raise RuntimeError)."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:
+        return Path(text)
+
+
 def default_data_dir() -> Path:
     """The per-user folder for the SQLite database, the QR secret and preview tickets."""
     return user_data_path("lobby-kiosk", appauthor=False)

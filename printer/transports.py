@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from PIL import Image
 
 from kiosk.errors import quoted
+from kiosk.paths import expanded
 from kiosk.printer_url import PrinterUrl, parse_printer_url
 from kiosk.private import open_private, private_folder
 
@@ -210,7 +211,7 @@ def open_transport(url: str, timeout: float = 3.0) -> Transport:
     """The transport for a printer URL (no connection is made until a job is sent)."""
     spec = parse_url(url)
     if spec.scheme == "preview":
-        return Preview(Path(spec.target).expanduser())
+        return Preview(expanded(spec.target))
     printers = _escpos_printer_module()
     if spec.scheme == "tcp":
         return EscposDevice(

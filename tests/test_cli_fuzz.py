@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 
 from cli import build_parser, main
 from kiosk.clock import FixedClock
+from kiosk.paths import expanded
 from kiosk.runtime import initialise, open_service, open_staff
 from kiosk.storage.db import EXAMPLES
 from kiosk.storage.models import Base
@@ -367,3 +368,11 @@ def test_a_path_that_is_not_utf8_prints_on_a_strict_stdout(pristine: Path, tmp_p
     result = kiosk_process(["export", "--dir", bytes(tmp_path) + b"/\xff"], env)
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.splitlines()[0].endswith(f"\\udcff/tickets-{MONDAY_10.date()}.csv")
+
+
+def test_a_tilde_of_no_such_user_is_a_path_as_typed(centre: Centre) -> None:
+    """`~name` of no such user stays as typed, as a shell leaves it (pathlib raised RuntimeError:
+    hypothesis found `kiosk restore ~0`)."""
+    assert expanded("~0/backup") == Path("~0/backup")
+    code, _, message = centre.run(["restore", "~0", "--yes"])
+    assert code != 0 and "~0" in message
