@@ -128,7 +128,8 @@ def _run(argv: Sequence[str] | None) -> int:
 
             needs = "admin" if getattr(args, "override", None) is not None else args.needs
             sign_in(context, needs or "staff")
-        collector.release()
+        if not getattr(module, "BRIEF", False):  # a brief command's process ends before it matters
+            collector.release()
         try:
             command_of(args.command).run(context)
         finally:
