@@ -62,6 +62,8 @@ def test_quick_bench_reports_every_figure_as_json(tmp_path: Path) -> None:
     assert 0 < sqlite["booked_calls"] <= 6 < sqlite["call_next_count"]
     assert report["cold_start_help_ms"] > 0
     assert report["cold_issue_ms"] > report["cold_start_help_ms"]  # a ticket saved and printed
+    # the libraries alone: more than the command line's start, less than the command that imports them
+    assert report["cold_start_help_ms"] < report["cold_libraries_ms"] < report["cold_issue_ms"]
     desk = report["admin"]
     assert 0 < desk["open_seconds"] < desk["signin_to_day_seconds"]
     printing = report["printing"]
@@ -82,6 +84,8 @@ def test_quick_bench_reports_every_figure_as_json(tmp_path: Path) -> None:
     assert "| figure | SQLite | goal |" in table
     assert f"| call-next p50 ({SMOKE.waiting:,} waiting) | {sqlite['call_next_p50_ms']:.2f} ms |" in table
     assert "| lobby kiosk: first frame |" in table
+    floor = f"{report['cold_libraries_ms']:.0f} ms"
+    assert f"| cold start of its libraries alone (`bench.core.LIBRARIES`) | {floor} |" in table
     same = bench("--from", str(saved), "--compare", str(saved))
     assert "sqlite.issue_p50_ms" in same and "SLOWER" not in same
     assert "no figure is more than 20% slower" in same
