@@ -1,7 +1,8 @@
 """The collector held off while the `kiosk` command starts (kiosk.collector): on again, with the
-startup's objects frozen, once a command's work begins or a terminal's first frame is drawn; and a
-process that only calls `main` (the tests) keeps its own collector as it was. The front desk holds it
-again while its day of rows loads, and lets it go without freezing them."""
+startup's objects frozen, once a command's work begins or a terminal's first frame is drawn (a ticket
+command's process ends first: held to its end); and a process that only calls `main` (the tests)
+keeps its own collector as it was. The front desk holds it again while its day of rows loads, and
+lets it go without freezing them."""
 
 from __future__ import annotations
 
